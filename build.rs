@@ -1,0 +1,143 @@
+//! Compiles OpenCC's text dictionaries (dictionaries/opencc/) into embedded
+//! longest-match tables, one per distinct dictionary tree used by the 16
+//! built-in configs, and generates the table of built-in plans.
+
+#[path = "src/convert/dict.rs"]
+#[allow(dead_code)]
+mod dict;
+#[path = "src/convert/spec.rs"]
+#[allow(dead_code)]
+mod spec;
+#[path = "src/convert/table.rs"]
+#[allow(dead_code)]
+mod table;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use dict::{DictTree, Resolved};
+use spec::DictSpec;
+
+/// The built-in configs, in the order of `Config`'s variants.
+const CONFIGS: [&str; 16] = [
+    "s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp", "t2tw",
+    "tw2t", "t2hk", "hk2t", "t2jp", "jp2t",
+];
+
+struct Tables {
+    dir: PathBuf,
+    data: PathBuf,
+    ids: HashMap<DictSpec, usize>,
+    files: HashMap<String, usize>,
+    dicts: Vec<Vec<(String, String)>>,
+}
+
+impl Tables {
+    fn id(&mut self, spec: &DictSpec) -> usize {
+        if let Some(&id) = self.ids.get(spec) {
+            return id;
+        }
+        let tree = self.tree(spec);
+        let resolved: Vec<Resolved> = dict::resolve(&tree, &self.dicts);
+        let table = table::Table::build(&resolved);
+        let (words, arena) = table.parts();
+        let id = self.ids.len();
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        fs::write(self.dir.join(format!("table_{id}.words")), bytes).unwrap();
+        fs::write(self.dir.join(format!("table_{id}.arena")), arena).unwrap();
+        self.ids.insert(spec.clone(), id);
+        id
+    }
+
+    /// The `Stages` literal for a config.
+    fn stages(&mut self, config: &spec::ConfigSpec) -> String {
+        let normalization: Vec<usize> = config.normalization.iter().map(|d| self.id(d)).collect();
+        let segmentation = config.segmentation.as_ref().map(|d| self.id(d));
+        let chain: Vec<usize> = config.chain.iter().map(|d| self.id(d)).collect();
+        format!(
+            "Stages {{ normalization: &{normalization:?}, segmentation: {segmentation:?}, chain: &{chain:?} }}"
+        )
+    }
+
+    fn tree(&mut self, spec: &DictSpec) -> DictTree {
+        match spec {
+            DictSpec::Text { file, .. } => {
+                if let Some(&leaf) = self.files.get(file) {
+                    return DictTree::Leaf(leaf);
+                }
+                let path = self.data.join(file);
+                let text = fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+                let entries = dict::parse_text_dict(&text)
+                    .unwrap_or_else(|e| panic!("{}:{}: {}", path.display(), e.line, e.message));
+                self.dicts.push(entries);
+                self.files.insert(file.clone(), self.dicts.len() - 1);
+                DictTree::Leaf(self.dicts.len() - 1)
+            }
+            DictSpec::Group { policy, dicts, .. } => {
+                DictTree::Group(*policy, dicts.iter().map(|d| self.tree(d)).collect())
+            }
+        }
+    }
+}
+
+fn main() {
+    let data = Path::new("dictionaries/opencc");
+    println!("cargo:rerun-if-changed=dictionaries/opencc");
+    println!("cargo:rerun-if-changed=src/convert/dict.rs");
+    println!("cargo:rerun-if-changed=src/convert/spec.rs");
+    println!("cargo:rerun-if-changed=src/convert/table.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let mut tables = Tables {
+        dir: out.clone(),
+        data: data.to_path_buf(),
+        ids: HashMap::new(),
+        files: HashMap::new(),
+        dicts: Vec::new(),
+    };
+
+    let mut plans = String::new();
+    for name in CONFIGS {
+        let path = data.join("config").join(format!("{name}.json"));
+        let json = fs::read_to_string(&path).unwrap();
+        let config = spec::parse_config(&json)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let with_rare = tables.stages(&config);
+        let without_rare = tables.stages(&config.without_rare_forms());
+        writeln!(
+            plans,
+            "    BuiltinPlan {{ name: {name:?}, description: {desc:?}, with_rare: {with_rare}, without_rare: {without_rare} }},",
+            desc = config.name,
+        )
+        .unwrap();
+    }
+
+    let count = tables.ids.len();
+    let mut code = String::new();
+    for id in 0..count {
+        let len = fs::metadata(out.join(format!("table_{id}.words"))).unwrap().len();
+        writeln!(
+            code,
+            "static WORDS_{id}: Aligned<[u8; {len}]> = Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/table_{id}.words\")));"
+        )
+        .unwrap();
+    }
+    writeln!(code, "pub(crate) static TABLE_WORDS: [&[u8]; {count}] = [").unwrap();
+    for id in 0..count {
+        writeln!(code, "    &WORDS_{id}.0,").unwrap();
+    }
+    writeln!(code, "];").unwrap();
+    writeln!(code, "pub(crate) static TABLE_ARENAS: [&str; {count}] = [").unwrap();
+    for id in 0..count {
+        writeln!(
+            code,
+            "    include_str!(concat!(env!(\"OUT_DIR\"), \"/table_{id}.arena\")),"
+        )
+        .unwrap();
+    }
+    writeln!(code, "];").unwrap();
+    writeln!(code, "pub(crate) static BUILTIN_PLANS: [BuiltinPlan; 16] = [\n{plans}];").unwrap();
+    fs::write(out.join("builtin.rs"), code).unwrap();
+}

@@ -1,0 +1,54 @@
+//! The built-in tables, compiled by `build.rs` and embedded in the binary.
+
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
+
+use super::table::Table;
+
+/// Forces 4-byte alignment on embedded table words so they can be used as
+/// `&[u32]` in place.
+#[repr(C, align(4))]
+struct Aligned<T: ?Sized>(T);
+
+/// A built-in config: which tables its stages use, with and without the
+/// rare-form dictionaries.
+pub(crate) struct BuiltinPlan {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub with_rare: Stages,
+    pub without_rare: Stages,
+}
+
+/// The tables of a config's stages, by index into `TABLE_WORDS`.
+pub(crate) struct Stages {
+    pub normalization: &'static [usize],
+    pub segmentation: Option<usize>,
+    pub chain: &'static [usize],
+}
+
+include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+
+static LOADED: [OnceLock<Arc<Table>>; TABLE_WORDS.len()] =
+    [const { OnceLock::new() }; TABLE_WORDS.len()];
+
+/// The built-in table `id`, loaded once: on little-endian machines the
+/// embedded words are used in place; elsewhere they are copied once.
+pub(crate) fn table(id: usize) -> Arc<Table> {
+    LOADED[id]
+        .get_or_init(|| {
+            let bytes: &'static [u8] = TABLE_WORDS[id];
+            let words: Cow<'static, [u32]> = match bytemuck::try_cast_slice::<u8, u32>(bytes) {
+                Ok(words) if cfg!(target_endian = "little") => Cow::Borrowed(words),
+                _ => Cow::Owned(
+                    bytes
+                        .chunks_exact(4)
+                        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+                        .collect(),
+                ),
+            };
+            let table = Table::from_parts(words, Cow::Borrowed(TABLE_ARENAS[id]))
+                .expect("build.rs embeds well-formed tables");
+            Arc::new(table)
+        })
+        .clone()
+}

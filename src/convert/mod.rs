@@ -1,0 +1,563 @@
+//! Simplified ↔ Traditional conversion, identical to OpenCC 1.4.2.
+//!
+//! A [`Converter`] runs an OpenCC config: a normalization pass over the whole
+//! text (CJK compatibility ideographs to their unified forms), an optional
+//! maximum-matching segmentation, and a chain of dictionary stages applied to
+//! each segment in turn, so that a later stage never matches across a segment
+//! boundary. Every dictionary tree (with its `short_circuit` and `union`
+//! groups) is compiled into one longest-match table; the built-in ones are
+//! compiled by `build.rs` and embedded in the binary.
+
+mod builtin;
+mod dict;
+mod engine;
+mod spec;
+mod stream;
+mod table;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+pub use stream::ChunkedConverter;
+
+use crate::error::{Error, ErrorKind};
+use dict::{DictTree, MatchPolicy};
+use spec::{ConfigSpec, DictSpec};
+use table::Table;
+
+/// One of OpenCC's 16 conversion configs.
+///
+/// Parse one from its OpenCC name:
+///
+/// ```
+/// use zhfix::Config;
+///
+/// let config: Config = "s2tw".parse().unwrap();
+/// assert_eq!(config, Config::S2tw);
+/// assert_eq!(config.name(), "s2tw");
+/// assert!("s2x".parse::<Config>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Config {
+    /// Simplified to Traditional (OpenCC standard).
+    S2t,
+    /// Traditional (OpenCC standard) to Simplified.
+    T2s,
+    /// Simplified to Traditional, Taiwan standard characters.
+    S2tw,
+    /// Traditional (Taiwan standard) to Simplified.
+    Tw2s,
+    /// Simplified to Traditional, Taiwan standard with Taiwan phrases.
+    S2twp,
+    /// Traditional (Taiwan standard) to Simplified with mainland phrases.
+    Tw2sp,
+    /// Simplified to Traditional, Hong Kong standard characters.
+    S2hk,
+    /// Traditional (Hong Kong standard) to Simplified.
+    Hk2s,
+    /// Simplified to Traditional, Hong Kong standard with Hong Kong phrases.
+    S2hkp,
+    /// Traditional (Hong Kong standard) to Simplified with mainland phrases.
+    Hk2sp,
+    /// Traditional (OpenCC standard) to Taiwan standard.
+    T2tw,
+    /// Traditional (Taiwan standard) to OpenCC standard.
+    Tw2t,
+    /// Traditional (OpenCC standard) to Hong Kong standard.
+    T2hk,
+    /// Traditional (Hong Kong standard) to OpenCC standard.
+    Hk2t,
+    /// Traditional (Kyūjitai) to Japanese Shinjitai.
+    T2jp,
+    /// Japanese Shinjitai to Traditional (Kyūjitai).
+    Jp2t,
+}
+
+impl Config {
+    /// Every config, in OpenCC's usual order.
+    pub const ALL: [Config; 16] = [
+        Config::S2t,
+        Config::T2s,
+        Config::S2tw,
+        Config::Tw2s,
+        Config::S2twp,
+        Config::Tw2sp,
+        Config::S2hk,
+        Config::Hk2s,
+        Config::S2hkp,
+        Config::Hk2sp,
+        Config::T2tw,
+        Config::Tw2t,
+        Config::T2hk,
+        Config::Hk2t,
+        Config::T2jp,
+        Config::Jp2t,
+    ];
+
+    fn plan(self) -> &'static builtin::BuiltinPlan {
+        // `build.rs` emits the plans in the order of `ALL`.
+        &builtin::BUILTIN_PLANS[self as usize]
+    }
+
+    /// The OpenCC name, such as `"s2twp"`.
+    pub fn name(self) -> &'static str {
+        self.plan().name
+    }
+
+    /// OpenCC's one-line description of the config.
+    pub fn description(self) -> &'static str {
+        self.plan().description
+    }
+}
+
+impl fmt::Display for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Config {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Config, Error> {
+        let wanted = name.strip_suffix(".json").unwrap_or(name);
+        Config::ALL
+            .into_iter()
+            .find(|config| config.name().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Config::ALL.iter().map(|c| c.name()).collect();
+                Error::new(
+                    ErrorKind::UnknownConfig,
+                    format!(
+                        "unknown config '{name}' (valid: {})",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// Converts `text` with a built-in config.
+///
+/// ```
+/// assert_eq!(zhfix::convert("头发干了", zhfix::Config::S2t), "頭髮幹了");
+/// assert_eq!(zhfix::convert("鼠标和软件", zhfix::Config::S2twp), "滑鼠和軟體");
+/// ```
+pub fn convert(text: &str, config: Config) -> String {
+    Converter::new(config).convert(text)
+}
+
+/// A ready-to-use conversion: cheap to clone and to share between threads.
+///
+/// ```
+/// use zhfix::{Config, Converter};
+///
+/// let converter = Converter::new(Config::T2s);
+/// assert_eq!(converter.convert("簡體中文與繁體中文"), "简体中文与繁体中文");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Converter {
+    plan: Arc<Plan>,
+}
+
+#[derive(Debug)]
+struct Plan {
+    normalization: Vec<Arc<Table>>,
+    segmentation: Option<Arc<Table>>,
+    chain: Vec<Arc<Table>>,
+    /// User dictionaries: their matches are output as given and bypass the
+    /// config.
+    user: Option<Table>,
+}
+
+impl Converter {
+    /// The converter for a built-in config, with OpenCC's default options.
+    /// Only the first converter of a config does any work; later ones cost a
+    /// few pointer copies.
+    pub fn new(config: Config) -> Converter {
+        Converter::from_stages(&config.plan().with_rare, None)
+    }
+
+    /// A builder for options and user dictionaries.
+    pub fn builder(config: Config) -> ConverterBuilder {
+        ConverterBuilder::new(Source::Builtin(config))
+    }
+
+    /// A converter for an OpenCC JSON config file whose text dictionaries
+    /// are named relative to the file. Binary `ocd2` dictionaries are read
+    /// from the text file with the same stem.
+    pub fn from_config_file(path: impl AsRef<Path>) -> Result<Converter, Error> {
+        ConverterBuilder::new(Source::File(path.as_ref().to_path_buf())).build()
+    }
+
+    fn from_stages(stages: &builtin::Stages, user: Option<Table>) -> Converter {
+        let tables = |ids: &[usize]| ids.iter().map(|&id| builtin::table(id)).collect();
+        Converter {
+            plan: Arc::new(Plan {
+                normalization: tables(stages.normalization),
+                segmentation: stages.segmentation.map(builtin::table),
+                chain: tables(stages.chain),
+                user,
+            }),
+        }
+    }
+
+    /// Converts `text`.
+    pub fn convert(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        self.convert_into(text, &mut out);
+        out
+    }
+
+    /// Converts `text`, appending the result to `out`.
+    pub fn convert_into(&self, text: &str, out: &mut String) {
+        let mut normalized = std::borrow::Cow::Borrowed(text);
+        for table in &self.plan.normalization {
+            if let std::borrow::Cow::Owned(changed) = engine::convert_cow(table, &normalized) {
+                normalized = std::borrow::Cow::Owned(changed);
+            }
+        }
+        let mut scratch = (String::new(), String::new());
+        match &self.plan.user {
+            None => self.convert_segments(&normalized, out, &mut scratch),
+            Some(user) => {
+                let mut gap = 0;
+                engine::for_each_match(user, &normalized, |start, end, value| {
+                    self.convert_segments(&normalized[gap..start], out, &mut scratch);
+                    out.push_str(user.value(value));
+                    gap = end;
+                });
+                self.convert_segments(&normalized[gap..], out, &mut scratch);
+            }
+        }
+    }
+
+    fn convert_segments(&self, text: &str, out: &mut String, scratch: &mut (String, String)) {
+        match &self.plan.segmentation {
+            None => self.convert_segment(text, out, scratch),
+            Some(table) => {
+                engine::segment(table, text, |segment| {
+                    self.convert_segment(segment, out, scratch)
+                });
+            }
+        }
+    }
+
+    /// Runs one segment through the chain.
+    fn convert_segment(&self, segment: &str, out: &mut String, scratch: &mut (String, String)) {
+        let chain = &self.plan.chain;
+        let Some((last, first)) = chain.split_last() else {
+            out.push_str(segment);
+            return;
+        };
+        if first.is_empty() {
+            engine::convert(last, segment, out);
+            return;
+        }
+        let (current, next) = scratch;
+        current.clear();
+        current.push_str(segment);
+        for table in first {
+            next.clear();
+            engine::convert(table, current, next);
+            std::mem::swap(current, next);
+        }
+        engine::convert(last, current, out);
+    }
+
+    /// A converter for text that arrives in pieces (see [`ChunkedConverter`]).
+    pub fn chunked(&self) -> ChunkedConverter<'_> {
+        ChunkedConverter::new(self)
+    }
+
+    /// Converts UTF-8 from `reader` to `writer` in bounded memory; the output
+    /// is byte-identical to converting the whole text at once.
+    pub fn convert_stream(
+        &self,
+        reader: impl std::io::Read,
+        writer: impl std::io::Write,
+    ) -> Result<(), Error> {
+        stream::convert_stream(self, reader, writer)
+    }
+
+    /// Every table the conversion uses.
+    fn tables(&self) -> impl Iterator<Item = &Table> {
+        let plan = &*self.plan;
+        plan.normalization
+            .iter()
+            .chain(&plan.segmentation)
+            .chain(&plan.chain)
+            .map(|table| &**table)
+            .chain(&plan.user)
+    }
+
+    /// Whether no match of any stage can span `c` (nor start or end in it):
+    /// conversion then splits around `c` exactly.
+    fn is_boundary_char(&self, c: char) -> bool {
+        self.tables().all(|table| !table.in_keys(c as u32))
+    }
+}
+
+enum Source {
+    Builtin(Config),
+    File(PathBuf),
+}
+
+/// Options and user dictionaries for a [`Converter`].
+///
+/// User dictionaries take priority over the config: wherever one of their keys
+/// matches (the longest, the earlier dictionary on a tie), its value is output
+/// as given and the config converts only the text between such matches.
+///
+/// ```
+/// use zhfix::{Config, Converter};
+///
+/// let converter = Converter::builder(Config::S2twp)
+///     .phrase("软件", "軟件")
+///     .build()
+///     .unwrap();
+/// assert_eq!(converter.convert("软件和鼠标"), "軟件和滑鼠");
+/// ```
+pub struct ConverterBuilder {
+    source: Source,
+    rare_forms: bool,
+    user: Vec<(String, String)>,
+}
+
+impl ConverterBuilder {
+    fn new(source: Source) -> ConverterBuilder {
+        ConverterBuilder {
+            source,
+            rare_forms: true,
+            user: Vec::new(),
+        }
+    }
+
+    /// Whether to use the dictionaries OpenCC marks `may_output_tofu`: rare
+    /// Simplified forms (such as `㑮` → `𫝈`) that many fonts lack. On by
+    /// default, as in OpenCC's library and its test cases; OpenCC's
+    /// command-line tools leave them off.
+    pub fn rare_forms(mut self, yes: bool) -> ConverterBuilder {
+        self.rare_forms = yes;
+        self
+    }
+
+    /// Adds one user phrase. An earlier phrase with the same key wins.
+    pub fn phrase(mut self, from: impl Into<String>, to: impl Into<String>) -> ConverterBuilder {
+        let from = from.into();
+        if !from.is_empty() {
+            self.user.push((from, to.into()));
+        }
+        self
+    }
+
+    /// Adds the phrases of an OpenCC text dictionary (`key<TAB>value` lines).
+    pub fn dictionary_text(mut self, text: &str) -> Result<ConverterBuilder, Error> {
+        let entries = dict::parse_text_dict(text).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidDictionary,
+                format!("line {}: {}", e.line, e.message),
+            )
+        })?;
+        self.user.extend(entries);
+        Ok(self)
+    }
+
+    /// Adds the phrases of an OpenCC text dictionary file.
+    pub fn dictionary_file(self, path: impl AsRef<Path>) -> Result<ConverterBuilder, Error> {
+        let path = path.as_ref();
+        let text = read_text(path)?;
+        self.dictionary_text(&text).map_err(|e| e.in_file(path))
+    }
+
+    /// Builds the converter.
+    pub fn build(self) -> Result<Converter, Error> {
+        let user = (!self.user.is_empty()).then(|| {
+            let mut seen = std::collections::HashSet::new();
+            let entries: Vec<(String, String)> = self
+                .user
+                .into_iter()
+                .filter(|(key, _)| seen.insert(key.clone()))
+                .collect();
+            Table::build(&dict::resolve(&DictTree::Leaf(0), &[entries]))
+        });
+        match self.source {
+            Source::Builtin(config) => {
+                let plan = config.plan();
+                let stages = if self.rare_forms {
+                    &plan.with_rare
+                } else {
+                    &plan.without_rare
+                };
+                Ok(Converter::from_stages(stages, user))
+            }
+            Source::File(path) => {
+                let json = read_text(&path)?;
+                let spec = spec::parse_config(&json)
+                    .map_err(|m| Error::new(ErrorKind::InvalidConfig, m).in_file(&path))?;
+                let spec = if self.rare_forms {
+                    spec
+                } else {
+                    spec.without_rare_forms()
+                };
+                let dir = path.parent().unwrap_or(Path::new("."));
+                let mut loader = FileTables::new(dir);
+                loader.plan(&spec, user)
+            }
+        }
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(e, path))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidUtf8,
+            format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+        )
+        .in_file(path)
+    })
+}
+
+/// Compiles the dictionaries of a config loaded from disk.
+struct FileTables<'a> {
+    dir: &'a Path,
+    files: Vec<(String, usize)>,
+    dicts: Vec<Vec<(String, String)>>,
+}
+
+impl<'a> FileTables<'a> {
+    fn new(dir: &'a Path) -> FileTables<'a> {
+        FileTables {
+            dir,
+            files: Vec::new(),
+            dicts: Vec::new(),
+        }
+    }
+
+    fn plan(&mut self, spec: &ConfigSpec, user: Option<Table>) -> Result<Converter, Error> {
+        let normalization = spec
+            .normalization
+            .iter()
+            .map(|d| self.table(d))
+            .collect::<Result<_, _>>()?;
+        let segmentation = spec.segmentation.as_ref().map(|d| self.table(d)).transpose()?;
+        let chain = spec
+            .chain
+            .iter()
+            .map(|d| self.table(d))
+            .collect::<Result<_, _>>()?;
+        Ok(Converter {
+            plan: Arc::new(Plan {
+                normalization,
+                segmentation,
+                chain,
+                user,
+            }),
+        })
+    }
+
+    fn table(&mut self, spec: &DictSpec) -> Result<Arc<Table>, Error> {
+        let tree = self.tree(spec)?;
+        Ok(Arc::new(Table::build(&dict::resolve(&tree, &self.dicts))))
+    }
+
+    fn tree(&mut self, spec: &DictSpec) -> Result<DictTree, Error> {
+        match spec {
+            DictSpec::Text { file, .. } => {
+                if let Some((_, leaf)) = self.files.iter().find(|(f, _)| f == file) {
+                    return Ok(DictTree::Leaf(*leaf));
+                }
+                let path = self.dir.join(file);
+                let text = read_text(&path)?;
+                let entries = dict::parse_text_dict(&text).map_err(|e| {
+                    Error::new(
+                        ErrorKind::InvalidDictionary,
+                        format!("line {}: {}", e.line, e.message),
+                    )
+                    .in_file(&path)
+                })?;
+                self.dicts.push(entries);
+                self.files.push((file.clone(), self.dicts.len() - 1));
+                Ok(DictTree::Leaf(self.dicts.len() - 1))
+            }
+            DictSpec::Group { policy, dicts, .. } => Ok(DictTree::Group(
+                *policy,
+                dicts.iter().map(|d| self.tree(d)).collect::<Result<_, _>>()?,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_policies_decide_between_members() {
+        let dicts = vec![
+            vec![("AB".to_string(), "1".to_string())],
+            vec![("ABC".to_string(), "2".to_string())],
+            vec![("AB".to_string(), "3".to_string()), ("A".to_string(), "4".to_string())],
+            vec![
+                ("A".to_string(), "a".to_string()),
+                ("B".to_string(), "b".to_string()),
+                ("C".to_string(), "c".to_string()),
+            ],
+        ];
+        let run = |tree: DictTree, text: &str| {
+            let table = Table::build(&dict::resolve(&tree, &dicts));
+            let mut out = String::new();
+            engine::convert(&table, text, &mut out);
+            out
+        };
+        use DictTree::{Group, Leaf};
+        use MatchPolicy::{ShortCircuit, Union};
+        assert_eq!(run(Group(Union, vec![Leaf(0), Leaf(1)]), "ABC"), "2");
+        assert_eq!(run(Group(ShortCircuit, vec![Leaf(0), Leaf(1)]), "ABC"), "1C");
+        assert_eq!(run(Group(Union, vec![Leaf(0), Leaf(2)]), "AB"), "1");
+        assert_eq!(run(Group(Union, vec![Leaf(2), Leaf(0)]), "AB"), "3");
+        let nested = Group(
+            Union,
+            vec![Group(ShortCircuit, vec![Leaf(3), Leaf(1)]), Leaf(0)],
+        );
+        assert_eq!(run(nested, "ABC"), "1c");
+        assert_eq!(run(Leaf(0), "ABD"), "1D");
+    }
+
+    #[test]
+    fn ideographic_description_sequences_are_copied_whole() {
+        let s2t = Converter::new(Config::S2t);
+        assert_eq!(s2t.convert("⿰说话说话"), "⿰说话說話");
+        assert_eq!(s2t.convert("说⿰说话"), "說⿰说话");
+        assert_eq!(s2t.convert("⿰⿰说"), "⿰⿰說");
+        assert_eq!(s2t.convert("⿲说话"), "⿲說話");
+        assert_eq!(s2t.convert("⿻后后后"), "⿻后后後");
+        assert_eq!(s2t.convert("㇯后后"), "㇯後後");
+    }
+
+    #[test]
+    fn segments_persist_through_the_chain() {
+        assert_eq!(convert("低级别产品", Config::S2twp), "低級別產品");
+        assert_eq!(convert("畫素藉由 圖示覆蓋", Config::Tw2sp), "画素借由 图示复盖");
+    }
+
+    #[test]
+    fn compatibility_ideographs_are_normalized_first() {
+        assert_eq!(convert("一丝\u{F967}挂", Config::S2tw), convert("一丝不挂", Config::S2tw));
+    }
+
+    #[test]
+    fn rare_forms_are_optional() {
+        assert_eq!(convert("㑮", Config::T2s), "𫝈");
+        let plain = Converter::builder(Config::T2s).rare_forms(false).build().unwrap();
+        assert_eq!(plain.convert("㑮"), "㑮");
+    }
+
+    #[test]
+    fn union_policy_prefers_the_longer_member() {
+        assert_eq!(convert("布列兹", Config::S2t), "布列茲");
+    }
+}
