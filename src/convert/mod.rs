@@ -23,7 +23,7 @@ use std::sync::Arc;
 pub use stream::ChunkedConverter;
 
 use crate::error::{Error, ErrorKind};
-use dict::{DictTree, MatchPolicy};
+use dict::DictTree;
 use spec::{ConfigSpec, DictSpec};
 use table::Table;
 
@@ -189,7 +189,7 @@ impl Converter {
     /// are named relative to the file. Binary `ocd2` dictionaries are read
     /// from the text file with the same stem.
     pub fn from_config_file(path: impl AsRef<Path>) -> Result<Converter, Error> {
-        ConverterBuilder::new(Source::File(path.as_ref().to_path_buf())).build()
+        ConverterBuilder::from_config_file(path).build()
     }
 
     fn from_stages(stages: &builtin::Stages, user: Option<Table>) -> Converter {
@@ -327,6 +327,12 @@ pub struct ConverterBuilder {
 }
 
 impl ConverterBuilder {
+    /// A builder for an OpenCC JSON config file (see
+    /// [`Converter::from_config_file`]); the file is read by `build`.
+    pub fn from_config_file(path: impl AsRef<Path>) -> ConverterBuilder {
+        ConverterBuilder::new(Source::File(path.as_ref().to_path_buf()))
+    }
+
     fn new(source: Source) -> ConverterBuilder {
         ConverterBuilder {
             source,
@@ -494,6 +500,8 @@ impl<'a> FileTables<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use dict::MatchPolicy;
 
     #[test]
     fn group_policies_decide_between_members() {

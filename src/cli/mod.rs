@@ -1,0 +1,67 @@
+//! Argument parsing and the subcommands.
+
+mod convert;
+mod output;
+
+use clap::{Parser, Subcommand};
+
+/// Repairs damaged Chinese text and converts between Simplified and
+/// Traditional Chinese (output identical to OpenCC 1.4.2).
+#[derive(Parser)]
+#[command(name = "zhfix", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert between Simplified and Traditional Chinese with an OpenCC config.
+    Convert(convert::Args),
+}
+
+/// A failure to report: one line on stderr and an exit code.
+pub(crate) struct Failure {
+    pub message: String,
+    pub code: i32,
+}
+
+impl Failure {
+    /// A failure of the invocation itself (exit 2).
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
+    }
+
+    /// A failure while doing the work (exit 1).
+    pub fn runtime(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Convert(args) => convert::run(args),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(failure) => {
+            eprintln!("zhfix: {}", failure.message);
+            failure.code
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Where results go: standard output, or a file replaced atomically.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use super::Failure;
+
+/// A destination that is either stdout or a file that only appears, whole,
+/// when `commit` succeeds: it is written to a temporary file in the same
+/// directory, synced, and renamed over the target.
+pub(crate) enum Output {
+    Stdout(BufWriter<io::Stdout>),
+    File {
+        target: PathBuf,
+        temporary: PathBuf,
+        writer: BufWriter<File>,
+    },
+}
+
+impl Output {
+    pub fn stdout() -> Output {
+        Output::Stdout(BufWriter::with_capacity(256 * 1024, io::stdout()))
+    }
+
+    pub fn file(target: &Path) -> Result<Output, Failure> {
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| Failure::usage(format!("{}: not a file name", target.display())))?;
+        let temporary = dir.join(format!(
+            ".{}.zhfix-{}.tmp",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+            .map_err(|e| Failure::runtime(format!("{}: cannot write: {e}", target.display())))?;
+        // Keep the permissions of a file that is being replaced.
+        if let Ok(metadata) = fs::metadata(target) {
+            let _ = fs::set_permissions(&temporary, metadata.permissions());
+        }
+        Ok(Output::File {
+            target: target.to_path_buf(),
+            temporary,
+            writer: BufWriter::with_capacity(256 * 1024, file),
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Output::Stdout(writer) => writer,
+            Output::File { writer, .. } => writer,
+        }
+    }
+
+    /// Makes the output final.
+    pub fn commit(self) -> Result<(), Failure> {
+        match self {
+            Output::Stdout(mut writer) => writer.flush().map_err(write_failure),
+            Output::File {
+                target,
+                temporary,
+                writer,
+            } => {
+                let result = writer
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|file| file.sync_all())
+                    .and_then(|()| fs::rename(&temporary, &target));
+                result.map_err(|e| {
+                    let _ = fs::remove_file(&temporary);
+                    Failure::runtime(format!("{}: cannot write: {e}", target.display()))
+                })
+            }
+        }
+    }
+
+    /// Gives up: a file output leaves no trace.
+    pub fn abandon(self) {
+        if let Output::File { temporary, .. } = self {
+            let _ = fs::remove_file(temporary);
+        }
+    }
+}
+
+/// A failed write to stdout. A closed pipe (`zhfix … | head`) is not worth a
+/// message; the exit code still says the output is incomplete.
+pub(crate) fn write_failure(e: io::Error) -> Failure {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Failure::runtime(String::new())
+    } else {
+        Failure::runtime(format!("write error: {e}"))
+    }
+}
