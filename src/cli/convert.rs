@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use zhfix::{Config, Converter, ConverterBuilder, ErrorKind};
 
 use super::output::Output;
+use super::parallel;
 use super::Failure;
 
 #[derive(clap::Args)]
@@ -32,6 +33,11 @@ pub(crate) struct Args {
     /// "tofu" (used by default, as in OpenCC's library).
     #[arg(long)]
     no_rare_forms: bool,
+
+    /// Threads to convert with (default: all cores). The output does not
+    /// depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
 
     /// List the configs with a one-line description.
     #[arg(long, exclusive = true)]
@@ -64,8 +70,13 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         Some(path) => Output::file(path)?,
         None => Output::stdout(),
     };
+    let threads = args
+        .threads
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+        .max(1);
     for input in inputs {
-        if let Err(failure) = convert_one(&converter, input, &mut output) {
+        if let Err(failure) = convert_one(&converter, input, &mut output, threads) {
             output.abandon();
             return Err(failure);
         }
@@ -96,7 +107,12 @@ fn to_failure(error: zhfix::Error) -> Failure {
     }
 }
 
-fn convert_one(converter: &Converter, input: &Path, output: &mut Output) -> Result<(), Failure> {
+fn convert_one(
+    converter: &Converter,
+    input: &Path,
+    output: &mut Output,
+    threads: usize,
+) -> Result<(), Failure> {
     let (reader, name): (Box<dyn Read>, String) = if input == Path::new("-") {
         (Box::new(io::stdin().lock()), "<stdin>".to_string())
     } else {
@@ -104,14 +120,7 @@ fn convert_one(converter: &Converter, input: &Path, output: &mut Output) -> Resu
             .map_err(|e| Failure::runtime(format!("{}: {}", input.display(), io_message(&e))))?;
         (Box::new(file), input.display().to_string())
     };
-    converter
-        .convert_stream(reader, output.writer())
-        .map_err(|e| match e.kind() {
-            ErrorKind::Io if e.to_string().contains("Broken pipe") => {
-                Failure::runtime(String::new())
-            }
-            _ => Failure::runtime(format!("{name}: {e}")),
-        })
+    parallel::convert(converter, reader, output.writer(), threads, &name)
 }
 
 /// The OS message without Rust's " (os error N)" suffix.

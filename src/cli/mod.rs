@@ -2,6 +2,7 @@
 
 mod convert;
 mod output;
+mod parallel;
 
 use clap::{Parser, Subcommand};
 
@@ -60,7 +61,10 @@ pub fn run() -> i32 {
     match result {
         Ok(()) => 0,
         Err(failure) => {
-            eprintln!("zhfix: {}", failure.message);
+            // An empty message is a closed pipe: nothing worth saying.
+            if !failure.message.is_empty() {
+                eprintln!("zhfix: {}", failure.message);
+            }
             failure.code
         }
     }

@@ -44,6 +44,9 @@ pub fn parse_text_dict(text: &str) -> Result<Vec<(String, String)>, DictError> {
         if key.is_empty() {
             return Err(error("the key is empty".to_string()));
         }
+        if key.contains('\0') {
+            return Err(error("the key contains a NUL character".to_string()));
+        }
         if seen.insert(key, ()).is_some() {
             return Err(error(format!("the key {key:?} is duplicated")));
         }

@@ -1,7 +1,7 @@
 //! Forward maximum matching over a compiled table: the inner loop of every
 //! conversion and segmentation.
 
-use super::table::Table;
+use super::table::{Lookup, Node, Start, Table, View};
 
 /// Decodes the character starting at `i` of valid UTF-8: its code point and
 /// its length in bytes.
@@ -35,67 +35,92 @@ fn advance_chars(bytes: &[u8], start: usize, chars: usize) -> usize {
     end
 }
 
-/// The table's match at `start`, given the trie node of the character there:
-/// the end of the consumed text and the value to output.
+/// What a match outputs.
+#[derive(Clone, Copy)]
+pub(crate) enum Replacement {
+    /// A value of the table.
+    Value(u32),
+    /// A single character.
+    Char(char),
+}
+
+/// The match of the keys in `first` at `start`: the end of the consumed text
+/// and what to output.
 #[inline]
-fn match_at(
-    table: &Table,
+fn match_start(
+    view: &View<'_>,
     bytes: &[u8],
     start: usize,
-    first_node: u32,
+    first: &Start,
     first_len: usize,
-) -> Option<(usize, u32)> {
-    let (consume, mut has_children, value) = table.node(first_node);
+) -> Option<(usize, Replacement)> {
+    let mut node: Node = first.node;
     let mut end = start + first_len;
-    // (depth, end, chars consumed, value) of the longest key seen so far.
-    let mut best = (consume > 0).then_some((1, end, consume, value));
-    let mut node = first_node;
+    // (depth, end, node) of the longest key seen so far.
+    let mut best = (node.consume() > 0).then_some((1, end, node));
     let mut depth = 1;
-    while has_children && end < bytes.len() {
+    while node.has_children() && end < bytes.len() {
         let (c, len) = char_at(bytes, end);
-        let child = table.child(node, c);
-        if child == 0 {
+        let child = match depth {
+            1 => view.second(first, c),
+            _ => view.child(node, c),
+        };
+        let Some(child) = child else {
             break;
-        }
+        };
         node = child;
         end += len;
         depth += 1;
-        let (consume, children, value) = table.node(node);
-        if consume > 0 {
-            best = Some((depth, end, consume, value));
+        if node.consume() > 0 {
+            best = Some((depth, end, node));
         }
-        has_children = children;
     }
-    let (depth, end, consume, value) = best?;
+    let (depth, end, node) = best?;
+    if depth == 1 {
+        if let Some(c) = first.inline_value() {
+            return Some((end, Replacement::Char(c)));
+        }
+    }
     // A group policy may make a longer key give way to a shorter one.
-    let end = if consume == depth {
+    let end = if node.consume() == depth {
         end
     } else {
-        advance_chars(bytes, start, consume)
+        advance_chars(bytes, start, node.consume())
     };
-    Some((end, value))
+    Some((end, Replacement::Value(node.value())))
 }
 
-/// Calls `on_match(start, end, value)` for every match of forward maximum
-/// matching over `text`, in order.
-#[inline]
-pub(crate) fn for_each_match(table: &Table, text: &str, mut on_match: impl FnMut(usize, usize, u32)) {
+/// Calls `on_match(start, end, replacement)` for every match of forward
+/// maximum matching over `text`, in order.
+#[inline(always)]
+pub(crate) fn for_each_match(
+    view: &View<'_>,
+    text: &str,
+    mut on_match: impl FnMut(usize, usize, Replacement),
+) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b < 0x80 && !table.ascii_in_keys(b) {
+        if b < 0x80 && !view.ascii_in_keys(b) {
             i += 1;
             continue;
         }
         let (c, len) = char_at(bytes, i);
-        let node = table.root_child(c);
-        if node != 0 {
-            if let Some((end, value)) = match_at(table, bytes, i, node, len) {
-                on_match(i, end, value);
-                i = end;
+        match view.lookup(c) {
+            Lookup::Direct(replacement) => {
+                on_match(i, i + len, Replacement::Char(replacement));
+                i += len;
                 continue;
             }
+            Lookup::Start(first) => {
+                if let Some((end, replacement)) = match_start(view, bytes, i, &first, len) {
+                    on_match(i, end, replacement);
+                    i = end;
+                    continue;
+                }
+            }
+            Lookup::None => {}
         }
         i = match is_ids_operator(c) {
             true => ids_end(bytes, i).unwrap_or(i + len),
@@ -140,22 +165,69 @@ fn ids_end(bytes: &[u8], start: usize) -> Option<usize> {
     operand(bytes, start, 1, &mut 0)
 }
 
+/// Appends a match's output.
+#[inline(always)]
+pub(crate) fn push_replacement(view: &View<'_>, replacement: Replacement, out: &mut String) {
+    match replacement {
+        Replacement::Char(c) => out.push(c),
+        Replacement::Value(value) => out.push_str(view.value(value)),
+    }
+}
+
 /// Converts `text` with one table, appending the result to `out`.
 pub(crate) fn convert(table: &Table, text: &str, out: &mut String) {
+    let view = table.view();
     let mut copied = 0;
-    for_each_match(table, text, |start, end, value| {
+    for_each_match(&view, text, |start, end, replacement| {
         out.push_str(&text[copied..start]);
-        out.push_str(table.value(value));
+        push_replacement(&view, replacement, out);
         copied = end;
     });
     out.push_str(&text[copied..]);
 }
 
+/// Whether `text` certainly has no match: none of the few bytes that start
+/// keys occurs in it (a vectorized scan, far faster than matching).
+fn certainly_unmatched(table: &Table, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    match table.lead_bytes() {
+        Some([]) => true,
+        Some(&[a]) => memchr::memchr(a, bytes).is_none(),
+        Some(&[a, b]) => memchr::memchr2(a, b, bytes).is_none(),
+        Some(&[a, b, c]) => memchr::memchr3(a, b, c, bytes).is_none(),
+        _ => false,
+    }
+}
+
+/// Converts `text` with one table, borrowing it when nothing matches.
+pub(crate) fn convert_cow<'a>(table: &Table, text: &'a str) -> std::borrow::Cow<'a, str> {
+    if certainly_unmatched(table, text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let view = table.view();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for_each_match(&view, text, |start, end, replacement| {
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(&text[copied..start]);
+        push_replacement(&view, replacement, out);
+        copied = end;
+    });
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
+    }
+}
+
 /// Splits `text` into OpenCC segments: each match is a segment, and the
 /// unmatched text between matches is one segment.
 pub(crate) fn segment(table: &Table, text: &str, mut on_segment: impl FnMut(&str)) {
+    let view = table.view();
     let mut pending = 0;
-    for_each_match(table, text, |start, end, _| {
+    for_each_match(&view, text, |start, end, _| {
         if pending < start {
             on_segment(&text[pending..start]);
         }
@@ -167,21 +239,38 @@ pub(crate) fn segment(table: &Table, text: &str, mut on_segment: impl FnMut(&str
     }
 }
 
-/// Converts `text` with one table, borrowing it when nothing matches.
-pub(crate) fn convert_cow<'a>(table: &Table, text: &'a str) -> std::borrow::Cow<'a, str> {
-    let mut out: Option<String> = None;
-    let mut copied = 0;
-    for_each_match(table, text, |start, end, value| {
-        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
-        out.push_str(&text[copied..start]);
-        out.push_str(table.value(value));
-        copied = end;
-    });
-    match out {
-        None => std::borrow::Cow::Borrowed(text),
-        Some(mut out) => {
-            out.push_str(&text[copied..]);
-            std::borrow::Cow::Owned(out)
+/// The last position of `text`, at most `limit` and above 0, where forward
+/// maximum matching with `table` lands: where a match starts or ends or, with
+/// `matches_only` false, any character after the last match (when no
+/// ideographic description sequence there makes characters one unit).
+///
+/// A landing at least a key's length plus an IDS's reach before the end of
+/// the text is final: more text cannot change the matching before it.
+pub(crate) fn last_landing(
+    table: &Table,
+    text: &str,
+    limit: usize,
+    matches_only: bool,
+) -> Option<usize> {
+    let view = table.view();
+    let mut last = None;
+    let mut previous_end = 0;
+    for_each_match(&view, text, |start, end, _| {
+        if start <= limit {
+            last = Some(start);
         }
+        if end <= limit {
+            last = Some(end);
+        }
+        previous_end = end;
+    });
+    let tail = &text[previous_end..];
+    if !matches_only && limit > previous_end && !tail.chars().any(|c| is_ids_operator(c as u32)) {
+        let mut at = limit.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        last = last.max(Some(at));
     }
+    last.filter(|&p| p > 0 && p < text.len())
 }

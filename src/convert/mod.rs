@@ -223,10 +223,11 @@ impl Converter {
         match &self.plan.user {
             None => self.convert_segments(&normalized, out, &mut scratch),
             Some(user) => {
+                let view = user.view();
                 let mut gap = 0;
-                engine::for_each_match(user, &normalized, |start, end, value| {
+                engine::for_each_match(&view, &normalized, |start, end, value| {
                     self.convert_segments(&normalized[gap..start], out, &mut scratch);
-                    out.push_str(user.value(value));
+                    engine::push_replacement(&view, value, out);
                     gap = end;
                 });
                 self.convert_segments(&normalized[gap..], out, &mut scratch);
@@ -296,7 +297,7 @@ impl Converter {
     /// Whether no match of any stage can span `c` (nor start or end in it):
     /// conversion then splits around `c` exactly.
     fn is_boundary_char(&self, c: char) -> bool {
-        self.tables().all(|table| !table.in_keys(c as u32))
+        self.tables().all(|table| !table.in_keys(c))
     }
 }
 
@@ -353,7 +354,7 @@ impl ConverterBuilder {
     /// Adds one user phrase. An earlier phrase with the same key wins.
     pub fn phrase(mut self, from: impl Into<String>, to: impl Into<String>) -> ConverterBuilder {
         let from = from.into();
-        if !from.is_empty() {
+        if !from.is_empty() && !from.contains('\0') {
             self.user.push((from, to.into()));
         }
         self

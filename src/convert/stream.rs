@@ -11,11 +11,94 @@
 
 use std::io::{ErrorKind as IoErrorKind, Read, Write};
 
-use super::Converter;
+use super::{engine, Converter};
 use crate::error::{Error, ErrorKind};
 
 /// How far (in code points) an ideographic description sequence reaches.
 const IDS_REACH: usize = 64;
+
+/// Text buffered beyond this size without a boundary character makes the
+/// chunked converter look for a cut by matching (see `Converter::split_point`).
+const MATCHING_SEARCH_FROM: usize = 64 * 1024;
+
+impl Converter {
+    /// The largest position `p` (0 < `p` < `text.len()`) at which `text`
+    /// can be cut so that converting `text[..p]` and the rest separately gives
+    /// exactly the output of converting the whole, whatever text may follow.
+    /// `None` when there is none yet.
+    ///
+    /// Use it to convert a large text in parallel pieces, or in bounded
+    /// memory. [`ChunkedConverter`] does the latter.
+    ///
+    /// ```
+    /// use zhfix::{Config, Converter};
+    ///
+    /// let converter = Converter::new(Config::S2t);
+    /// let text = "头发干了。她说：头发";
+    /// let cut = converter.split_point(text).unwrap();
+    /// let (left, right) = text.split_at(cut);
+    /// assert_eq!(
+    ///     converter.convert(left) + &converter.convert(right),
+    ///     converter.convert(text)
+    /// );
+    /// ```
+    pub fn split_point(&self, text: &str) -> Option<usize> {
+        self.boundary_split(text, 0)
+            .or_else(|| self.matching_split(text))
+    }
+
+    /// The last cut just after a boundary character at or after `from`, not
+    /// within an ideographic description sequence's reach.
+    fn boundary_split(&self, text: &str, from: usize) -> Option<usize> {
+        let mut candidates = text[from..]
+            .char_indices()
+            .rev()
+            .filter(|&(_, c)| self.is_boundary_char(c))
+            .map(|(i, c)| from + i + c.len_utf8())
+            .filter(|&cut| cut < text.len());
+        candidates.find(|&cut| {
+            !text[..cut]
+                .chars()
+                .rev()
+                .take(IDS_REACH)
+                .any(|c| ('\u{2FF0}'..='\u{2FFF}').contains(&c))
+        })
+    }
+
+    /// A cut where the matching of the segmentation (or of the only stage)
+    /// lands, far enough from the end to be final. Handles text without
+    /// boundary characters, for configs whose normalization maps single
+    /// characters (all built-in ones) and without user dictionaries.
+    fn matching_split(&self, text: &str) -> Option<usize> {
+        let plan = &*self.plan;
+        if plan.user.is_some() || plan.normalization.iter().any(|t| t.max_key_chars() > 1) {
+            return None;
+        }
+        let mut normalized = std::borrow::Cow::Borrowed(text);
+        for table in &plan.normalization {
+            if let std::borrow::Cow::Owned(changed) = engine::convert_cow(table, &normalized) {
+                normalized = std::borrow::Cow::Owned(changed);
+            }
+        }
+        let longest_key = plan
+            .segmentation
+            .iter()
+            .chain(&plan.chain)
+            .map(|t| t.max_key_chars())
+            .max()
+            .unwrap_or(0);
+        let margin = longest_key + IDS_REACH + 1;
+        let (limit, _) = normalized.char_indices().rev().nth(margin)?;
+        let cut = match (&plan.segmentation, plan.chain.as_slice()) {
+            (Some(segmentation), _) => engine::last_landing(segmentation, &normalized, limit, true),
+            (None, [only]) => engine::last_landing(only, &normalized, limit, false),
+            _ => None,
+        }?;
+        // Normalization maps characters one to one: cut after as many.
+        let chars = normalized[..cut].chars().count();
+        text.char_indices().nth(chars).map(|(i, _)| i)
+    }
+}
 
 /// Converts text pushed in pieces; the concatenated output equals
 /// [`Converter::convert`] of the concatenated input, whatever the pieces.
@@ -35,8 +118,10 @@ const IDS_REACH: usize = 64;
 pub struct ChunkedConverter<'c> {
     converter: &'c Converter,
     pending: String,
-    /// How much of `pending` is known to hold no usable cut.
+    /// How much of `pending` is known to hold no boundary cut.
     scanned: usize,
+    /// The size of `pending` at which to try a matching cut again.
+    next_matching_search: usize,
 }
 
 impl<'c> ChunkedConverter<'c> {
@@ -45,6 +130,7 @@ impl<'c> ChunkedConverter<'c> {
             converter,
             pending: String::new(),
             scanned: 0,
+            next_matching_search: MATCHING_SEARCH_FROM,
         }
     }
 
@@ -52,11 +138,22 @@ impl<'c> ChunkedConverter<'c> {
     /// `out`.
     pub fn push(&mut self, piece: &str, out: &mut String) {
         self.pending.push_str(piece);
-        match self.last_cut() {
+        // Cuts already rejected stay rejected: only an IDS operator before
+        // them matters, and that does not change.
+        let from = self.scanned.saturating_sub(IDS_REACH * 4);
+        let mut cut = self.converter.boundary_split(&self.pending, from);
+        if cut.is_none() && self.pending.len() >= self.next_matching_search {
+            cut = self.converter.matching_split(&self.pending);
+            // Searching again only once the text has doubled keeps the
+            // work linear when no cut exists.
+            self.next_matching_search = self.pending.len() * 2;
+        }
+        match cut {
             Some(cut) => {
                 self.converter.convert_into(&self.pending[..cut], out);
                 self.pending.drain(..cut);
                 self.scanned = 0;
+                self.next_matching_search = MATCHING_SEARCH_FROM;
             }
             None => self.scanned = self.pending.len(),
         }
@@ -67,29 +164,12 @@ impl<'c> ChunkedConverter<'c> {
         self.converter.convert_into(&self.pending, out);
         self.pending.clear();
         self.scanned = 0;
+        self.next_matching_search = MATCHING_SEARCH_FROM;
     }
 
-    /// The number of bytes held back, waiting for a boundary.
+    /// The number of bytes held back, waiting for a cut.
     pub fn pending_len(&self) -> usize {
         self.pending.len()
-    }
-
-    /// The last position in `pending` after which text can be converted
-    /// separately.
-    fn last_cut(&self) -> Option<usize> {
-        let text = &self.pending;
-        let mut candidates = text[self.scanned..]
-            .char_indices()
-            .rev()
-            .filter(|&(_, c)| self.converter.is_boundary_char(c))
-            .map(|(i, c)| self.scanned + i + c.len_utf8());
-        candidates.find(|&cut| {
-            !text[..cut]
-                .chars()
-                .rev()
-                .take(IDS_REACH)
-                .any(|c| ('\u{2FF0}'..='\u{2FFF}').contains(&c))
-        })
     }
 }
 
@@ -112,9 +192,14 @@ pub(crate) fn convert_stream(
             Err(e) => return Err(Error::new(ErrorKind::Io, format!("read error: {e}"))),
         };
         let filled = carry + read;
-        let valid = match std::str::from_utf8(&buffer[..filled]) {
-            Ok(text) => text.len(),
-            Err(e) if e.error_len().is_none() && read > 0 => e.valid_up_to(),
+        let (text, valid) = match std::str::from_utf8(&buffer[..filled]) {
+            Ok(text) => (text, filled),
+            Err(e) if e.error_len().is_none() && read > 0 => {
+                let valid = e.valid_up_to();
+                // Only a character cut short by the read is left over.
+                let text = std::str::from_utf8(&buffer[..valid]).unwrap_or_default();
+                (text, valid)
+            }
             Err(e) => {
                 return Err(Error::new(
                     ErrorKind::InvalidUtf8,
@@ -125,7 +210,6 @@ pub(crate) fn convert_stream(
                 ))
             }
         };
-        let text = std::str::from_utf8(&buffer[..valid]).unwrap_or_default();
         if read == 0 {
             chunked.push(text, &mut out);
             chunked.finish(&mut out);

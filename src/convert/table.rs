@@ -3,48 +3,162 @@
 //! place, without parsing or copying.
 //!
 //! This file is compiled twice: into the library and into `build.rs`, so it
-//! uses nothing but `std`.
+//! uses nothing but `std` (and `bytemuck` through `View`, library only).
 //!
 //! Layout (all `u32`, little-endian when embedded):
 //!
-//! | section      | words            | meaning                                   |
-//! |--------------|------------------|-------------------------------------------|
-//! | header       | `HEADER_WORDS`   | magic, counts, ASCII key-character bitmap |
-//! | block index  | `BLOCK_COUNT`    | code point >> 8 → block number            |
-//! | blocks       | 256 per block    | code point & 0xFF → trie node of the char |
-//! | nodes        | 2 per node       | value index, consumed chars + child flag  |
-//! | edges        | 3 per slot       | (parent node, char) → child node, hashed  |
-//! | values       | 2 per value      | byte offset and length in the arena       |
+//! | section      | words           | meaning                                        |
+//! |--------------|-----------------|------------------------------------------------|
+//! | header       | `HEADER_WORDS`  | magic, counts, ASCII key-character bitmap      |
+//! | block index  | `INDEX_WORDS`   | code point >> 8 → block number                 |
+//! | blocks       | 256 per block   | per code point: its *entry* (below)            |
+//! | starts       | 8 per start     | node word, value, second-character set, char,  |
+//! |              |                 | mask of the second characters                  |
+//! | second slots | 1 per slot      | hashed sets of second characters, per start    |
+//! | second nodes | 4 per slot      | node word, value, mask of the third characters |
+//! | edges        | 4 per slot      | parent node, char, child's node word, value    |
+//! | values       | 2 per value     | byte offset and length in the arena            |
 //!
-//! Node 0 means "none"; block 0 is all zeros and shared by every code point
-//! block that starts no key.
+//! Why this shape: the hot path of conversion is "look up this character,
+//! check whether the next one continues a key", done for nearly every
+//! character of the text. A character's entry says whether it occurs in keys,
+//! whether keys start with it and, for the most common case (a character
+//! converted on its own, starting no phrase), its replacement character
+//! itself. Characters that start phrases point to a *start*, whose second
+//! characters form a small open-addressing set, guarded by a 64-bit mask of
+//! their hashes that rejects most pairs without touching the set. Second
+//! nodes carry the same kind of mask for the third character, so that only
+//! real phrase prefixes walk on into the hashed edge table of deeper nodes,
+//! and only phrase values touch the string arena.
+//!
+//! A *node word* holds a trie node's id, how many characters its key's rule
+//! consumes (0 when no key ends there), and whether the node has children.
+//! Block 0 is all zeros and shared by every block of code points that occur
+//! in no key.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::dict::Resolved;
 
-const MAGIC: u32 = 0x7A68_7401;
-/// Number of 256-code-point blocks covering U+0000..=U+10FFFF.
-const BLOCK_COUNT: usize = 0x1100;
-const HEADER_WORDS: usize = 10;
-const HAS_CHILDREN: u32 = 1 << 8;
-/// Set in a character's block entry when the character occurs anywhere in a
-/// key; the low bits are the trie node of keys starting with it, if any.
+const MAGIC: u32 = 0x7A68_7404;
+const HEADER_WORDS: usize = 12;
+/// Block index entries: a power of two above 0x10FFFF >> 8, so that masking
+/// replaces a bounds check.
+const INDEX_WORDS: usize = 0x2000;
+const START_WORDS: usize = 8;
+const SECOND_WORDS: usize = 4;
+const SLOT_WORDS: usize = 4;
+
+const NODE_ID_MASK: u32 = (1 << 24) - 1;
+const CONSUME_SHIFT: u32 = 24;
+const CONSUME_MASK: u32 = 0x1F;
+const HAS_CHILDREN: u32 = 1 << 29;
+
+/// Entry flag: the character occurs somewhere in a key.
 const IN_KEY: u32 = 1 << 31;
+/// Entry flag: keys start with the character; the payload indexes `starts`.
+const STARTS_KEY: u32 = 1 << 30;
+/// Entry flag: the character is a key of its own, starts no longer key, and
+/// its value is the single character in the payload.
+const DIRECT: u32 = 1 << 29;
+const PAYLOAD_MASK: u32 = DIRECT - 1;
+
+/// In a start's third word: the log2 capacity of its second-character set.
+const CAPACITY_SHIFT: u32 = 27;
+const OFFSET_MASK: u32 = (1 << CAPACITY_SHIFT) - 1;
+/// In a start's fourth word: no inline character.
+const NO_CHAR: u32 = u32::MAX;
+
+/// What a match needs to know about a trie node.
+#[derive(Debug, Clone, Copy)]
+pub struct Node {
+    word: u32,
+    value: u32,
+    /// For a second node: the mask of its children's characters.
+    next_mask: u64,
+}
+
+impl Node {
+    #[inline]
+    fn id(self) -> u32 {
+        self.word & NODE_ID_MASK
+    }
+
+    /// How many characters the rule of the key ending here consumes (it can
+    /// be fewer than the key's length); 0 when no key ends here.
+    #[inline]
+    pub fn consume(self) -> usize {
+        ((self.word >> CONSUME_SHIFT) & CONSUME_MASK) as usize
+    }
+
+    /// Whether longer keys continue from here.
+    #[inline]
+    pub fn has_children(self) -> bool {
+        self.word & HAS_CHILDREN != 0
+    }
+
+    /// The value to output when the key ending here matches.
+    #[inline]
+    pub fn value(self) -> u32 {
+        self.value
+    }
+}
+
+/// What the table says about a character.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup {
+    /// No key starts with it.
+    None,
+    /// It is a key on its own, starts no longer key, and becomes this
+    /// character.
+    Direct(char),
+    /// Keys start with it.
+    Start(Start),
+}
+
+/// The keys starting with a character.
+#[derive(Debug, Clone, Copy)]
+pub struct Start {
+    pub node: Node,
+    seconds: u32,
+    capacity_log2: u32,
+    inline: u32,
+    mask: u64,
+}
+
+impl Start {
+    /// The value of the single-character key when it is one character.
+    #[inline]
+    pub fn inline_value(&self) -> Option<char> {
+        char::from_u32(self.inline)
+    }
+}
 
 /// A longest-prefix-match table over characters.
 #[derive(Debug, Clone)]
 pub struct Table {
     words: Cow<'static, [u32]>,
     arena: Cow<'static, str>,
-    blocks: usize,
-    nodes: usize,
-    edges: usize,
-    edge_mask: u32,
-    values: usize,
-    max_key_chars: usize,
+    sections: Sections,
     ascii_in_keys: u128,
+    max_key_chars: usize,
+    /// The distinct first bytes of the keys' UTF-8, when there are at most
+    /// three: a text containing none of them cannot match.
+    lead_bytes: Option<Vec<u8>>,
+}
+
+/// Where each section starts in the words, and the counts that size them.
+#[derive(Debug, Clone, Copy)]
+struct Sections {
+    blocks: usize,
+    starts: usize,
+    seconds: usize,
+    second_nodes: usize,
+    edges: usize,
+    values: usize,
+    end: usize,
+    edge_mask: u32,
 }
 
 /// Why a word array is not a table.
@@ -69,122 +183,255 @@ impl Table {
             return Err(CorruptTable);
         }
         let n_blocks = words[1] as usize;
-        let n_nodes = words[2] as usize;
-        let edge_mask = words[3];
-        let n_values = words[4] as usize;
+        let n_starts = words[2] as usize;
+        let n_slots = words[3] as usize;
+        let edge_mask = words[4];
+        let n_values = words[5] as usize;
         let ascii_in_keys = (words[6] as u128)
             | (words[7] as u128) << 32
             | (words[8] as u128) << 64
             | (words[9] as u128) << 96;
-        let index = HEADER_WORDS;
-        let blocks = index + BLOCK_COUNT;
-        let nodes = blocks + n_blocks * 256;
-        let edges = nodes + n_nodes * 2;
-        let values = edges + (edge_mask as usize + 1) * 3;
+        let blocks = HEADER_WORDS + INDEX_WORDS;
+        let starts = blocks + n_blocks * 256;
+        let seconds = starts + n_starts * START_WORDS;
+        let second_nodes = seconds + n_slots;
+        let edges = second_nodes + n_slots * SECOND_WORDS;
+        let values = edges + (edge_mask as usize + 1) * SLOT_WORDS;
         let end = values + n_values * 2;
-        if n_blocks == 0 || n_nodes == 0 || !(edge_mask + 1).is_power_of_two() || words.len() != end
-        {
+        if n_blocks == 0 || !(edge_mask + 1).is_power_of_two() || words.len() != end {
             return Err(CorruptTable);
         }
-        let block_ok = words[index..blocks].iter().all(|&b| (b as usize) < n_blocks);
-        let node_ok = words[blocks..nodes]
+        let value_ok = |v: u32| (v as usize) < n_values.max(1);
+        let index_ok = words[HEADER_WORDS..blocks]
             .iter()
-            .all(|&n| ((n & !IN_KEY) as usize) < n_nodes);
+            .all(|&b| (b as usize) < n_blocks);
+        let entry_ok = words[blocks..starts].iter().all(|&e| {
+            e & STARTS_KEY == 0 || e & DIRECT != 0 || ((e & PAYLOAD_MASK) as usize) < n_starts
+        });
+        let start_ok = words[starts..seconds].chunks_exact(START_WORDS).all(|s| {
+            let capacity = 1usize << (s[2] >> CAPACITY_SHIFT);
+            value_ok(s[1]) && (s[2] & OFFSET_MASK) as usize + capacity <= n_slots
+        });
+        let pair_ok = words[second_nodes..edges]
+            .chunks_exact(SECOND_WORDS)
+            .all(|n| value_ok(n[1]));
         let edge_ok = words[edges..values]
-            .chunks_exact(3)
-            .all(|e| (e[0] as usize) < n_nodes && (e[2] as usize) < n_nodes);
-        let value_ok = words[nodes..edges]
-            .chunks_exact(2)
-            .all(|n| (n[0] as usize) < n_values.max(1));
+            .chunks_exact(SLOT_WORDS)
+            .all(|e| value_ok(e[3]));
         let arena_ok = words[values..end].chunks_exact(2).all(|v| {
             let (start, len) = (v[0] as usize, v[1] as usize);
             arena.get(start..start + len).is_some()
         });
-        if !(block_ok && node_ok && edge_ok && value_ok && arena_ok) {
+        if !(index_ok && entry_ok && start_ok && pair_ok && edge_ok && arena_ok) {
             return Err(CorruptTable);
         }
+        let mut leads = [false; 256];
+        for (high, &block) in words[HEADER_WORDS..blocks].iter().enumerate() {
+            if block == 0 {
+                continue;
+            }
+            let entries = &words[blocks + block as usize * 256..][..256];
+            for (low, &entry) in entries.iter().enumerate() {
+                let first_char = char::from_u32((high << 8 | low) as u32);
+                if let (true, Some(c)) = (entry & STARTS_KEY != 0, first_char) {
+                    leads[c.encode_utf8(&mut [0; 4]).as_bytes()[0] as usize] = true;
+                }
+            }
+        }
+        let lead_bytes: Vec<u8> = (0..=255u8).filter(|&b| leads[b as usize]).collect();
         Ok(Table {
-            blocks,
-            nodes,
-            edges,
-            edge_mask,
-            values,
-            max_key_chars: words[5] as usize,
-            ascii_in_keys,
+            lead_bytes: (lead_bytes.len() <= 3).then_some(lead_bytes),
+            max_key_chars: words[10] as usize,
             words,
             arena,
+            sections: Sections {
+                blocks,
+                starts,
+                seconds,
+                second_nodes,
+                edges,
+                values,
+                end,
+                edge_mask,
+            },
+            ascii_in_keys,
         })
     }
 
-    /// The longest key, in characters.
+    /// A borrowed view with each section as a typed slice, for the matching
+    /// loops: it is made once per call so that the loops index plain slices.
+    #[inline]
+    pub fn view(&self) -> View<'_> {
+        let s = self.sections;
+        let words: &[u32] = &self.words;
+        View {
+            index: words[HEADER_WORDS..s.blocks].try_into().unwrap_or(&[0; INDEX_WORDS]),
+            blocks: bytemuck::cast_slice(&words[s.blocks..s.starts]),
+            starts: bytemuck::cast_slice(&words[s.starts..s.seconds]),
+            seconds: &words[s.seconds..s.second_nodes],
+            second_nodes: bytemuck::cast_slice(&words[s.second_nodes..s.edges]),
+            edges: bytemuck::cast_slice(&words[s.edges..s.values]),
+            edge_mask: s.edge_mask,
+            values: bytemuck::cast_slice(&words[s.values..s.end]),
+            arena: &self.arena,
+            ascii_in_keys: self.ascii_in_keys,
+        }
+    }
+
+    /// The length of the longest key, in characters.
     pub fn max_key_chars(&self) -> usize {
         self.max_key_chars
     }
 
-    /// Whether the ASCII character `byte` occurs anywhere in any key.
-    #[inline]
-    pub fn ascii_in_keys(&self, byte: u8) -> bool {
-        byte < 128 && self.ascii_in_keys & (1u128 << byte) != 0
-    }
-
-    /// The trie node of keys starting with `c`, or 0.
-    #[inline]
-    pub fn root_child(&self, c: u32) -> u32 {
-        self.char_entry(c) & !IN_KEY
+    /// The first bytes of all keys, when there are at most three of them.
+    pub fn lead_bytes(&self) -> Option<&[u8]> {
+        self.lead_bytes.as_deref()
     }
 
     /// Whether `c` occurs anywhere in any key: a match can never span a
     /// character for which this is false.
-    #[inline]
-    pub fn in_keys(&self, c: u32) -> bool {
-        self.char_entry(c) & IN_KEY != 0
+    pub fn in_keys(&self, c: char) -> bool {
+        self.view().entry(c as u32) & IN_KEY != 0
     }
 
-    #[inline]
-    fn char_entry(&self, c: u32) -> u32 {
-        let block = self.words[HEADER_WORDS + (c as usize >> 8).min(BLOCK_COUNT - 1)];
-        self.words[self.blocks + block as usize * 256 + (c as usize & 0xFF)]
+    /// The words and arena, for embedding (by `build.rs`).
+    #[allow(dead_code)]
+    pub fn parts(&self) -> (&[u32], &str) {
+        (&self.words, &self.arena)
+    }
+}
+
+/// A table's sections as typed slices.
+pub struct View<'t> {
+    index: &'t [u32; INDEX_WORDS],
+    blocks: &'t [[u32; 256]],
+    starts: &'t [[u32; START_WORDS]],
+    seconds: &'t [u32],
+    second_nodes: &'t [[u32; SECOND_WORDS]],
+    edges: &'t [[u32; SLOT_WORDS]],
+    edge_mask: u32,
+    values: &'t [[u32; 2]],
+    arena: &'t str,
+    ascii_in_keys: u128,
+}
+
+impl View<'_> {
+    /// Whether the ASCII character `byte` occurs anywhere in any key.
+    #[inline(always)]
+    pub fn ascii_in_keys(&self, byte: u8) -> bool {
+        byte < 128 && self.ascii_in_keys & (1u128 << byte) != 0
     }
 
-    /// The child of `parent` along `c`, or 0.
+    #[inline(always)]
+    fn entry(&self, c: u32) -> u32 {
+        let block = self.index[(c >> 8) as usize & (INDEX_WORDS - 1)] as usize;
+        match self.blocks.get(block) {
+            Some(block) => block[(c & 0xFF) as usize],
+            None => 0,
+        }
+    }
+
+    /// What the table says about `c`.
+    #[inline(always)]
+    pub fn lookup(&self, c: u32) -> Lookup {
+        let entry = self.entry(c);
+        if entry & STARTS_KEY == 0 {
+            return Lookup::None;
+        }
+        if entry & DIRECT != 0 {
+            return match char::from_u32(entry & PAYLOAD_MASK) {
+                Some(c) => Lookup::Direct(c),
+                None => Lookup::None,
+            };
+        }
+        match self.starts.get((entry & PAYLOAD_MASK) as usize) {
+            Some(start) => Lookup::Start(Start {
+                node: Node {
+                    word: start[0],
+                    value: start[1],
+                    next_mask: 0,
+                },
+                seconds: start[2] & OFFSET_MASK,
+                capacity_log2: start[2] >> CAPACITY_SHIFT,
+                inline: start[3],
+                mask: start[4] as u64 | (start[5] as u64) << 32,
+            }),
+            None => Lookup::None,
+        }
+    }
+
+    /// The node of the second character `c` after `start`, if any key
+    /// continues that way.
+    #[inline(always)]
+    pub fn second(&self, start: &Start, c: u32) -> Option<Node> {
+        if start.mask & mask_bit(c) == 0 {
+            return None;
+        }
+        let mask = (1usize << start.capacity_log2) - 1;
+        let mut slot = pair_hash(c) as usize & mask;
+        loop {
+            let at = start.seconds as usize + slot;
+            match *self.seconds.get(at)? {
+                0 => return None,
+                stored if stored == c => {
+                    let node = self.second_nodes.get(at)?;
+                    return Some(Node {
+                        word: node[0],
+                        value: node[1],
+                        next_mask: node[2] as u64 | (node[3] as u64) << 32,
+                    });
+                }
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// The child of a node of depth two or more along `c`, if any.
     #[inline]
-    pub fn child(&self, parent: u32, c: u32) -> u32 {
+    pub fn child(&self, parent: Node, c: u32) -> Option<Node> {
+        if parent.next_mask != 0 && parent.next_mask & mask_bit(c) == 0 {
+            return None;
+        }
+        let parent = parent.id();
         let mut slot = edge_hash(parent, c) & self.edge_mask;
         loop {
-            let at = self.edges + slot as usize * 3;
-            let stored = self.words[at];
-            if stored == 0 {
-                return 0;
+            let edge = self.edges.get(slot as usize)?;
+            if edge[0] == 0 {
+                return None;
             }
-            if stored == parent && self.words[at + 1] == c {
-                return self.words[at + 2];
+            if edge[0] == parent && edge[1] == c {
+                return Some(Node {
+                    word: edge[2],
+                    value: edge[3],
+                    next_mask: 0,
+                });
             }
             slot = (slot + 1) & self.edge_mask;
         }
     }
 
-    /// For a node: how many characters its key's rule consumes (0 when no key
-    /// ends here), whether it has children, and its value index.
-    #[inline]
-    pub fn node(&self, node: u32) -> (usize, bool, u32) {
-        let at = self.nodes + node as usize * 2;
-        let meta = self.words[at + 1];
-        ((meta & 0xFF) as usize, meta & HAS_CHILDREN != 0, self.words[at])
-    }
-
     /// The text of a value.
     #[inline]
     pub fn value(&self, value: u32) -> &str {
-        let at = self.values + value as usize * 2;
-        let start = self.words[at] as usize;
-        let len = self.words[at + 1] as usize;
-        self.arena.get(start..start + len).unwrap_or("")
+        match self.values.get(value as usize) {
+            Some(&[start, len]) => self
+                .arena
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or(""),
+            None => "",
+        }
     }
+}
 
-    /// The words and arena, for embedding.
-    pub fn parts(&self) -> (&[u32], &str) {
-        (&self.words, &self.arena)
-    }
+/// The bit of `c` in a 64-bit character mask.
+#[inline(always)]
+fn mask_bit(c: u32) -> u64 {
+    1 << (c.wrapping_mul(0x9E37_79B1) >> 26)
+}
+
+#[inline(always)]
+fn pair_hash(c: u32) -> u32 {
+    c.wrapping_mul(0x9E37_79B1) >> 7
 }
 
 #[inline]
@@ -195,61 +442,135 @@ fn edge_hash(parent: u32, c: u32) -> u32 {
 
 /// Encodes resolved entries into table words and a string arena.
 fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
-    // Trie nodes: [value, meta]; node 0 is the unused "none".
+    // Per trie node: [node word without id, value]; node 0 is "none".
     let mut nodes: Vec<[u32; 2]> = vec![[0, 0]];
     let mut first: HashMap<u32, u32> = HashMap::new();
     let mut edges: HashMap<(u32, u32), u32> = HashMap::new();
     let mut arena = String::new();
     let mut values: Vec<(u32, u32)> = Vec::new();
     let mut value_index: HashMap<&str, u32> = HashMap::new();
-    let mut max_key_chars = 0;
     let mut ascii_in_keys = 0u128;
+    let mut max_key_chars = 0;
 
     for entry in entries {
+        max_key_chars = max_key_chars.max(entry.key.chars().count());
         let mut chars = entry.key.chars();
         let Some(c0) = chars.next() else { continue };
         let mut node = *first.entry(c0 as u32).or_insert_with(|| {
             nodes.push([0, 0]);
             nodes.len() as u32 - 1
         });
-        let mut depth = 1;
         for c in chars {
-            nodes[node as usize][1] |= HAS_CHILDREN;
+            nodes[node as usize][0] |= HAS_CHILDREN;
             let parent = node;
             node = *edges.entry((parent, c as u32)).or_insert_with(|| {
                 nodes.push([0, 0]);
                 nodes.len() as u32 - 1
             });
-            depth += 1;
         }
         for c in entry.key.chars().filter(char::is_ascii) {
             ascii_in_keys |= 1u128 << (c as u32);
         }
-        max_key_chars = max_key_chars.max(depth);
         let value = *value_index.entry(entry.value.as_str()).or_insert_with(|| {
             let start = arena.len() as u32;
             arena.push_str(&entry.value);
             values.push((start, entry.value.len() as u32));
             values.len() as u32 - 1
         });
-        let consume = entry.consume_chars.clamp(1, 255) as u32;
-        nodes[node as usize][0] = value;
-        nodes[node as usize][1] = (nodes[node as usize][1] & HAS_CHILDREN) | consume;
+        let consume = entry.consume_chars.clamp(1, CONSUME_MASK as usize) as u32;
+        let slot = &mut nodes[node as usize];
+        slot[0] = (slot[0] & HAS_CHILDREN) | consume << CONSUME_SHIFT;
+        slot[1] = value;
+    }
+    let node_word = |id: u32| nodes[id as usize][0] | id;
+    let mut child_masks: HashMap<u32, u64> = HashMap::new();
+    for &(parent, c) in edges.keys() {
+        *child_masks.entry(parent).or_default() |= mask_bit(c);
     }
 
-    // Blocks of 256 code points; block 0 is the shared empty block.
-    let mut block_of: HashMap<u32, u32> = HashMap::new();
-    let mut block_words: Vec<u32> = vec![0; 256];
-    let mut chars: HashMap<u32, u32> = entries
+    // Edges from depth-1 nodes go to their start's second-character set,
+    // deeper ones to the hashed edge table.
+    let is_start: std::collections::HashSet<u32> = first.values().copied().collect();
+    let mut seconds_of: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
+    let mut deep_edges: Vec<((u32, u32), u32)> = Vec::new();
+    for (&(parent, c), &child) in &edges {
+        if is_start.contains(&parent) {
+            seconds_of.entry(parent).or_default().push((c, child));
+        } else {
+            deep_edges.push(((parent, c), child));
+        }
+    }
+
+    let mut entry_of: HashMap<u32, u32> = entries
         .iter()
         .flat_map(|e| e.key.chars())
         .map(|c| (c as u32, IN_KEY))
         .collect();
-    for (&c, &node) in &first {
-        chars.insert(c, IN_KEY | node);
+    let mut starts: Vec<(u32, u32)> = first.iter().map(|(&c, &id)| (c, id)).collect();
+    starts.sort_unstable();
+    let mut start_words = Vec::new();
+    let mut slot_words: Vec<u32> = Vec::new();
+    let mut slot_nodes: Vec<u32> = Vec::new();
+    for &(c, id) in &starts {
+        let [meta, value] = nodes[id as usize];
+        let value_text = values
+            .get(value as usize)
+            .map(|&(at, len)| &arena[at as usize..(at + len) as usize])
+            .unwrap_or_default();
+        let mut value_chars = value_text.chars();
+        let inline = match (meta >> CONSUME_SHIFT & CONSUME_MASK, value_chars.next()) {
+            (1, Some(v)) if value_chars.next().is_none() => Some(v),
+            _ => None,
+        };
+        if meta & HAS_CHILDREN == 0 {
+            if let Some(v) = inline {
+                entry_of.insert(c, IN_KEY | STARTS_KEY | DIRECT | v as u32);
+                continue;
+            }
+        }
+        // The second-character set: open addressing, at most half full, so
+        // that a miss (the common case) ends after a probe or two.
+        let mut seconds = seconds_of.remove(&id).unwrap_or_default();
+        seconds.sort_unstable();
+        let capacity = (seconds.len() * 2).next_power_of_two().max(1);
+        let offset = slot_words.len();
+        slot_words.resize(offset + capacity, 0);
+        slot_nodes.resize((offset + capacity) * SECOND_WORDS, 0);
+        for (second, child) in seconds {
+            let mut slot = pair_hash(second) as usize & (capacity - 1);
+            while slot_words[offset + slot] != 0 {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            slot_words[offset + slot] = second;
+            let mask = child_masks.get(&child).copied().unwrap_or(0);
+            let at = (offset + slot) * SECOND_WORDS;
+            slot_nodes[at..at + SECOND_WORDS].copy_from_slice(&[
+                node_word(child),
+                nodes[child as usize][1],
+                mask as u32,
+                (mask >> 32) as u32,
+            ]);
+        }
+        entry_of.insert(c, IN_KEY | STARTS_KEY | (start_words.len() / START_WORDS) as u32);
+        let mask = child_masks.get(&id).copied().unwrap_or(0);
+        start_words.extend([
+            node_word(id),
+            value,
+            offset as u32 | capacity.trailing_zeros() << CAPACITY_SHIFT,
+            inline.map_or(NO_CHAR, |v| v as u32),
+            mask as u32,
+            (mask >> 32) as u32,
+            0,
+            0,
+        ]);
     }
-    let mut chars: Vec<(u32, u32)> = chars.into_iter().collect();
+
+    // Character entries, in blocks of 256 code points; block 0 is the shared
+    // empty block.
+    let mut chars: Vec<(u32, u32)> = entry_of.into_iter().collect();
     chars.sort_unstable();
+    let mut block_of: HashMap<u32, u32> = HashMap::new();
+    let mut block_words: Vec<u32> = vec![0; 256];
     for (c, entry) in chars {
         let block = *block_of.entry(c >> 8).or_insert_with(|| {
             block_words.extend(std::iter::repeat_n(0, 256));
@@ -257,41 +578,49 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         });
         block_words[block as usize * 256 + (c & 0xFF) as usize] = entry;
     }
-    let mut index = vec![0u32; BLOCK_COUNT];
+    let mut index = vec![0u32; INDEX_WORDS];
     for (&high, &block) in &block_of {
         index[high as usize] = block;
     }
 
-    // Edges in an open-addressing table at most half full.
-    let slots = (edges.len() * 2).next_power_of_two().max(2);
+    // Deeper edges in an open-addressing table at most half full.
+    let slots = (deep_edges.len() * 2).next_power_of_two().max(2);
     let mask = slots as u32 - 1;
-    let mut edge_words = vec![0u32; slots * 3];
-    let mut sorted_edges: Vec<_> = edges.into_iter().collect();
-    sorted_edges.sort_unstable();
-    for ((parent, c), child) in sorted_edges {
+    let mut edge_words = vec![0u32; slots * SLOT_WORDS];
+    deep_edges.sort_unstable();
+    for ((parent, c), child) in deep_edges {
         let mut slot = edge_hash(parent, c) & mask;
-        while edge_words[slot as usize * 3] != 0 {
+        while edge_words[slot as usize * SLOT_WORDS] != 0 {
             slot = (slot + 1) & mask;
         }
-        let at = slot as usize * 3;
-        edge_words[at..at + 3].copy_from_slice(&[parent, c, child]);
+        let at = slot as usize * SLOT_WORDS;
+        edge_words[at..at + SLOT_WORDS].copy_from_slice(&[
+            parent,
+            c,
+            node_word(child),
+            nodes[child as usize][1],
+        ]);
     }
 
     let mut words = vec![
         MAGIC,
         (block_words.len() / 256) as u32,
-        nodes.len() as u32,
+        (start_words.len() / START_WORDS) as u32,
+        slot_words.len() as u32,
         mask,
         values.len() as u32,
-        max_key_chars as u32,
         ascii_in_keys as u32,
         (ascii_in_keys >> 32) as u32,
         (ascii_in_keys >> 64) as u32,
         (ascii_in_keys >> 96) as u32,
+        max_key_chars as u32,
+        0,
     ];
     words.extend(index);
     words.extend(block_words);
-    words.extend(nodes.iter().flatten());
+    words.extend(start_words);
+    words.extend(slot_words);
+    words.extend(slot_nodes);
     words.extend(edge_words);
     words.extend(values.iter().flat_map(|&(s, l)| [s, l]));
     (words, arena)
