@@ -5,7 +5,7 @@ fn main() {
     let conv = zhfix::Converter::new(args[1].parse().unwrap());
     let mut best = f64::MAX;
     let mut out = String::with_capacity(text.len() * 2);
-    for _ in 0..5 {
+    for _ in 0..15 {
         out.clear();
         let t = Instant::now();
         conv.convert_into(&text, &mut out);

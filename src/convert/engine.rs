@@ -1,7 +1,7 @@
 //! Forward maximum matching over a compiled table: the inner loop of every
 //! conversion and segmentation.
 
-use super::table::{Lookup, Node, Start, Table, View};
+use super::table::{Entry, Node, Start, Table, View};
 
 /// Decodes the character starting at `i` of valid UTF-8: its code point and
 /// its length in bytes.
@@ -44,25 +44,51 @@ pub(crate) enum Replacement {
     Char(char),
 }
 
-/// The match of the keys in `first` at `start`: the end of the consumed text
-/// and what to output.
-#[inline]
-fn match_start(
+/// The match at `start` of the keys starting with its character (whose
+/// table entry is `entry` and length `first_len`): the end of the consumed
+/// text and what to output.
+#[inline(always)]
+fn match_at(
     view: &View<'_>,
     bytes: &[u8],
     start: usize,
-    first: &Start,
+    entry: Entry,
     first_len: usize,
 ) -> Option<(usize, Replacement)> {
+    let end = start + first_len;
+    if end < bytes.len() && entry.may_continue(char_at(bytes, end).0) {
+        if let Some(found) = match_phrase(view, bytes, start, entry, end) {
+            return Some(found);
+        }
+    }
+    if !entry.is_key() {
+        return None;
+    }
+    Some(match entry.inline_value() {
+        Some(c) => (end, Replacement::Char(c)),
+        None => (end, Replacement::Value(view.start(entry).node.value())),
+    })
+}
+
+/// The walk past the first character, when a phrase may continue there;
+/// `None` when only the first character itself could match.
+#[inline(never)]
+fn match_phrase(
+    view: &View<'_>,
+    bytes: &[u8],
+    start: usize,
+    entry: Entry,
+    mut end: usize,
+) -> Option<(usize, Replacement)> {
+    let first: Start = view.start(entry);
     let mut node: Node = first.node;
-    let mut end = start + first_len;
-    // (depth, end, node) of the longest key seen so far.
-    let mut best = (node.consume() > 0).then_some((1, end, node));
+    // (depth, end, node) of the longest key of two or more characters.
+    let mut best = None;
     let mut depth = 1;
     while node.has_children() && end < bytes.len() {
         let (c, len) = char_at(bytes, end);
         let child = match depth {
-            1 => view.second(first, c),
+            1 => view.second(&first, c),
             _ => view.child(node, c),
         };
         let Some(child) = child else {
@@ -76,11 +102,6 @@ fn match_start(
         }
     }
     let (depth, end, node) = best?;
-    if depth == 1 {
-        if let Some(c) = first.inline_value() {
-            return Some((end, Replacement::Char(c)));
-        }
-    }
     // A group policy may make a longer key give way to a shorter one.
     let end = if node.consume() == depth {
         end
@@ -107,20 +128,13 @@ pub(crate) fn for_each_match(
             continue;
         }
         let (c, len) = char_at(bytes, i);
-        match view.lookup(c) {
-            Lookup::Direct(replacement) => {
-                on_match(i, i + len, Replacement::Char(replacement));
-                i += len;
+        let entry = view.entry(c);
+        if entry.starts_key() {
+            if let Some((end, replacement)) = match_at(view, bytes, i, entry, len) {
+                on_match(i, end, replacement);
+                i = end;
                 continue;
             }
-            Lookup::Start(first) => {
-                if let Some((end, replacement)) = match_start(view, bytes, i, &first, len) {
-                    on_match(i, end, replacement);
-                    i = end;
-                    continue;
-                }
-            }
-            Lookup::None => {}
         }
         i = match is_ids_operator(c) {
             true => ids_end(bytes, i).unwrap_or(i + len),
@@ -175,26 +189,36 @@ pub(crate) fn push_replacement(view: &View<'_>, replacement: Replacement, out: &
 }
 
 /// Converts `text` with one table, appending the result to `out`.
-pub(crate) fn convert(table: &Table, text: &str, out: &mut String) {
-    let view = table.view();
+pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
     let mut copied = 0;
-    for_each_match(&view, text, |start, end, replacement| {
+    for_each_match(view, text, |start, end, replacement| {
         out.push_str(&text[copied..start]);
-        push_replacement(&view, replacement, out);
+        push_replacement(view, replacement, out);
         copied = end;
     });
     out.push_str(&text[copied..]);
 }
 
-/// Whether `text` certainly has no match: none of the few bytes that start
-/// keys occurs in it (a vectorized scan, far faster than matching).
+/// Whether `text` certainly has no match: none of the few two-byte
+/// sequences that start keys occurs in it. A vectorized scan for their first
+/// bytes is far faster than matching; it serves the normalization pass, whose
+/// keys (compatibility ideographs) start with one of two bytes.
 fn certainly_unmatched(table: &Table, text: &str) -> bool {
+    let Some(pairs) = table.lead_pairs() else {
+        return false;
+    };
     let bytes = text.as_bytes();
-    match table.lead_bytes() {
-        Some([]) => true,
-        Some(&[a]) => memchr::memchr(a, bytes).is_none(),
-        Some(&[a, b]) => memchr::memchr2(a, b, bytes).is_none(),
-        Some(&[a, b, c]) => memchr::memchr3(a, b, c, bytes).is_none(),
+    let is_pair = |at: usize| {
+        let next = bytes.get(at + 1).copied();
+        pairs.iter().any(|p| p[0] == bytes[at] && Some(p[1]) == next)
+    };
+    let mut leads: Vec<u8> = pairs.iter().map(|p| p[0]).collect();
+    leads.dedup();
+    match leads.as_slice() {
+        [] => true,
+        [a] => !memchr::memchr_iter(*a, bytes).any(is_pair),
+        [a, b] => !memchr::memchr2_iter(*a, *b, bytes).any(is_pair),
+        [a, b, c] => !memchr::memchr3_iter(*a, *b, *c, bytes).any(is_pair),
         _ => false,
     }
 }
@@ -224,10 +248,9 @@ pub(crate) fn convert_cow<'a>(table: &Table, text: &'a str) -> std::borrow::Cow<
 
 /// Splits `text` into OpenCC segments: each match is a segment, and the
 /// unmatched text between matches is one segment.
-pub(crate) fn segment(table: &Table, text: &str, mut on_segment: impl FnMut(&str)) {
-    let view = table.view();
+pub(crate) fn segment(view: &View<'_>, text: &str, mut on_segment: impl FnMut(&str)) {
     let mut pending = 0;
-    for_each_match(&view, text, |start, end, _| {
+    for_each_match(view, text, |start, end, _| {
         if pending < start {
             on_segment(&text[pending..start]);
         }

@@ -213,59 +213,37 @@ impl Converter {
 
     /// Converts `text`, appending the result to `out`.
     pub fn convert_into(&self, text: &str, out: &mut String) {
+        let normalized = self.normalize(text);
+        let run = Run {
+            segmentation: self.plan.segmentation.as_ref().map(|t| t.view()),
+            chain: self.plan.chain.iter().map(|t| t.view()).collect(),
+            scratch: (String::new(), String::new()),
+        };
+        let mut run = run;
+        match &self.plan.user {
+            None => run.convert(&normalized, out),
+            Some(user) => {
+                let view = user.view();
+                let mut gap = 0;
+                engine::for_each_match(&view, &normalized, |start, end, value| {
+                    run.convert(&normalized[gap..start], out);
+                    engine::push_replacement(&view, value, out);
+                    gap = end;
+                });
+                run.convert(&normalized[gap..], out);
+            }
+        }
+    }
+
+    /// The normalization pre-pass over the whole text.
+    fn normalize<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         let mut normalized = std::borrow::Cow::Borrowed(text);
         for table in &self.plan.normalization {
             if let std::borrow::Cow::Owned(changed) = engine::convert_cow(table, &normalized) {
                 normalized = std::borrow::Cow::Owned(changed);
             }
         }
-        let mut scratch = (String::new(), String::new());
-        match &self.plan.user {
-            None => self.convert_segments(&normalized, out, &mut scratch),
-            Some(user) => {
-                let view = user.view();
-                let mut gap = 0;
-                engine::for_each_match(&view, &normalized, |start, end, value| {
-                    self.convert_segments(&normalized[gap..start], out, &mut scratch);
-                    engine::push_replacement(&view, value, out);
-                    gap = end;
-                });
-                self.convert_segments(&normalized[gap..], out, &mut scratch);
-            }
-        }
-    }
-
-    fn convert_segments(&self, text: &str, out: &mut String, scratch: &mut (String, String)) {
-        match &self.plan.segmentation {
-            None => self.convert_segment(text, out, scratch),
-            Some(table) => {
-                engine::segment(table, text, |segment| {
-                    self.convert_segment(segment, out, scratch)
-                });
-            }
-        }
-    }
-
-    /// Runs one segment through the chain.
-    fn convert_segment(&self, segment: &str, out: &mut String, scratch: &mut (String, String)) {
-        let chain = &self.plan.chain;
-        let Some((last, first)) = chain.split_last() else {
-            out.push_str(segment);
-            return;
-        };
-        if first.is_empty() {
-            engine::convert(last, segment, out);
-            return;
-        }
-        let (current, next) = scratch;
-        current.clear();
-        current.push_str(segment);
-        for table in first {
-            next.clear();
-            engine::convert(table, current, next);
-            std::mem::swap(current, next);
-        }
-        engine::convert(last, current, out);
+        normalized
     }
 
     /// A converter for text that arrives in pieces (see [`ChunkedConverter`]).
@@ -298,6 +276,55 @@ impl Converter {
     /// conversion then splits around `c` exactly.
     fn is_boundary_char(&self, c: char) -> bool {
         self.tables().all(|table| !table.in_keys(c))
+    }
+}
+
+/// One conversion call's views of the segmentation and chain tables, made
+/// once per call rather than once per segment.
+struct Run<'t> {
+    segmentation: Option<table::View<'t>>,
+    chain: Vec<table::View<'t>>,
+    scratch: (String, String),
+}
+
+impl Run<'_> {
+    fn convert(&mut self, text: &str, out: &mut String) {
+        let Run {
+            segmentation,
+            chain,
+            scratch,
+        } = self;
+        match segmentation {
+            None => convert_segment(chain, text, out, scratch),
+            Some(view) => {
+                engine::segment(view, text, |segment| {
+                    convert_segment(chain, segment, out, scratch)
+                });
+            }
+        }
+    }
+}
+
+/// Runs one segment through the chain.
+fn convert_segment(
+    chain: &[table::View<'_>],
+    segment: &str,
+    out: &mut String,
+    (current, next): &mut (String, String),
+) {
+    match chain {
+        [] => out.push_str(segment),
+        [only] => engine::convert(only, segment, out),
+        [first, middle @ .., last] => {
+            current.clear();
+            engine::convert(first, segment, current);
+            for view in middle {
+                next.clear();
+                engine::convert(view, current, next);
+                std::mem::swap(current, next);
+            }
+            engine::convert(last, current, out);
+        }
     }
 }
 
@@ -519,7 +546,7 @@ mod tests {
         let run = |tree: DictTree, text: &str| {
             let table = Table::build(&dict::resolve(&tree, &dicts));
             let mut out = String::new();
-            engine::convert(&table, text, &mut out);
+            engine::convert(&table.view(), text, &mut out);
             out
         };
         use DictTree::{Group, Leaf};

@@ -74,12 +74,7 @@ impl Converter {
         if plan.user.is_some() || plan.normalization.iter().any(|t| t.max_key_chars() > 1) {
             return None;
         }
-        let mut normalized = std::borrow::Cow::Borrowed(text);
-        for table in &plan.normalization {
-            if let std::borrow::Cow::Owned(changed) = engine::convert_cow(table, &normalized) {
-                normalized = std::borrow::Cow::Owned(changed);
-            }
-        }
+        let normalized = self.normalize(text);
         let longest_key = plan
             .segmentation
             .iter()

@@ -11,9 +11,8 @@
 //! |--------------|-----------------|------------------------------------------------|
 //! | header       | `HEADER_WORDS`  | magic, counts, ASCII key-character bitmap      |
 //! | block index  | `INDEX_WORDS`   | code point >> 8 → block number                 |
-//! | blocks       | 256 per block   | per code point: its *entry* (below)            |
-//! | starts       | 8 per start     | node word, value, second-character set, char,  |
-//! |              |                 | mask of the second characters                  |
+//! | blocks       | 4 × 256 / block | per code point: its *entry* (below)            |
+//! | starts       | 4 per start     | node word, value, second-character set         |
 //! | second slots | 1 per slot      | hashed sets of second characters, per start    |
 //! | second nodes | 4 per slot      | node word, value, mask of the third characters |
 //! | edges        | 4 per slot      | parent node, char, child's node word, value    |
@@ -22,11 +21,11 @@
 //! Why this shape: the hot path of conversion is "look up this character,
 //! check whether the next one continues a key", done for nearly every
 //! character of the text. A character's entry says whether it occurs in keys,
-//! whether keys start with it and, for the most common case (a character
-//! converted on its own, starting no phrase), its replacement character
-//! itself. Characters that start phrases point to a *start*, whose second
-//! characters form a small open-addressing set, guarded by a 64-bit mask of
-//! their hashes that rejects most pairs without touching the set. Second
+//! whether keys start with it, its replacement when that is one character,
+//! and a 64-bit mask of the hashes of the second characters of the phrases
+//! it starts, which rejects most pairs at once. Only when the mask lets the
+//! next character through is the character's *start* read, whose second
+//! characters form a small open-addressing set. Second
 //! nodes carry the same kind of mask for the third character, so that only
 //! real phrase prefixes walk on into the hashed edge table of deeper nodes,
 //! and only phrase values touch the string arena.
@@ -46,7 +45,8 @@ const HEADER_WORDS: usize = 12;
 /// Block index entries: a power of two above 0x10FFFF >> 8, so that masking
 /// replaces a bounds check.
 const INDEX_WORDS: usize = 0x2000;
-const START_WORDS: usize = 8;
+const ENTRY_WORDS: usize = 4;
+const START_WORDS: usize = 4;
 const SECOND_WORDS: usize = 4;
 const SLOT_WORDS: usize = 4;
 
@@ -59,10 +59,11 @@ const HAS_CHILDREN: u32 = 1 << 29;
 const IN_KEY: u32 = 1 << 31;
 /// Entry flag: keys start with the character; the payload indexes `starts`.
 const STARTS_KEY: u32 = 1 << 30;
-/// Entry flag: the character is a key of its own, starts no longer key, and
-/// its value is the single character in the payload.
-const DIRECT: u32 = 1 << 29;
-const PAYLOAD_MASK: u32 = DIRECT - 1;
+/// Entry flag: longer keys start with the character.
+const CONTINUES: u32 = 1 << 29;
+/// Entry flag: the character is a key of its own.
+const TERMINAL: u32 = 1 << 28;
+const PAYLOAD_MASK: u32 = (1 << 28) - 1;
 
 /// In a start's third word: the log2 capacity of its second-character set.
 const CAPACITY_SHIFT: u32 = 27;
@@ -107,14 +108,41 @@ impl Node {
 
 /// What the table says about a character.
 #[derive(Debug, Clone, Copy)]
-pub enum Lookup {
-    /// No key starts with it.
-    None,
-    /// It is a key on its own, starts no longer key, and becomes this
-    /// character.
-    Direct(char),
-    /// Keys start with it.
-    Start(Start),
+pub struct Entry {
+    word: u32,
+    inline: u32,
+    mask: u64,
+}
+
+impl Entry {
+    /// Whether any key starts with the character.
+    #[inline(always)]
+    pub fn starts_key(self) -> bool {
+        self.word & STARTS_KEY != 0
+    }
+
+    /// Whether the character is a key of its own.
+    #[inline(always)]
+    pub fn is_key(self) -> bool {
+        self.word & TERMINAL != 0
+    }
+
+    /// Whether a key may start with the character followed by `next` (false
+    /// means certainly not).
+    #[inline(always)]
+    pub fn may_continue(self, next: u32) -> bool {
+        self.word & CONTINUES != 0 && self.mask & mask_bit(next) != 0
+    }
+
+    /// The character's own value when it is a single character.
+    #[inline(always)]
+    pub fn inline_value(self) -> Option<char> {
+        char::from_u32(self.inline)
+    }
+
+    fn start_index(self) -> usize {
+        (self.word & PAYLOAD_MASK) as usize
+    }
 }
 
 /// The keys starting with a character.
@@ -123,16 +151,6 @@ pub struct Start {
     pub node: Node,
     seconds: u32,
     capacity_log2: u32,
-    inline: u32,
-    mask: u64,
-}
-
-impl Start {
-    /// The value of the single-character key when it is one character.
-    #[inline]
-    pub fn inline_value(&self) -> Option<char> {
-        char::from_u32(self.inline)
-    }
 }
 
 /// A longest-prefix-match table over characters.
@@ -143,9 +161,10 @@ pub struct Table {
     sections: Sections,
     ascii_in_keys: u128,
     max_key_chars: usize,
-    /// The distinct first bytes of the keys' UTF-8, when there are at most
-    /// three: a text containing none of them cannot match.
-    lead_bytes: Option<Vec<u8>>,
+    /// The distinct first two bytes of the keys' UTF-8, when keys start
+    /// with at most three distinct (non-ASCII) bytes: a text containing none
+    /// of these pairs cannot match.
+    lead_pairs: Option<Vec<[u8; 2]>>,
 }
 
 /// Where each section starts in the words, and the counts that size them.
@@ -192,7 +211,7 @@ impl Table {
             | (words[8] as u128) << 64
             | (words[9] as u128) << 96;
         let blocks = HEADER_WORDS + INDEX_WORDS;
-        let starts = blocks + n_blocks * 256;
+        let starts = blocks + n_blocks * 256 * ENTRY_WORDS;
         let seconds = starts + n_starts * START_WORDS;
         let second_nodes = seconds + n_slots;
         let edges = second_nodes + n_slots * SECOND_WORDS;
@@ -205,9 +224,9 @@ impl Table {
         let index_ok = words[HEADER_WORDS..blocks]
             .iter()
             .all(|&b| (b as usize) < n_blocks);
-        let entry_ok = words[blocks..starts].iter().all(|&e| {
-            e & STARTS_KEY == 0 || e & DIRECT != 0 || ((e & PAYLOAD_MASK) as usize) < n_starts
-        });
+        let entry_ok = words[blocks..starts]
+            .chunks_exact(ENTRY_WORDS)
+            .all(|e| e[0] & STARTS_KEY == 0 || ((e[0] & PAYLOAD_MASK) as usize) < n_starts);
         let start_ok = words[starts..seconds].chunks_exact(START_WORDS).all(|s| {
             let capacity = 1usize << (s[2] >> CAPACITY_SHIFT);
             value_ok(s[1]) && (s[2] & OFFSET_MASK) as usize + capacity <= n_slots
@@ -225,22 +244,26 @@ impl Table {
         if !(index_ok && entry_ok && start_ok && pair_ok && edge_ok && arena_ok) {
             return Err(CorruptTable);
         }
-        let mut leads = [false; 256];
+        let mut pairs = std::collections::BTreeSet::new();
         for (high, &block) in words[HEADER_WORDS..blocks].iter().enumerate() {
             if block == 0 {
                 continue;
             }
-            let entries = &words[blocks + block as usize * 256..][..256];
-            for (low, &entry) in entries.iter().enumerate() {
+            let entries = &words[blocks + block as usize * 256 * ENTRY_WORDS..][..256 * ENTRY_WORDS];
+            for (low, entry) in entries.chunks_exact(ENTRY_WORDS).enumerate() {
+                let entry = entry[0];
                 let first_char = char::from_u32((high << 8 | low) as u32);
                 if let (true, Some(c)) = (entry & STARTS_KEY != 0, first_char) {
-                    leads[c.encode_utf8(&mut [0; 4]).as_bytes()[0] as usize] = true;
+                    let mut utf8 = [0; 4];
+                    c.encode_utf8(&mut utf8);
+                    pairs.insert([utf8[0], utf8[1]]);
                 }
             }
         }
-        let lead_bytes: Vec<u8> = (0..=255u8).filter(|&b| leads[b as usize]).collect();
+        let leads: std::collections::BTreeSet<u8> = pairs.iter().map(|p| p[0]).collect();
+        let prefilter = leads.len() <= 3 && leads.iter().all(|&b| b >= 0x80);
         Ok(Table {
-            lead_bytes: (lead_bytes.len() <= 3).then_some(lead_bytes),
+            lead_pairs: prefilter.then(|| pairs.into_iter().collect()),
             max_key_chars: words[10] as usize,
             words,
             arena,
@@ -283,15 +306,16 @@ impl Table {
         self.max_key_chars
     }
 
-    /// The first bytes of all keys, when there are at most three of them.
-    pub fn lead_bytes(&self) -> Option<&[u8]> {
-        self.lead_bytes.as_deref()
+    /// The first two bytes of all keys, when the keys start with at most
+    /// three distinct non-ASCII bytes.
+    pub fn lead_pairs(&self) -> Option<&[[u8; 2]]> {
+        self.lead_pairs.as_deref()
     }
 
     /// Whether `c` occurs anywhere in any key: a match can never span a
     /// character for which this is false.
     pub fn in_keys(&self, c: char) -> bool {
-        self.view().entry(c as u32) & IN_KEY != 0
+        self.view().entry(c as u32).word & IN_KEY != 0
     }
 
     /// The words and arena, for embedding (by `build.rs`).
@@ -304,7 +328,7 @@ impl Table {
 /// A table's sections as typed slices.
 pub struct View<'t> {
     index: &'t [u32; INDEX_WORDS],
-    blocks: &'t [[u32; 256]],
+    blocks: &'t [[[u32; ENTRY_WORDS]; 256]],
     starts: &'t [[u32; START_WORDS]],
     seconds: &'t [u32],
     second_nodes: &'t [[u32; SECOND_WORDS]],
@@ -322,41 +346,37 @@ impl View<'_> {
         byte < 128 && self.ascii_in_keys & (1u128 << byte) != 0
     }
 
+    /// What the table says about `c`.
     #[inline(always)]
-    fn entry(&self, c: u32) -> u32 {
+    pub fn entry(&self, c: u32) -> Entry {
         let block = self.index[(c >> 8) as usize & (INDEX_WORDS - 1)] as usize;
-        match self.blocks.get(block) {
+        let [word, inline, mask_low, mask_high] = match self.blocks.get(block) {
             Some(block) => block[(c & 0xFF) as usize],
-            None => 0,
+            None => [0, NO_CHAR, 0, 0],
+        };
+        Entry {
+            word,
+            inline,
+            mask: mask_low as u64 | (mask_high as u64) << 32,
         }
     }
 
-    /// What the table says about `c`.
+    /// The keys starting with the character of `entry`.
     #[inline(always)]
-    pub fn lookup(&self, c: u32) -> Lookup {
-        let entry = self.entry(c);
-        if entry & STARTS_KEY == 0 {
-            return Lookup::None;
-        }
-        if entry & DIRECT != 0 {
-            return match char::from_u32(entry & PAYLOAD_MASK) {
-                Some(c) => Lookup::Direct(c),
-                None => Lookup::None,
-            };
-        }
-        match self.starts.get((entry & PAYLOAD_MASK) as usize) {
-            Some(start) => Lookup::Start(Start {
-                node: Node {
-                    word: start[0],
-                    value: start[1],
-                    next_mask: 0,
-                },
-                seconds: start[2] & OFFSET_MASK,
-                capacity_log2: start[2] >> CAPACITY_SHIFT,
-                inline: start[3],
-                mask: start[4] as u64 | (start[5] as u64) << 32,
-            }),
-            None => Lookup::None,
+    pub fn start(&self, entry: Entry) -> Start {
+        let [word, value, seconds, _] = self
+            .starts
+            .get(entry.start_index())
+            .copied()
+            .unwrap_or_default();
+        Start {
+            node: Node {
+                word,
+                value,
+                next_mask: 0,
+            },
+            seconds: seconds & OFFSET_MASK,
+            capacity_log2: seconds >> CAPACITY_SHIFT,
         }
     }
 
@@ -364,9 +384,6 @@ impl View<'_> {
     /// continues that way.
     #[inline(always)]
     pub fn second(&self, start: &Start, c: u32) -> Option<Node> {
-        if start.mask & mask_bit(c) == 0 {
-            return None;
-        }
         let mask = (1usize << start.capacity_log2) - 1;
         let mut slot = pair_hash(c) as usize & mask;
         loop {
@@ -501,10 +518,10 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         }
     }
 
-    let mut entry_of: HashMap<u32, u32> = entries
+    let mut entry_of: HashMap<u32, [u32; ENTRY_WORDS]> = entries
         .iter()
         .flat_map(|e| e.key.chars())
-        .map(|c| (c as u32, IN_KEY))
+        .map(|c| (c as u32, [IN_KEY, NO_CHAR, 0, 0]))
         .collect();
     let mut starts: Vec<(u32, u32)> = first.iter().map(|(&c, &id)| (c, id)).collect();
     starts.sort_unstable();
@@ -518,18 +535,13 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
             .map(|&(at, len)| &arena[at as usize..(at + len) as usize])
             .unwrap_or_default();
         let mut value_chars = value_text.chars();
-        let inline = match (meta >> CONSUME_SHIFT & CONSUME_MASK, value_chars.next()) {
-            (1, Some(v)) if value_chars.next().is_none() => Some(v),
-            _ => None,
+        let consume = meta >> CONSUME_SHIFT & CONSUME_MASK;
+        let inline = match (consume, value_chars.next()) {
+            (1, Some(v)) if value_chars.next().is_none() => v as u32,
+            _ => NO_CHAR,
         };
-        if meta & HAS_CHILDREN == 0 {
-            if let Some(v) = inline {
-                entry_of.insert(c, IN_KEY | STARTS_KEY | DIRECT | v as u32);
-                continue;
-            }
-        }
         // The second-character set: open addressing, at most half full, so
-        // that a miss (the common case) ends after a probe or two.
+        // that a miss ends after a probe or two.
         let mut seconds = seconds_of.remove(&id).unwrap_or_default();
         seconds.sort_unstable();
         let capacity = (seconds.len() * 2).next_power_of_two().max(1);
@@ -551,32 +563,45 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
                 (mask >> 32) as u32,
             ]);
         }
-        entry_of.insert(c, IN_KEY | STARTS_KEY | (start_words.len() / START_WORDS) as u32);
+        let mut flags = IN_KEY | STARTS_KEY;
+        if meta & HAS_CHILDREN != 0 {
+            flags |= CONTINUES;
+        }
+        if consume > 0 {
+            flags |= TERMINAL;
+        }
         let mask = child_masks.get(&id).copied().unwrap_or(0);
+        entry_of.insert(
+            c,
+            [
+                flags | (start_words.len() / START_WORDS) as u32,
+                inline,
+                mask as u32,
+                (mask >> 32) as u32,
+            ],
+        );
         start_words.extend([
             node_word(id),
             value,
             offset as u32 | capacity.trailing_zeros() << CAPACITY_SHIFT,
-            inline.map_or(NO_CHAR, |v| v as u32),
-            mask as u32,
-            (mask >> 32) as u32,
-            0,
             0,
         ]);
     }
 
     // Character entries, in blocks of 256 code points; block 0 is the shared
     // empty block.
-    let mut chars: Vec<(u32, u32)> = entry_of.into_iter().collect();
+    let mut chars: Vec<(u32, [u32; ENTRY_WORDS])> = entry_of.into_iter().collect();
     chars.sort_unstable();
+    let empty_block: Vec<u32> = [0, NO_CHAR, 0, 0].repeat(256);
     let mut block_of: HashMap<u32, u32> = HashMap::new();
-    let mut block_words: Vec<u32> = vec![0; 256];
+    let mut block_words: Vec<u32> = empty_block.clone();
     for (c, entry) in chars {
         let block = *block_of.entry(c >> 8).or_insert_with(|| {
-            block_words.extend(std::iter::repeat_n(0, 256));
-            (block_words.len() / 256 - 1) as u32
+            block_words.extend(&empty_block);
+            (block_words.len() / (256 * ENTRY_WORDS) - 1) as u32
         });
-        block_words[block as usize * 256 + (c & 0xFF) as usize] = entry;
+        let at = (block as usize * 256 + (c & 0xFF) as usize) * ENTRY_WORDS;
+        block_words[at..at + ENTRY_WORDS].copy_from_slice(&entry);
     }
     let mut index = vec![0u32; INDEX_WORDS];
     for (&high, &block) in &block_of {
@@ -604,7 +629,7 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
 
     let mut words = vec![
         MAGIC,
-        (block_words.len() / 256) as u32,
+        (block_words.len() / (256 * ENTRY_WORDS)) as u32,
         (start_words.len() / START_WORDS) as u32,
         slot_words.len() as u32,
         mask,
