@@ -113,8 +113,8 @@ fn convert_one(
     output: &mut Output,
     threads: usize,
 ) -> Result<(), Failure> {
-    let (reader, name): (Box<dyn Read>, String) = if input == Path::new("-") {
-        (Box::new(io::stdin().lock()), "<stdin>".to_string())
+    let (reader, name): (Box<dyn Read + Send>, String) = if input == Path::new("-") {
+        (Box::new(io::stdin()), "<stdin>".to_string())
     } else {
         let file = File::open(input)
             .map_err(|e| Failure::runtime(format!("{}: {}", input.display(), io_message(&e))))?;

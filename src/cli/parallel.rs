@@ -1,114 +1,186 @@
-//! Converting one input on all cores: the text is cut where the library says
-//! pieces convert independently (`Converter::split_point`), a batch of
-//! pieces is converted in parallel, and the results are written in order.
-//! Memory stays bounded by the batch, whatever the input's size.
+//! Converting one input on all cores, in bounded memory.
+//!
+//! A reader thread cuts the input into pieces of about `PIECE` bytes, workers
+//! validate and convert the pieces, and the calling thread writes the results
+//! in order. A piece ends just after a line break, which no dictionary key
+//! contains, so pieces convert independently (see `Converter::split_point`);
+//! a piece without a usable line break is cut where the library says.
 
+use std::collections::BTreeMap;
 use std::io::{ErrorKind, Read, Write};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Mutex;
 
 use zhfix::Converter;
 
 use super::output::write_failure;
 use super::Failure;
 
-/// The size of a piece handed to one thread.
-const PIECE: usize = 1 << 21;
+/// The size of a piece handed to one worker.
+const PIECE: usize = 1 << 20;
+
+/// How far back from a line break an ideographic description operator
+/// (U+2FF0..U+2FFF, which can reach 64 characters forward) forbids cutting.
+const IDS_REACH_BYTES: usize = 64 * 4;
+
+/// A piece of input: its position in the input, and its bytes.
+struct Piece {
+    seq: u64,
+    offset: u64,
+    bytes: Vec<u8>,
+}
 
 /// Reads UTF-8 text from `reader`, converts it with `threads` threads and
 /// writes it to `writer`. `name` labels errors.
 pub(crate) fn convert(
     converter: &Converter,
-    mut reader: impl Read,
+    reader: impl Read + Send,
     writer: &mut dyn Write,
     threads: usize,
     name: &str,
 ) -> Result<(), Failure> {
-    let mut text = Utf8Reader::default();
-    let mut pending = String::new();
+    let (piece_tx, piece_rx) = sync_channel::<Piece>(threads);
+    let (done_tx, done_rx) = sync_channel::<(u64, Result<String, Failure>)>(threads);
+    let piece_rx = Mutex::new(piece_rx);
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(move || cut_pieces(converter, reader, name, |piece| {
+            piece_tx.send(piece).is_ok()
+        }));
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let piece_rx = &piece_rx;
+            scope.spawn(move || work(converter, piece_rx, name, |seq, result| {
+                done_tx.send((seq, result)).is_ok()
+            }));
+        }
+        drop(done_tx);
+        let written = write_in_order(&done_rx, writer);
+        // Dropping the receiver stops the workers and the reader early on a
+        // failure.
+        drop(done_rx);
+        let read = reading.join().unwrap_or_else(|_| {
+            Err(Failure::runtime(format!("{name}: the reader failed")))
+        });
+        written.and(read)
+    })
+}
+
+/// Writes the converted pieces in input order; stops at the first failure.
+fn write_in_order(
+    done: &Receiver<(u64, Result<String, Failure>)>,
+    writer: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mut next = 0;
+    let mut waiting = BTreeMap::new();
+    for (seq, result) in done {
+        waiting.insert(seq, result);
+        while let Some(result) = waiting.remove(&next) {
+            writer.write_all(result?.as_bytes()).map_err(write_failure)?;
+            next += 1;
+        }
+    }
+    Ok(())
+}
+
+/// A worker: converts pieces until there are none.
+fn work(
+    converter: &Converter,
+    pieces: &Mutex<Receiver<Piece>>,
+    name: &str,
+    mut done: impl FnMut(u64, Result<String, Failure>) -> bool,
+) {
     loop {
-        let mut pieces: Vec<String> = Vec::with_capacity(threads);
-        let mut at_end = false;
-        while pieces.len() < threads && !at_end {
-            while pending.len() < PIECE && !at_end {
-                at_end = !text.read_into(&mut reader, &mut pending, name)?;
-            }
-            let cut = match at_end {
-                true => pending.len(),
-                // No cut yet (rare): read on; `split_point` finds one once
-                // the text is long enough.
-                false => match converter.split_point(&pending) {
-                    Some(cut) => cut,
-                    None => {
-                        at_end = !text.read_into(&mut reader, &mut pending, name)?;
-                        continue;
-                    }
-                },
-            };
-            let rest = pending.split_off(cut);
-            pieces.push(std::mem::replace(&mut pending, rest));
-        }
-        let outputs: Vec<String> = match pieces.len() {
-            0 => Vec::new(),
-            1 => vec![converter.convert(&pieces[0])],
-            _ => std::thread::scope(|scope| {
-                let handles: Vec<_> = pieces
-                    .iter()
-                    .map(|piece| scope.spawn(|| converter.convert(piece)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_default())
-                    .collect()
-            }),
+        let piece = match pieces.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
         };
-        for output in outputs {
-            writer.write_all(output.as_bytes()).map_err(write_failure)?;
+        let Ok(piece) = piece else { return };
+        let result = std::str::from_utf8(&piece.bytes)
+            .map(|text| converter.convert(text))
+            .map_err(|e| {
+                Failure::runtime(format!(
+                    "{name}: invalid UTF-8 at byte {}",
+                    piece.offset + e.valid_up_to() as u64
+                ))
+            });
+        if !done(piece.seq, result) {
+            return;
         }
-        if at_end {
+    }
+}
+
+/// Reads the input and sends it on in pieces that convert independently.
+fn cut_pieces(
+    converter: &Converter,
+    mut reader: impl Read,
+    name: &str,
+    mut send: impl FnMut(Piece) -> bool,
+) -> Result<(), Failure> {
+    let mut pending: Vec<u8> = Vec::new();
+    let mut seq = 0;
+    let mut offset = 0u64;
+    let mut at_end = false;
+    while !at_end || !pending.is_empty() {
+        while pending.len() < PIECE && !at_end {
+            at_end = !read_more(&mut reader, &mut pending, name)?;
+        }
+        let cut = match at_end {
+            true => Some(pending.len()),
+            false => line_cut(&pending).or_else(|| text_cut(converter, &pending)),
+        };
+        let Some(cut) = cut else {
+            // No cut yet: read on (the library finds one in any real text).
+            at_end = !read_more(&mut reader, &mut pending, name)?;
+            continue;
+        };
+        let rest = pending.split_off(cut);
+        let bytes = std::mem::replace(&mut pending, rest);
+        let length = bytes.len() as u64;
+        if !send(Piece { seq, offset, bytes }) {
             return Ok(());
         }
+        seq += 1;
+        offset += length;
     }
+    Ok(())
 }
 
-/// Decodes UTF-8 read in blocks, keeping a character split between reads.
-#[derive(Default)]
-struct Utf8Reader {
-    carry: Vec<u8>,
-    offset: u64,
+/// Appends up to `PIECE` more bytes; false at the end of input.
+fn read_more(reader: &mut impl Read, pending: &mut Vec<u8>, name: &str) -> Result<bool, Failure> {
+    let start = pending.len();
+    pending.resize(start + PIECE, 0);
+    let read = loop {
+        match reader.read(&mut pending[start..]) {
+            Ok(read) => break read,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Failure::runtime(format!("{name}: read error: {e}"))),
+        }
+    };
+    pending.truncate(start + read);
+    Ok(read > 0)
 }
 
-impl Utf8Reader {
-    /// Appends the next block of text to `out`; false at the end of input.
-    fn read_into(
-        &mut self,
-        reader: &mut impl Read,
-        out: &mut String,
-        name: &str,
-    ) -> Result<bool, Failure> {
-        let mut buffer = std::mem::take(&mut self.carry);
-        let kept = buffer.len();
-        buffer.resize(kept + PIECE, 0);
-        let read = loop {
-            match reader.read(&mut buffer[kept..]) {
-                Ok(read) => break read,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Failure::runtime(format!("{name}: read error: {e}"))),
-            }
-        };
-        buffer.truncate(kept + read);
-        let valid = match std::str::from_utf8(&buffer) {
-            Ok(_) => buffer.len(),
-            Err(e) if e.error_len().is_none() && read > 0 => e.valid_up_to(),
-            Err(e) => {
-                return Err(Failure::runtime(format!(
-                    "{name}: invalid UTF-8 at byte {}",
-                    self.offset + e.valid_up_to() as u64
-                )))
-            }
-        };
-        self.carry = buffer.split_off(valid);
-        self.offset += valid as u64;
-        // `buffer` is now exactly the valid prefix.
-        out.push_str(std::str::from_utf8(&buffer).unwrap_or_default());
-        Ok(read > 0)
-    }
+/// Just after the last line break that no ideographic description
+/// operator precedes closely. (A line break never occurs inside a UTF-8
+/// sequence, so this needs no decoding.)
+fn line_cut(bytes: &[u8]) -> Option<usize> {
+    memchr::memrchr_iter(b'\n', bytes)
+        .map(|at| at + 1)
+        .find(|&cut| {
+            let before = &bytes[cut.saturating_sub(IDS_REACH_BYTES)..cut];
+            !before
+                .windows(3)
+                .any(|w| w[0] == 0xE2 && w[1] == 0xBF && w[2] >= 0xB0)
+        })
+}
+
+/// A cut chosen by the library, in text without line breaks.
+fn text_cut(converter: &Converter, bytes: &[u8]) -> Option<usize> {
+    // Up to the last complete character; an invalid sequence stops there
+    // too and is reported by the worker that gets it.
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    converter.split_point(valid)
 }
