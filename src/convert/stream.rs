@@ -50,6 +50,7 @@ impl Converter {
     /// The last cut just after a boundary character at or after `from`, not
     /// within an ideographic description sequence's reach.
     fn boundary_split(&self, text: &str, from: usize) -> Option<usize> {
+        let from = floor_char_boundary(text, from);
         let mut candidates = text[from..]
             .char_indices()
             .rev()
@@ -93,6 +94,15 @@ impl Converter {
         let chars = normalized[..cut].chars().count();
         text.char_indices().nth(chars).map(|(i, _)| i)
     }
+}
+
+/// The largest character boundary of `text` at or below `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Converts text pushed in pieces; the concatenated output equals

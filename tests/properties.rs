@@ -1,0 +1,160 @@
+//! Properties of conversion over generated text: streaming and cutting give
+//! exactly the whole-text output, and line structure is kept.
+
+use proptest::prelude::*;
+use zhfix::{Config, Converter};
+
+/// Pieces text is made of: dictionary keys of several configs (so that
+/// phrases, their prefixes and overlaps occur), single characters, and the
+/// characters that need care (line breaks, ideographic description
+/// operators, compatibility ideographs, ASCII that occurs in keys).
+fn vocabulary() -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for dict in [
+        include_str!("../dictionaries/opencc/STPhrases.txt"),
+        include_str!("../dictionaries/opencc/TSPhrases.txt"),
+        include_str!("../dictionaries/opencc/TWPhrases.txt"),
+        include_str!("../dictionaries/opencc/HKVariantsRevPhrases.txt"),
+        include_str!("../dictionaries/opencc/JPShinjitaiPhrases.txt"),
+    ] {
+        let keys = dict
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| l.split('\t').next());
+        // Every 97th key keeps the vocabulary small but varied.
+        words.extend(keys.step_by(97).map(str::to_string));
+    }
+    let extra = [
+        "\n", "\r\n", " ", "，", "。", "“", "”", "a", "U", "-", "·", "盘", "\u{2FF0}", "\u{2FF2}",
+        "\u{F967}", "\u{F914}", "后", "发", "干", "面", "里", "了", "于", "余", "乾", "髮", "著",
+        "𫝈", "㑮", "😀", "\u{0}",
+    ];
+    words.extend(extra.iter().map(|s| s.to_string()));
+    words
+}
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    let words = vocabulary();
+    proptest::collection::vec(0..words.len(), 0..200)
+        .prop_map(move |picks| picks.into_iter().map(|i| words[i].as_str()).collect())
+}
+
+fn config_strategy() -> impl Strategy<Value = Config> {
+    (0..Config::ALL.len()).prop_map(|i| Config::ALL[i])
+}
+
+/// Cuts `text` at the given fractions, moved to character boundaries.
+fn pieces<'a>(text: &'a str, cuts: &[f64]) -> Vec<&'a str> {
+    let mut positions: Vec<usize> = cuts
+        .iter()
+        .map(|f| {
+            let mut at = (f * text.len() as f64) as usize;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        })
+        .collect();
+    positions.sort_unstable();
+    let mut out = Vec::new();
+    let mut previous = 0;
+    for at in positions {
+        out.push(&text[previous..at]);
+        previous = at;
+    }
+    out.push(&text[previous..]);
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn chunked_equals_whole(
+        config in config_strategy(),
+        text in text_strategy(),
+        cuts in proptest::collection::vec(0.0..1.0f64, 0..12),
+    ) {
+        let converter = Converter::new(config);
+        let mut chunked = converter.chunked();
+        let mut out = String::new();
+        for piece in pieces(&text, &cuts) {
+            chunked.push(piece, &mut out);
+        }
+        chunked.finish(&mut out);
+        prop_assert_eq!(out, converter.convert(&text));
+    }
+
+    #[test]
+    fn split_point_cuts_cleanly_whatever_follows(
+        config in config_strategy(),
+        text in text_strategy(),
+        suffix in text_strategy(),
+    ) {
+        let converter = Converter::new(config);
+        if let Some(cut) = converter.split_point(&text) {
+            prop_assert!(cut > 0 && cut < text.len());
+            let whole = format!("{text}{suffix}");
+            let (left, right) = whole.split_at(cut);
+            prop_assert_eq!(
+                converter.convert(left) + &converter.convert(right),
+                converter.convert(&whole)
+            );
+        }
+    }
+
+    #[test]
+    fn stream_equals_whole(
+        config in config_strategy(),
+        text in text_strategy(),
+        read_size in 1..64usize,
+    ) {
+        let converter = Converter::new(config);
+        let mut out = Vec::new();
+        let reader = TinyReads { bytes: text.as_bytes(), size: read_size };
+        converter.convert_stream(reader, &mut out).unwrap();
+        prop_assert_eq!(String::from_utf8(out).unwrap(), converter.convert(&text));
+    }
+
+    #[test]
+    fn conversion_keeps_line_structure(config in config_strategy(), text in text_strategy()) {
+        let out = zhfix::convert(&text, config);
+        let breaks = |s: &str| s.match_indices(['\n', '\r']).map(|(_, b)| b.to_string()).collect::<Vec<_>>();
+        prop_assert_eq!(breaks(&out), breaks(&text));
+    }
+}
+
+/// A reader that returns at most `size` bytes at a time.
+struct TinyReads<'a> {
+    bytes: &'a [u8],
+    size: usize,
+}
+
+impl std::io::Read for TinyReads<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.size.min(buf.len()).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn long_text_without_boundaries_streams_in_bounded_memory() {
+    // No character here is a boundary (all occur in keys), so cuts must come
+    // from matching; the held-back text must stay small.
+    let converter = Converter::new(Config::S2t);
+    let unit = "头发干了面条里后来";
+    let mut chunked = converter.chunked();
+    let mut out = String::new();
+    let mut whole = String::new();
+    let mut most_pending = 0;
+    for _ in 0..20_000 {
+        chunked.push(unit, &mut out);
+        whole.push_str(unit);
+        most_pending = most_pending.max(chunked.pending_len());
+    }
+    chunked.finish(&mut out);
+    assert_eq!(out, converter.convert(&whole));
+    assert!(most_pending < 256 * 1024, "held back {most_pending} bytes");
+}
