@@ -102,8 +102,8 @@ fn main() {
     for name in CONFIGS {
         let path = data.join("config").join(format!("{name}.json"));
         let json = fs::read_to_string(&path).unwrap();
-        let config = spec::parse_config(&json)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let config =
+            spec::parse_config(&json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let with_rare = tables.stages(&config);
         let without_rare = tables.stages(&config.without_rare_forms());
         writeln!(
@@ -117,7 +117,9 @@ fn main() {
     let count = tables.ids.len();
     let mut code = String::new();
     for id in 0..count {
-        let len = fs::metadata(out.join(format!("table_{id}.words"))).unwrap().len();
+        let len = fs::metadata(out.join(format!("table_{id}.words")))
+            .unwrap()
+            .len();
         writeln!(
             code,
             "static WORDS_{id}: Aligned<[u8; {len}]> = Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/table_{id}.words\")));"
@@ -138,6 +140,10 @@ fn main() {
         .unwrap();
     }
     writeln!(code, "];").unwrap();
-    writeln!(code, "pub(crate) static BUILTIN_PLANS: [BuiltinPlan; 16] = [\n{plans}];").unwrap();
+    writeln!(
+        code,
+        "pub(crate) static BUILTIN_PLANS: [BuiltinPlan; 16] = [\n{plans}];"
+    )
+    .unwrap();
     fs::write(out.join("builtin.rs"), code).unwrap();
 }

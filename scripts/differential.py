@@ -140,7 +140,10 @@ def run_config(opencc, zhfix, corpus_dir, cfg, timeout, tofu):
 
     t0 = time.monotonic()
     try:
-        proc = subprocess.run([zhfix, "convert", "-c", cfg, path],
+        command = [zhfix, "convert", "-c", cfg, path]
+        if not tofu:
+            command.append("--no-rare-forms")
+        proc = subprocess.run(command,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               stdin=subprocess.DEVNULL, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -33,3 +33,8 @@ mod error;
 
 pub use convert::{convert, ChunkedConverter, Config, Converter, ConverterBuilder};
 pub use error::{Error, ErrorKind};
+
+/// The README's examples, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

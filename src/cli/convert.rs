@@ -63,7 +63,10 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     // Check every input before writing anything.
     for input in &inputs {
         if input != &Path::new("-") && input.is_dir() {
-            return Err(Failure::runtime(format!("{}: is a directory", input.display())));
+            return Err(Failure::runtime(format!(
+                "{}: is a directory",
+                input.display()
+            )));
         }
     }
     let mut output = match &args.output {

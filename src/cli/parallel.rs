@@ -43,24 +43,28 @@ pub(crate) fn convert(
     let (done_tx, done_rx) = sync_channel::<(u64, Result<String, Failure>)>(threads);
     let piece_rx = Mutex::new(piece_rx);
     std::thread::scope(|scope| {
-        let reading = scope.spawn(move || cut_pieces(converter, reader, name, |piece| {
-            piece_tx.send(piece).is_ok()
-        }));
+        let reading = scope.spawn(move || {
+            cut_pieces(converter, reader, name, |piece| {
+                piece_tx.send(piece).is_ok()
+            })
+        });
         for _ in 0..threads {
             let done_tx = done_tx.clone();
             let piece_rx = &piece_rx;
-            scope.spawn(move || work(converter, piece_rx, name, |seq, result| {
-                done_tx.send((seq, result)).is_ok()
-            }));
+            scope.spawn(move || {
+                work(converter, piece_rx, name, |seq, result| {
+                    done_tx.send((seq, result)).is_ok()
+                })
+            });
         }
         drop(done_tx);
         let written = write_in_order(&done_rx, writer);
         // Dropping the receiver stops the workers and the reader early on a
         // failure.
         drop(done_rx);
-        let read = reading.join().unwrap_or_else(|_| {
-            Err(Failure::runtime(format!("{name}: the reader failed")))
-        });
+        let read = reading
+            .join()
+            .unwrap_or_else(|_| Err(Failure::runtime(format!("{name}: the reader failed"))));
         written.and(read)
     })
 }
@@ -75,7 +79,9 @@ fn write_in_order(
     for (seq, result) in done {
         waiting.insert(seq, result);
         while let Some(result) = waiting.remove(&next) {
-            writer.write_all(result?.as_bytes()).map_err(write_failure)?;
+            writer
+                .write_all(result?.as_bytes())
+                .map_err(write_failure)?;
             next += 1;
         }
     }

@@ -109,10 +109,8 @@ pub fn resolve(tree: &DictTree, dicts: &[Vec<(String, String)>]) -> Vec<Resolved
     keys.dedup();
     keys.into_iter()
         .filter_map(|key| {
-            let prefix_ends: Vec<usize> = key
-                .char_indices()
-                .map(|(i, c)| i + c.len_utf8())
-                .collect();
+            let prefix_ends: Vec<usize> =
+                key.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
             let (end, value) = best_match(tree, &maps, key, &prefix_ends)?;
             let consume_chars = prefix_ends.iter().position(|&e| e == end)? + 1;
             Some(Resolved {
@@ -140,11 +138,10 @@ fn best_match<'a>(
     prefix_ends: &[usize],
 ) -> Option<(usize, &'a str)> {
     match tree {
-        DictTree::Leaf(index) => prefix_ends.iter().rev().find_map(|&end| {
-            maps[*index]
-                .get(&key[..end])
-                .map(|value| (end, *value))
-        }),
+        DictTree::Leaf(index) => prefix_ends
+            .iter()
+            .rev()
+            .find_map(|&end| maps[*index].get(&key[..end]).map(|value| (end, *value))),
         DictTree::Group(MatchPolicy::ShortCircuit, members) => members
             .iter()
             .find_map(|m| best_match(m, maps, key, prefix_ends)),

@@ -210,7 +210,9 @@ fn certainly_unmatched(table: &Table, text: &str) -> bool {
     let bytes = text.as_bytes();
     let is_pair = |at: usize| {
         let next = bytes.get(at + 1).copied();
-        pairs.iter().any(|p| p[0] == bytes[at] && Some(p[1]) == next)
+        pairs
+            .iter()
+            .any(|p| p[0] == bytes[at] && Some(p[1]) == next)
     };
     let mut leads: Vec<u8> = pairs.iter().map(|p| p[0]).collect();
     leads.dedup();

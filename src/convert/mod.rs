@@ -130,10 +130,7 @@ impl FromStr for Config {
                 let names: Vec<&str> = Config::ALL.iter().map(|c| c.name()).collect();
                 Error::new(
                     ErrorKind::UnknownConfig,
-                    format!(
-                        "unknown config '{name}' (valid: {})",
-                        names.join(", ")
-                    ),
+                    format!("unknown config '{name}' (valid: {})", names.join(", ")),
                 )
             })
     }
@@ -477,7 +474,11 @@ impl<'a> FileTables<'a> {
             .iter()
             .map(|d| self.table(d))
             .collect::<Result<_, _>>()?;
-        let segmentation = spec.segmentation.as_ref().map(|d| self.table(d)).transpose()?;
+        let segmentation = spec
+            .segmentation
+            .as_ref()
+            .map(|d| self.table(d))
+            .transpose()?;
         let chain = spec
             .chain
             .iter()
@@ -519,7 +520,10 @@ impl<'a> FileTables<'a> {
             }
             DictSpec::Group { policy, dicts, .. } => Ok(DictTree::Group(
                 *policy,
-                dicts.iter().map(|d| self.tree(d)).collect::<Result<_, _>>()?,
+                dicts
+                    .iter()
+                    .map(|d| self.tree(d))
+                    .collect::<Result<_, _>>()?,
             )),
         }
     }
@@ -536,7 +540,10 @@ mod tests {
         let dicts = vec![
             vec![("AB".to_string(), "1".to_string())],
             vec![("ABC".to_string(), "2".to_string())],
-            vec![("AB".to_string(), "3".to_string()), ("A".to_string(), "4".to_string())],
+            vec![
+                ("AB".to_string(), "3".to_string()),
+                ("A".to_string(), "4".to_string()),
+            ],
             vec![
                 ("A".to_string(), "a".to_string()),
                 ("B".to_string(), "b".to_string()),
@@ -552,7 +559,10 @@ mod tests {
         use DictTree::{Group, Leaf};
         use MatchPolicy::{ShortCircuit, Union};
         assert_eq!(run(Group(Union, vec![Leaf(0), Leaf(1)]), "ABC"), "2");
-        assert_eq!(run(Group(ShortCircuit, vec![Leaf(0), Leaf(1)]), "ABC"), "1C");
+        assert_eq!(
+            run(Group(ShortCircuit, vec![Leaf(0), Leaf(1)]), "ABC"),
+            "1C"
+        );
         assert_eq!(run(Group(Union, vec![Leaf(0), Leaf(2)]), "AB"), "1");
         assert_eq!(run(Group(Union, vec![Leaf(2), Leaf(0)]), "AB"), "3");
         let nested = Group(
@@ -577,18 +587,27 @@ mod tests {
     #[test]
     fn segments_persist_through_the_chain() {
         assert_eq!(convert("低级别产品", Config::S2twp), "低級別產品");
-        assert_eq!(convert("畫素藉由 圖示覆蓋", Config::Tw2sp), "画素借由 图示复盖");
+        assert_eq!(
+            convert("畫素藉由 圖示覆蓋", Config::Tw2sp),
+            "画素借由 图示复盖"
+        );
     }
 
     #[test]
     fn compatibility_ideographs_are_normalized_first() {
-        assert_eq!(convert("一丝\u{F967}挂", Config::S2tw), convert("一丝不挂", Config::S2tw));
+        assert_eq!(
+            convert("一丝\u{F967}挂", Config::S2tw),
+            convert("一丝不挂", Config::S2tw)
+        );
     }
 
     #[test]
     fn rare_forms_are_optional() {
         assert_eq!(convert("㑮", Config::T2s), "𫝈");
-        let plain = Converter::builder(Config::T2s).rare_forms(false).build().unwrap();
+        let plain = Converter::builder(Config::T2s)
+            .rare_forms(false)
+            .build()
+            .unwrap();
         assert_eq!(plain.convert("㑮"), "㑮");
     }
 

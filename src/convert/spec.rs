@@ -25,13 +25,19 @@ impl DictSpec {
     /// (rare forms that many fonts lack), or `None` if it is one itself.
     pub fn without_rare_forms(&self) -> Option<DictSpec> {
         match self {
-            DictSpec::Text { rare_forms: true, .. } | DictSpec::Group { rare_forms: true, .. } => {
-                None
+            DictSpec::Text {
+                rare_forms: true, ..
             }
+            | DictSpec::Group {
+                rare_forms: true, ..
+            } => None,
             DictSpec::Text { .. } => Some(self.clone()),
             DictSpec::Group { policy, dicts, .. } => Some(DictSpec::Group {
                 policy: *policy,
-                dicts: dicts.iter().filter_map(DictSpec::without_rare_forms).collect(),
+                dicts: dicts
+                    .iter()
+                    .filter_map(DictSpec::without_rare_forms)
+                    .collect(),
                 rare_forms: false,
             }),
         }
@@ -63,7 +69,10 @@ impl ConfigSpec {
         ConfigSpec {
             name: self.name.clone(),
             normalization: keep(&self.normalization),
-            segmentation: self.segmentation.as_ref().and_then(DictSpec::without_rare_forms),
+            segmentation: self
+                .segmentation
+                .as_ref()
+                .and_then(DictSpec::without_rare_forms),
             chain: keep(&self.chain),
         }
     }

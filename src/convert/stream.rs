@@ -208,10 +208,7 @@ pub(crate) fn convert_stream(
             Err(e) => {
                 return Err(Error::new(
                     ErrorKind::InvalidUtf8,
-                    format!(
-                        "invalid UTF-8 at byte {}",
-                        offset + e.valid_up_to() as u64
-                    ),
+                    format!("invalid UTF-8 at byte {}", offset + e.valid_up_to() as u64),
                 ))
             }
         };

@@ -249,7 +249,8 @@ impl Table {
             if block == 0 {
                 continue;
             }
-            let entries = &words[blocks + block as usize * 256 * ENTRY_WORDS..][..256 * ENTRY_WORDS];
+            let entries =
+                &words[blocks + block as usize * 256 * ENTRY_WORDS..][..256 * ENTRY_WORDS];
             for (low, entry) in entries.chunks_exact(ENTRY_WORDS).enumerate() {
                 let entry = entry[0];
                 let first_char = char::from_u32((high << 8 | low) as u32);
@@ -288,7 +289,9 @@ impl Table {
         let s = self.sections;
         let words: &[u32] = &self.words;
         View {
-            index: words[HEADER_WORDS..s.blocks].try_into().unwrap_or(&[0; INDEX_WORDS]),
+            index: words[HEADER_WORDS..s.blocks]
+                .try_into()
+                .unwrap_or(&[0; INDEX_WORDS]),
             blocks: bytemuck::cast_slice(&words[s.blocks..s.starts]),
             starts: bytemuck::cast_slice(&words[s.starts..s.seconds]),
             seconds: &words[s.seconds..s.second_nodes],
