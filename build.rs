@@ -56,8 +56,15 @@ impl Tables {
         let normalization: Vec<usize> = config.normalization.iter().map(|d| self.id(d)).collect();
         let segmentation = config.segmentation.as_ref().map(|d| self.id(d));
         let chain: Vec<usize> = config.chain.iter().map(|d| self.id(d)).collect();
+        let fused = match (&config.segmentation, config.chain.first()) {
+            (Some(segmentation), Some(first)) => {
+                let (segmentation, first) = (self.tree(segmentation), self.tree(first));
+                dict::stage_fuses_with_segmentation(&segmentation, &first, &self.dicts)
+            }
+            _ => false,
+        };
         format!(
-            "Stages {{ normalization: &{normalization:?}, segmentation: {segmentation:?}, chain: &{chain:?} }}"
+            "Stages {{ normalization: &{normalization:?}, segmentation: {segmentation:?}, chain: &{chain:?}, fused: {fused} }}"
         )
     }
 

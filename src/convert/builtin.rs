@@ -24,6 +24,9 @@ pub(crate) struct Stages {
     pub normalization: &'static [usize],
     pub segmentation: Option<usize>,
     pub chain: &'static [usize],
+    /// Whether the first stage can run in one pass with the segmentation
+    /// (see `dict::stage_fuses_with_segmentation`).
+    pub fused: bool,
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));

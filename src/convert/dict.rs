@@ -122,6 +122,38 @@ pub fn resolve(tree: &DictTree, dicts: &[Vec<(String, String)>]) -> Vec<Resolved
         .collect()
 }
 
+/// Whether segmenting with `segmentation` and then converting each segment
+/// with `first_stage` is the same as one pass of `first_stage` over the whole
+/// text whose multi-character matches are the segments: true when the stage
+/// is `short_circuit[segmentation, …]` with only single-character keys after
+/// the segmentation dictionary, and the segmentation has no single-character
+/// key. (Then a segment matched by the segmentation converts whole to the
+/// stage's value, and between such segments the stage can only convert
+/// character by character.) OpenCC's s2tw, s2twp, s2hk and s2hkp are so.
+pub fn stage_fuses_with_segmentation(
+    segmentation: &DictTree,
+    first_stage: &DictTree,
+    dicts: &[Vec<(String, String)>],
+) -> bool {
+    let DictTree::Group(MatchPolicy::ShortCircuit, members) = first_stage else {
+        return false;
+    };
+    let Some((head, rest)) = members.split_first() else {
+        return false;
+    };
+    let key_lengths = |tree: &DictTree| {
+        let mut leaves = Vec::new();
+        collect_leaves(tree, &mut leaves);
+        leaves
+            .into_iter()
+            .flat_map(|leaf| dicts[leaf].iter().map(|(k, _)| k.chars().count()))
+            .collect::<Vec<usize>>()
+    };
+    head == segmentation
+        && key_lengths(segmentation).iter().all(|&n| n >= 2)
+        && rest.iter().all(|m| key_lengths(m).iter().all(|&n| n == 1))
+}
+
 fn collect_leaves(tree: &DictTree, out: &mut Vec<usize>) {
     match tree {
         DictTree::Leaf(index) => out.push(*index),

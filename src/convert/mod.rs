@@ -164,6 +164,8 @@ struct Plan {
     normalization: Vec<Arc<Table>>,
     segmentation: Option<Arc<Table>>,
     chain: Vec<Arc<Table>>,
+    /// Whether the first chain stage runs in one pass with the segmentation.
+    fused: bool,
     /// User dictionaries: their matches are output as given and bypass the
     /// config.
     user: Option<Table>,
@@ -196,6 +198,7 @@ impl Converter {
                 normalization: tables(stages.normalization),
                 segmentation: stages.segmentation.map(builtin::table),
                 chain: tables(stages.chain),
+                fused: stages.fused,
                 user,
             }),
         }
@@ -211,12 +214,12 @@ impl Converter {
     /// Converts `text`, appending the result to `out`.
     pub fn convert_into(&self, text: &str, out: &mut String) {
         let normalized = self.normalize(text);
-        let run = Run {
+        let mut run = Run {
             segmentation: self.plan.segmentation.as_ref().map(|t| t.view()),
             chain: self.plan.chain.iter().map(|t| t.view()).collect(),
+            fused: self.plan.fused,
             scratch: (String::new(), String::new()),
         };
-        let mut run = run;
         match &self.plan.user {
             None => run.convert(&normalized, out),
             Some(user) => {
@@ -281,6 +284,7 @@ impl Converter {
 struct Run<'t> {
     segmentation: Option<table::View<'t>>,
     chain: Vec<table::View<'t>>,
+    fused: bool,
     scratch: (String, String),
 }
 
@@ -289,38 +293,63 @@ impl Run<'_> {
         let Run {
             segmentation,
             chain,
+            fused,
             scratch,
         } = self;
-        match segmentation {
-            None => convert_segment(chain, text, out, scratch),
-            Some(view) => {
+        match (segmentation, chain.split_first()) {
+            (Some(_), Some((first, rest))) if *fused => {
+                // One pass of the first stage: its multi-character matches
+                // are the segments, and the text between them (converted
+                // character by character) is one segment each.
+                let (run, next) = scratch;
+                run.clear();
+                let mut copied = 0;
+                engine::for_each_match(first, text, |start, end, replacement| {
+                    run.push_str(&text[copied..start]);
+                    copied = end;
+                    let single = text[start..end].chars().nth(1).is_none();
+                    if single {
+                        engine::push_replacement(first, replacement, run);
+                        return;
+                    }
+                    convert_segment(rest, run, out, next);
+                    run.clear();
+                    let segment = match replacement {
+                        engine::Replacement::Value(value) => first.value(value),
+                        engine::Replacement::Char(_) => "",
+                    };
+                    convert_segment(rest, segment, out, next);
+                });
+                run.push_str(&text[copied..]);
+                convert_segment(rest, run, out, next);
+            }
+            (Some(view), _) => {
                 engine::segment(view, text, |segment| {
-                    convert_segment(chain, segment, out, scratch)
+                    convert_segment(chain, segment, out, &mut scratch.0)
                 });
             }
+            (None, _) => convert_segment(chain, text, out, &mut scratch.0),
         }
     }
 }
 
-/// Runs one segment through the chain.
+/// Runs one segment through the chain; `scratch` holds the intermediate
+/// stages' text.
 fn convert_segment(
     chain: &[table::View<'_>],
     segment: &str,
     out: &mut String,
-    (current, next): &mut (String, String),
+    scratch: &mut String,
 ) {
     match chain {
         [] => out.push_str(segment),
         [only] => engine::convert(only, segment, out),
-        [first, middle @ .., last] => {
+        [first, rest @ ..] => {
+            let mut current = std::mem::take(scratch);
             current.clear();
-            engine::convert(first, segment, current);
-            for view in middle {
-                next.clear();
-                engine::convert(view, current, next);
-                std::mem::swap(current, next);
-            }
-            engine::convert(last, current, out);
+            engine::convert(first, segment, &mut current);
+            convert_segment(rest, &current, out, scratch);
+            *scratch = current;
         }
     }
 }
@@ -484,11 +513,19 @@ impl<'a> FileTables<'a> {
             .iter()
             .map(|d| self.table(d))
             .collect::<Result<_, _>>()?;
+        let fused = match (&spec.segmentation, spec.chain.first()) {
+            (Some(segmentation), Some(first)) => {
+                let (segmentation, first) = (self.tree(segmentation)?, self.tree(first)?);
+                dict::stage_fuses_with_segmentation(&segmentation, &first, &self.dicts)
+            }
+            _ => false,
+        };
         Ok(Converter {
             plan: Arc::new(Plan {
                 normalization,
                 segmentation,
                 chain,
+                fused,
                 user,
             }),
         })
