@@ -45,8 +45,8 @@ pub(crate) enum Replacement {
 }
 
 /// The match at `start` of the keys starting with its character (whose
-/// table entry is `entry` and length `first_len`): the end of the consumed
-/// text and what to output.
+/// table entry is `entry`, not direct, and length `first_len`): the end of
+/// the consumed text and what to output.
 #[inline(always)]
 fn match_at(
     view: &View<'_>,
@@ -55,18 +55,19 @@ fn match_at(
     entry: Entry,
     first_len: usize,
 ) -> Option<(usize, Replacement)> {
+    let first = view.start(entry);
     let end = start + first_len;
-    if end < bytes.len() && entry.may_continue(char_at(bytes, end).0) {
-        if let Some(found) = match_phrase(view, bytes, start, entry, end) {
+    if entry.continues() && end < bytes.len() && first.may_continue(char_at(bytes, end).0) {
+        if let Some(found) = match_phrase(view, bytes, start, &first, end) {
             return Some(found);
         }
     }
     if !entry.is_key() {
         return None;
     }
-    Some(match entry.inline_value() {
+    Some(match first.inline_value() {
         Some(c) => (end, Replacement::Char(c)),
-        None => (end, Replacement::Value(view.start(entry).node.value())),
+        None => (end, Replacement::Value(first.node.value())),
     })
 }
 
@@ -77,10 +78,9 @@ fn match_phrase(
     view: &View<'_>,
     bytes: &[u8],
     start: usize,
-    entry: Entry,
+    first: &Start,
     mut end: usize,
 ) -> Option<(usize, Replacement)> {
-    let first: Start = view.start(entry);
     let mut node: Node = first.node;
     // (depth, end, node) of the longest key of two or more characters.
     let mut best = None;
@@ -88,7 +88,7 @@ fn match_phrase(
     while node.has_children() && end < bytes.len() {
         let (c, len) = char_at(bytes, end);
         let child = match depth {
-            1 => view.second(&first, c),
+            1 => view.second(first, c),
             _ => view.child(node, c),
         };
         let Some(child) = child else {
@@ -129,6 +129,11 @@ pub(crate) fn for_each_match(
         }
         let (c, len) = char_at(bytes, i);
         let entry = view.entry(c);
+        if let Some(replacement) = entry.direct() {
+            on_match(i, i + len, Replacement::Char(replacement));
+            i += len;
+            continue;
+        }
         if entry.starts_key() {
             if let Some((end, replacement)) = match_at(view, bytes, i, entry, len) {
                 on_match(i, end, replacement);
@@ -192,7 +197,10 @@ pub(crate) fn push_replacement(view: &View<'_>, replacement: Replacement, out: &
 pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
     let mut copied = 0;
     for_each_match(view, text, |start, end, replacement| {
-        out.push_str(&text[copied..start]);
+        // Most matches follow the previous one directly: skip the empty copy.
+        if start != copied {
+            out.push_str(&text[copied..start]);
+        }
         push_replacement(view, replacement, out);
         copied = end;
     });

@@ -11,8 +11,9 @@
 //! |--------------|-----------------|------------------------------------------------|
 //! | header       | `HEADER_WORDS`  | magic, counts, ASCII key-character bitmap      |
 //! | block index  | `INDEX_WORDS`   | code point >> 8 → block number                 |
-//! | blocks       | 4 × 256 / block | per code point: its *entry* (below)            |
-//! | starts       | 4 per start     | node word, value, second-character set         |
+//! | blocks       | 256 per block   | per code point: its *entry* (below)            |
+//! | starts       | 8 per start     | node word, value, second-character set, its    |
+//! |              |                 | own one-character value, second-char mask      |
 //! | second slots | 1 per slot      | hashed sets of second characters, per start    |
 //! | second nodes | 4 per slot      | node word, value, mask of the third characters |
 //! | edges        | 4 per slot      | parent node, char, child's node word, value    |
@@ -21,11 +22,14 @@
 //! Why this shape: the hot path of conversion is "look up this character,
 //! check whether the next one continues a key", done for nearly every
 //! character of the text. A character's entry says whether it occurs in keys,
-//! whether keys start with it, its replacement when that is one character,
-//! and a 64-bit mask of the hashes of the second characters of the phrases
-//! it starts, which rejects most pairs at once. Only when the mask lets the
-//! next character through is the character's *start* read, whose second
-//! characters form a small open-addressing set. Second
+//! whether keys start with it and, when it is converted on its own and starts
+//! no phrase, its replacement character itself. Entries are one word each, so
+//! that those of a whole script fit in the CPU's caches. A character that
+//! starts phrases points to its *start*, stored densely with the others:
+//! its own value and a 64-bit mask of the hashes of the second characters of
+//! its phrases, which rejects most pairs at once. Only when the mask lets the
+//! next character through are its second characters, a small open-addressing
+//! set, probed. Second
 //! nodes carry the same kind of mask for the third character, so that only
 //! real phrase prefixes walk on into the hashed edge table of deeper nodes,
 //! and only phrase values touch the string arena.
@@ -45,8 +49,7 @@ const HEADER_WORDS: usize = 12;
 /// Block index entries: a power of two above 0x10FFFF >> 8, so that masking
 /// replaces a bounds check.
 const INDEX_WORDS: usize = 0x2000;
-const ENTRY_WORDS: usize = 4;
-const START_WORDS: usize = 4;
+const START_WORDS: usize = 8;
 const SECOND_WORDS: usize = 4;
 const SLOT_WORDS: usize = 4;
 
@@ -63,7 +66,10 @@ const STARTS_KEY: u32 = 1 << 30;
 const CONTINUES: u32 = 1 << 29;
 /// Entry flag: the character is a key of its own.
 const TERMINAL: u32 = 1 << 28;
-const PAYLOAD_MASK: u32 = (1 << 28) - 1;
+/// Entry flag: the character starts no longer key and its value is the
+/// single character in the payload (otherwise the payload indexes `starts`).
+const DIRECT: u32 = 1 << 27;
+const PAYLOAD_MASK: u32 = (1 << 27) - 1;
 
 /// In a start's third word: the log2 capacity of its second-character set.
 const CAPACITY_SHIFT: u32 = 27;
@@ -110,8 +116,6 @@ impl Node {
 #[derive(Debug, Clone, Copy)]
 pub struct Entry {
     word: u32,
-    inline: u32,
-    mask: u64,
 }
 
 impl Entry {
@@ -121,23 +125,26 @@ impl Entry {
         self.word & STARTS_KEY != 0
     }
 
+    /// The replacement of a character that is converted on its own and
+    /// starts no phrase.
+    #[inline(always)]
+    pub fn direct(self) -> Option<char> {
+        match self.word & DIRECT {
+            0 => None,
+            _ => char::from_u32(self.word & PAYLOAD_MASK),
+        }
+    }
+
     /// Whether the character is a key of its own.
     #[inline(always)]
     pub fn is_key(self) -> bool {
         self.word & TERMINAL != 0
     }
 
-    /// Whether a key may start with the character followed by `next` (false
-    /// means certainly not).
+    /// Whether longer keys start with the character.
     #[inline(always)]
-    pub fn may_continue(self, next: u32) -> bool {
-        self.word & CONTINUES != 0 && self.mask & mask_bit(next) != 0
-    }
-
-    /// The character's own value when it is a single character.
-    #[inline(always)]
-    pub fn inline_value(self) -> Option<char> {
-        char::from_u32(self.inline)
+    pub fn continues(self) -> bool {
+        self.word & CONTINUES != 0
     }
 
     fn start_index(self) -> usize {
@@ -151,6 +158,23 @@ pub struct Start {
     pub node: Node,
     seconds: u32,
     capacity_log2: u32,
+    inline: u32,
+    mask: u64,
+}
+
+impl Start {
+    /// Whether a key may continue with `next` as its second character (false
+    /// means certainly not).
+    #[inline(always)]
+    pub fn may_continue(&self, next: u32) -> bool {
+        self.mask & mask_bit(next) != 0
+    }
+
+    /// The character's own value when it is a single character.
+    #[inline(always)]
+    pub fn inline_value(&self) -> Option<char> {
+        char::from_u32(self.inline)
+    }
 }
 
 /// A longest-prefix-match table over characters.
@@ -211,7 +235,7 @@ impl Table {
             | (words[8] as u128) << 64
             | (words[9] as u128) << 96;
         let blocks = HEADER_WORDS + INDEX_WORDS;
-        let starts = blocks + n_blocks * 256 * ENTRY_WORDS;
+        let starts = blocks + n_blocks * 256;
         let seconds = starts + n_starts * START_WORDS;
         let second_nodes = seconds + n_slots;
         let edges = second_nodes + n_slots * SECOND_WORDS;
@@ -224,9 +248,9 @@ impl Table {
         let index_ok = words[HEADER_WORDS..blocks]
             .iter()
             .all(|&b| (b as usize) < n_blocks);
-        let entry_ok = words[blocks..starts]
-            .chunks_exact(ENTRY_WORDS)
-            .all(|e| e[0] & STARTS_KEY == 0 || ((e[0] & PAYLOAD_MASK) as usize) < n_starts);
+        let entry_ok = words[blocks..starts].iter().all(|&e| {
+            e & STARTS_KEY == 0 || e & DIRECT != 0 || ((e & PAYLOAD_MASK) as usize) < n_starts
+        });
         let start_ok = words[starts..seconds].chunks_exact(START_WORDS).all(|s| {
             let capacity = 1usize << (s[2] >> CAPACITY_SHIFT);
             value_ok(s[1]) && (s[2] & OFFSET_MASK) as usize + capacity <= n_slots
@@ -249,10 +273,8 @@ impl Table {
             if block == 0 {
                 continue;
             }
-            let entries =
-                &words[blocks + block as usize * 256 * ENTRY_WORDS..][..256 * ENTRY_WORDS];
-            for (low, entry) in entries.chunks_exact(ENTRY_WORDS).enumerate() {
-                let entry = entry[0];
+            let entries = &words[blocks + block as usize * 256..][..256];
+            for (low, &entry) in entries.iter().enumerate() {
                 let first_char = char::from_u32((high << 8 | low) as u32);
                 if let (true, Some(c)) = (entry & STARTS_KEY != 0, first_char) {
                     let mut utf8 = [0; 4];
@@ -331,7 +353,7 @@ impl Table {
 /// A table's sections as typed slices.
 pub struct View<'t> {
     index: &'t [u32; INDEX_WORDS],
-    blocks: &'t [[[u32; ENTRY_WORDS]; 256]],
+    blocks: &'t [[u32; 256]],
     starts: &'t [[u32; START_WORDS]],
     seconds: &'t [u32],
     second_nodes: &'t [[u32; SECOND_WORDS]],
@@ -353,25 +375,22 @@ impl View<'_> {
     #[inline(always)]
     pub fn entry(&self, c: u32) -> Entry {
         let block = self.index[(c >> 8) as usize & (INDEX_WORDS - 1)] as usize;
-        let [word, inline, mask_low, mask_high] = match self.blocks.get(block) {
+        let word = match self.blocks.get(block) {
             Some(block) => block[(c & 0xFF) as usize],
-            None => [0, NO_CHAR, 0, 0],
+            None => 0,
         };
-        Entry {
-            word,
-            inline,
-            mask: mask_low as u64 | (mask_high as u64) << 32,
-        }
+        Entry { word }
     }
 
-    /// The keys starting with the character of `entry`.
+    /// The keys starting with the character of `entry` (which is not
+    /// direct).
     #[inline(always)]
     pub fn start(&self, entry: Entry) -> Start {
-        let [word, value, seconds, _] = self
+        let [word, value, seconds, inline, mask_low, mask_high, ..] = self
             .starts
             .get(entry.start_index())
             .copied()
-            .unwrap_or_default();
+            .unwrap_or([0, 0, 0, NO_CHAR, 0, 0, 0, 0]);
         Start {
             node: Node {
                 word,
@@ -380,6 +399,8 @@ impl View<'_> {
             },
             seconds: seconds & OFFSET_MASK,
             capacity_log2: seconds >> CAPACITY_SHIFT,
+            inline,
+            mask: mask_low as u64 | (mask_high as u64) << 32,
         }
     }
 
@@ -521,10 +542,10 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         }
     }
 
-    let mut entry_of: HashMap<u32, [u32; ENTRY_WORDS]> = entries
+    let mut entry_of: HashMap<u32, u32> = entries
         .iter()
         .flat_map(|e| e.key.chars())
-        .map(|c| (c as u32, [IN_KEY, NO_CHAR, 0, 0]))
+        .map(|c| (c as u32, IN_KEY))
         .collect();
     let mut starts: Vec<(u32, u32)> = first.iter().map(|(&c, &id)| (c, id)).collect();
     starts.sort_unstable();
@@ -543,6 +564,10 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
             (1, Some(v)) if value_chars.next().is_none() => v as u32,
             _ => NO_CHAR,
         };
+        if meta & HAS_CHILDREN == 0 && inline != NO_CHAR {
+            entry_of.insert(c, IN_KEY | STARTS_KEY | TERMINAL | DIRECT | inline);
+            continue;
+        }
         // The second-character set: open addressing, at most half full, so
         // that a miss ends after a probe or two.
         let mut seconds = seconds_of.remove(&id).unwrap_or_default();
@@ -574,37 +599,31 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
             flags |= TERMINAL;
         }
         let mask = child_masks.get(&id).copied().unwrap_or(0);
-        entry_of.insert(
-            c,
-            [
-                flags | (start_words.len() / START_WORDS) as u32,
-                inline,
-                mask as u32,
-                (mask >> 32) as u32,
-            ],
-        );
+        entry_of.insert(c, flags | (start_words.len() / START_WORDS) as u32);
         start_words.extend([
             node_word(id),
             value,
             offset as u32 | capacity.trailing_zeros() << CAPACITY_SHIFT,
+            inline,
+            mask as u32,
+            (mask >> 32) as u32,
+            0,
             0,
         ]);
     }
 
     // Character entries, in blocks of 256 code points; block 0 is the shared
     // empty block.
-    let mut chars: Vec<(u32, [u32; ENTRY_WORDS])> = entry_of.into_iter().collect();
+    let mut chars: Vec<(u32, u32)> = entry_of.into_iter().collect();
     chars.sort_unstable();
-    let empty_block: Vec<u32> = [0, NO_CHAR, 0, 0].repeat(256);
     let mut block_of: HashMap<u32, u32> = HashMap::new();
-    let mut block_words: Vec<u32> = empty_block.clone();
+    let mut block_words: Vec<u32> = vec![0; 256];
     for (c, entry) in chars {
         let block = *block_of.entry(c >> 8).or_insert_with(|| {
-            block_words.extend(&empty_block);
-            (block_words.len() / (256 * ENTRY_WORDS) - 1) as u32
+            block_words.extend(std::iter::repeat_n(0, 256));
+            (block_words.len() / 256 - 1) as u32
         });
-        let at = (block as usize * 256 + (c & 0xFF) as usize) * ENTRY_WORDS;
-        block_words[at..at + ENTRY_WORDS].copy_from_slice(&entry);
+        block_words[block as usize * 256 + (c & 0xFF) as usize] = entry;
     }
     let mut index = vec![0u32; INDEX_WORDS];
     for (&high, &block) in &block_of {
@@ -632,7 +651,7 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
 
     let mut words = vec![
         MAGIC,
-        (block_words.len() / (256 * ENTRY_WORDS)) as u32,
+        (block_words.len() / 256) as u32,
         (start_words.len() / START_WORDS) as u32,
         slot_words.len() as u32,
         mask,
