@@ -142,19 +142,36 @@ impl std::io::Read for TinyReads<'_> {
 #[test]
 fn long_text_without_boundaries_streams_in_bounded_memory() {
     // No character here is a boundary (all occur in keys), so cuts must come
-    // from matching; the held-back text must stay small.
-    let converter = Converter::new(Config::S2t);
-    let unit = "头发干了面条里后来";
-    let mut chunked = converter.chunked();
-    let mut out = String::new();
-    let mut whole = String::new();
-    let mut most_pending = 0;
-    for _ in 0..20_000 {
-        chunked.push(unit, &mut out);
-        whole.push_str(unit);
-        most_pending = most_pending.max(chunked.pending_len());
+    // from matching, whether the segmentation matches (phrases) or never
+    // does (a run of 一); the held-back text must stay small.
+    for config in [
+        Config::S2t,
+        Config::S2twp,
+        Config::Tw2sp,
+        Config::T2s,
+        Config::S2hk,
+    ] {
+        for unit in [
+            "头发干了面条里后来",
+            "一一一一一一一一",
+            "\u{2FF0}\u{2FF0}一",
+        ] {
+            let converter = Converter::new(config);
+            let mut chunked = converter.chunked();
+            let mut out = String::new();
+            let mut whole = String::new();
+            let mut most_pending = 0;
+            for _ in 0..20_000 {
+                chunked.push(unit, &mut out);
+                whole.push_str(unit);
+                most_pending = most_pending.max(chunked.pending_len());
+            }
+            chunked.finish(&mut out);
+            assert_eq!(out, converter.convert(&whole), "{config} {unit}");
+            assert!(
+                most_pending < 256 * 1024,
+                "{config} {unit}: held back {most_pending} bytes"
+            );
+        }
     }
-    chunked.finish(&mut out);
-    assert_eq!(out, converter.convert(&whole));
-    assert!(most_pending < 256 * 1024, "held back {most_pending} bytes");
 }

@@ -126,19 +126,31 @@ fn cut_pieces(
     let mut seq = 0;
     let mut offset = 0u64;
     let mut at_end = false;
+    // Without a cut, `pending` grows: the line breaks already rejected are
+    // not looked at again, and the library is asked again only once the
+    // text has doubled, which keeps the work linear.
+    let mut scanned = 0;
+    let mut ask_library_at = 0;
     while !at_end || !pending.is_empty() {
         while pending.len() < PIECE && !at_end {
             at_end = !read_more(&mut reader, &mut pending, name)?;
         }
-        let cut = match at_end {
+        let mut cut = match at_end {
             true => Some(pending.len()),
-            false => line_cut(&pending).or_else(|| text_cut(converter, &pending)),
+            false => line_cut(&pending, scanned),
         };
+        if cut.is_none() && pending.len() >= ask_library_at {
+            cut = text_cut(converter, &pending);
+            ask_library_at = pending.len() * 2;
+        }
         let Some(cut) = cut else {
             // No cut yet: read on (the library finds one in any real text).
+            scanned = pending.len();
             at_end = !read_more(&mut reader, &mut pending, name)?;
             continue;
         };
+        scanned = 0;
+        ask_library_at = 0;
         let rest = pending.split_off(cut);
         let bytes = std::mem::replace(&mut pending, rest);
         let length = bytes.len() as u64;
@@ -166,12 +178,13 @@ fn read_more(reader: &mut impl Read, pending: &mut Vec<u8>, name: &str) -> Resul
     Ok(read > 0)
 }
 
-/// Just after the last line break that no ideographic description
-/// operator precedes closely. (A line break never occurs inside a UTF-8
-/// sequence, so this needs no decoding.)
-fn line_cut(bytes: &[u8]) -> Option<usize> {
-    memchr::memrchr_iter(b'\n', bytes)
-        .map(|at| at + 1)
+/// Just after the last line break at or after `from` that no ideographic
+/// description operator precedes closely. (A line break never occurs inside
+/// a UTF-8 sequence, so this needs no decoding.)
+fn line_cut(bytes: &[u8], from: usize) -> Option<usize> {
+    let from = from.saturating_sub(1);
+    memchr::memrchr_iter(b'\n', &bytes[from..])
+        .map(|at| from + at + 1)
         .find(|&cut| {
             let before = &bytes[cut.saturating_sub(IDS_REACH_BYTES)..cut];
             !before

@@ -120,6 +120,7 @@ pub(crate) fn for_each_match(
     mut on_match: impl FnMut(usize, usize, Replacement),
 ) {
     let bytes = text.as_bytes();
+    let mut ids = IdsUnits::default();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -141,12 +142,44 @@ pub(crate) fn for_each_match(
                 continue;
             }
         }
-        i = match is_ids_operator(c) {
-            true => ids_end(bytes, i).unwrap_or(i + len),
-            false => i + len,
-        };
+        i = ids.unit_end(bytes, i, c, len);
     }
 }
+
+/// Where unmatched units end: a character, or a whole ideographic
+/// description sequence. Remembers the extent of the current run of
+/// consecutive IDS operators, so that a long run (which nests deeper than
+/// OpenCC allows from all but its last positions) costs linear time.
+#[derive(Default)]
+struct IdsUnits {
+    operators_end: usize,
+}
+
+impl IdsUnits {
+    #[inline(always)]
+    fn unit_end(&mut self, bytes: &[u8], at: usize, c: u32, len: usize) -> usize {
+        if !is_ids_operator(c) {
+            return at + len;
+        }
+        if self.operators_end <= at {
+            self.operators_end = at;
+            while self.operators_end < bytes.len()
+                && is_ids_operator(char_at(bytes, self.operators_end).0)
+            {
+                self.operators_end += 3;
+            }
+        }
+        // Every operator is three bytes; from here, a parse would nest one
+        // level per operator.
+        if (self.operators_end - at) / 3 > IDS_MAX_DEPTH {
+            return at + len;
+        }
+        ids_end(bytes, at).unwrap_or(at + len)
+    }
+}
+
+/// OpenCC's limit on the nesting of an ideographic description sequence.
+const IDS_MAX_DEPTH: usize = 16;
 
 /// Ideographic description characters, U+2FF0..=U+2FFF.
 #[inline]
@@ -158,7 +191,7 @@ fn is_ids_operator(c: u32) -> bool {
 /// `⿰说话`) unconverted, as one unit. Returns the end of the sequence starting
 /// at `start`, or `None` when it is incomplete or exceeds OpenCC's limits.
 fn ids_end(bytes: &[u8], start: usize) -> Option<usize> {
-    const MAX_DEPTH: usize = 16;
+    const MAX_DEPTH: usize = IDS_MAX_DEPTH;
     const MAX_CODE_POINTS: usize = 64;
 
     fn operand(bytes: &[u8], at: usize, depth: usize, seen: &mut usize) -> Option<usize> {
@@ -272,38 +305,46 @@ pub(crate) fn segment(view: &View<'_>, text: &str, mut on_segment: impl FnMut(&s
     }
 }
 
-/// The last position of `text`, at most `limit` and above 0, where forward
-/// maximum matching with `table` lands: where a match starts or ends or, with
-/// `matches_only` false, any character after the last match (when no
-/// ideographic description sequence there makes characters one unit).
-///
-/// A landing at least a key's length plus an IDS's reach before the end of
-/// the text is final: more text cannot change the matching before it.
-pub(crate) fn last_landing(
-    table: &Table,
-    text: &str,
-    limit: usize,
-    matches_only: bool,
-) -> Option<usize> {
-    let view = table.view();
-    let mut last = None;
-    let mut previous_end = 0;
-    for_each_match(&view, text, |start, end, _| {
-        if start <= limit {
-            last = Some(start);
+/// Converts `text` with one table and lists its *landings*: every position
+/// where forward maximum matching makes a decision (the start of a match,
+/// of an unmatched character or of an ideographic description sequence),
+/// and the end, each with the matching position in the output. Text cut at a
+/// landing converts the same in two parts, as far as this table goes.
+pub(crate) fn convert_with_landings(view: &View<'_>, text: &str) -> (String, Vec<(usize, usize)>) {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut landings = Vec::new();
+    // Unmatched text between matches: copied, landing at each character or
+    // ideographic description sequence.
+    let mut ids = IdsUnits::default();
+    let mut unmatched = |from: usize, until: usize, out: &mut String, landings: &mut Vec<_>| {
+        let mut at = from;
+        while at < until {
+            landings.push((at, out.len() + at - from));
+            let (c, len) = char_at(bytes, at);
+            at = ids.unit_end(bytes, at, c, len).min(until);
         }
-        if end <= limit {
-            last = Some(end);
-        }
-        previous_end = end;
+        out.push_str(&text[from..until]);
+    };
+    let mut copied = 0;
+    for_each_match(view, text, |start, end, replacement| {
+        unmatched(copied, start, &mut out, &mut landings);
+        landings.push((start, out.len()));
+        push_replacement(view, replacement, &mut out);
+        copied = end;
     });
-    let tail = &text[previous_end..];
-    if !matches_only && limit > previous_end && !tail.chars().any(|c| is_ids_operator(c as u32)) {
-        let mut at = limit.min(text.len());
-        while !text.is_char_boundary(at) {
-            at -= 1;
-        }
-        last = last.max(Some(at));
-    }
-    last.filter(|&p| p > 0 && p < text.len())
+    unmatched(copied, text.len(), &mut out, &mut landings);
+    landings.push((text.len(), out.len()));
+    (out, landings)
+}
+
+/// The positions where `table`'s matches start or end (segment boundaries,
+/// for a segmentation table).
+pub(crate) fn match_boundaries(view: &View<'_>, text: &str) -> Vec<usize> {
+    let mut boundaries = Vec::new();
+    for_each_match(view, text, |start, end, _| {
+        boundaries.push(start);
+        boundaries.push(end);
+    });
+    boundaries
 }

@@ -66,8 +66,10 @@ impl Converter {
         })
     }
 
-    /// A cut where the matching of the segmentation (or of the only stage)
-    /// lands, far enough from the end to be final. Handles text without
+    /// A cut where matching decides it: a segment boundary, or a position
+    /// where every stage of the chain lands, over the text after the last
+    /// segment matched. Only positions far enough from the end count, since
+    /// more text cannot change the matching before them. Handles text without
     /// boundary characters, for configs whose normalization maps single
     /// characters (all built-in ones) and without user dictionaries.
     fn matching_split(&self, text: &str) -> Option<usize> {
@@ -84,12 +86,58 @@ impl Converter {
             .max()
             .unwrap_or(0);
         let margin = longest_key + IDS_REACH + 1;
-        let (limit, _) = normalized.char_indices().rev().nth(margin)?;
-        let cut = match (&plan.segmentation, plan.chain.as_slice()) {
-            (Some(segmentation), _) => engine::last_landing(segmentation, &normalized, limit, true),
-            (None, [only]) => engine::last_landing(only, &normalized, limit, false),
-            _ => None,
-        }?;
+        let final_before = |stage_text: &str| -> Option<usize> {
+            stage_text
+                .char_indices()
+                .rev()
+                .nth(margin)
+                .map(|(at, _)| at)
+        };
+        let limit = final_before(&normalized)?;
+
+        // Segment boundaries; the text after the last one is a single
+        // (unmatched) segment that the chain converts as a whole.
+        let boundaries = match &plan.segmentation {
+            Some(table) => engine::match_boundaries(&table.view(), &normalized),
+            None => Vec::new(),
+        };
+        let run = boundaries.last().copied().unwrap_or(0);
+        let mut cut = boundaries.into_iter().filter(|&b| b <= limit).max();
+
+        // Within that segment: positions where each stage lands, followed
+        // through the stages' outputs.
+        if run < limit {
+            let mut stage_text = normalized[run..].to_string();
+            // Candidates: (position in the segment, position in stage_text).
+            let mut candidates: Vec<(usize, usize)> = Vec::new();
+            for (index, table) in plan.chain.iter().enumerate() {
+                let (output, landings) = engine::convert_with_landings(&table.view(), &stage_text);
+                let stage_limit = final_before(&stage_text).unwrap_or(0);
+                // Landings come in increasing order of position.
+                let landed: Vec<(usize, usize)> = landings
+                    .into_iter()
+                    .take_while(|&(at, _)| at <= stage_limit)
+                    .collect();
+                candidates = match index {
+                    0 => landed,
+                    _ => candidates
+                        .into_iter()
+                        .filter_map(|(origin, at)| {
+                            let found = landed.binary_search_by_key(&at, |&(a, _)| a).ok()?;
+                            Some((origin, landed[found].1))
+                        })
+                        .collect(),
+                };
+                stage_text = output;
+            }
+            let inside = candidates
+                .into_iter()
+                .map(|(origin, _)| run + origin)
+                .filter(|&at| at <= limit)
+                .max();
+            cut = cut.max(inside);
+        }
+        let cut = cut.filter(|&c| c > 0 && c < normalized.len())?;
         // Normalization maps characters one to one: cut after as many.
         let chars = normalized[..cut].chars().count();
         text.char_indices().nth(chars).map(|(i, _)| i)

@@ -340,7 +340,13 @@ impl Table {
     /// Whether `c` occurs anywhere in any key: a match can never span a
     /// character for which this is false.
     pub fn in_keys(&self, c: char) -> bool {
-        self.view().entry(c as u32).word & IN_KEY != 0
+        let c = c as u32;
+        if c < 128 {
+            return self.ascii_in_keys & (1u128 << c) != 0;
+        }
+        let block = self.words[HEADER_WORDS + ((c >> 8) as usize & (INDEX_WORDS - 1))] as usize;
+        let entry = self.words[self.sections.blocks + block * 256 + (c & 0xFF) as usize];
+        entry & IN_KEY != 0
     }
 
     /// The words and arena, for embedding (by `build.rs`).
