@@ -15,6 +15,9 @@ pub enum ErrorKind {
     InvalidDictionary,
     /// Input that is not valid UTF-8.
     InvalidUtf8,
+    /// Bytes that the chosen encoding cannot decode (with
+    /// `Undecodable::Error`).
+    Undecodable,
     /// Reading or writing failed.
     Io,
 }

@@ -28,11 +28,16 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod bytes;
 mod convert;
 mod error;
+mod score;
 
+pub use bytes::{decode, decode_with, DecodeOptions, Decoded, Run, Undecodable};
 pub use convert::{convert, ChunkedConverter, Config, Converter, ConverterBuilder};
+pub use encoding_rs;
 pub use error::{Error, ErrorKind};
+pub use score::Script;
 
 /// The README's examples, run as doc tests.
 #[cfg(doctest)]

@@ -175,3 +175,30 @@ fn long_text_without_boundaries_streams_in_bounded_memory() {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn valid_utf8_is_never_decoded_as_anything_else(text in "\\PC*") {
+        let decoded = zhfix::decode(text.as_bytes());
+        // A UTF-8 byte-order mark is taken as one.
+        let expected = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        prop_assert_eq!(&decoded.text, expected);
+        prop_assert_eq!(decoded.encoding, zhfix::encoding_rs::UTF_8);
+        prop_assert!(decoded.runs.iter().all(|r| r.encoding == zhfix::encoding_rs::UTF_8));
+    }
+
+    #[test]
+    fn decoding_never_loses_track_of_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let decoded = zhfix::decode(&bytes);
+        // Runs cover the input (after a BOM) in order, without gaps.
+        let bom = zhfix::encoding_rs::Encoding::for_bom(&bytes).map_or(0, |(_, len)| len);
+        let mut at = bom;
+        for run in &decoded.runs {
+            prop_assert_eq!(run.bytes.start, at);
+            at = run.bytes.end;
+        }
+        prop_assert_eq!(at, bytes.len());
+        prop_assert!(decoded.undecodable.iter().all(|&b| b < bytes.len()));
+        prop_assert_eq!(decoded.runs.last().map_or(0, |r| r.chars.end), decoded.text.chars().count());
+    }
+}

@@ -127,7 +127,7 @@ fn convert_one(
 }
 
 /// The OS message without Rust's " (os error N)" suffix.
-fn io_message(e: &io::Error) -> String {
+pub(crate) fn io_message(e: &io::Error) -> String {
     let text = e.to_string();
     match text.find(" (os error") {
         Some(at) => text[..at].to_string(),

@@ -1,6 +1,7 @@
 //! Argument parsing and the subcommands.
 
 mod convert;
+mod detect;
 mod output;
 mod parallel;
 
@@ -19,6 +20,8 @@ struct Cli {
 enum Command {
     /// Convert between Simplified and Traditional Chinese with an OpenCC config.
     Convert(convert::Args),
+    /// Report each file's encoding (per run, for mixed files) and script.
+    Detect(detect::Args),
 }
 
 /// A failure to report: one line on stderr and an exit code.
@@ -57,6 +60,7 @@ pub fn run() -> i32 {
     };
     let result = match cli.command {
         Command::Convert(args) => convert::run(args),
+        Command::Detect(args) => detect::run(args),
     };
     match result {
         Ok(()) => 0,

@@ -1,0 +1,502 @@
+//! Bytes to text: byte-order marks, UTF-8, UTF-16, and the legacy encodings
+//! Chinese text arrives in, decided run by run for files that mix them.
+//!
+//! Valid UTF-8 is always taken as UTF-8 (and checked first, as a fast path).
+//! Otherwise the input is cut into runs: stretches of valid UTF-8 with
+//! multi-byte characters stay UTF-8, and each other stretch is decoded with
+//! every candidate legacy encoding and the most plausible reading wins
+//! (`score::Plausibility`), with the reading that best explains all of the
+//! file's legacy stretches together as the prior for each.
+
+use std::ops::Range;
+
+use encoding_rs::{
+    DecoderResult, Encoding, BIG5, EUC_JP, EUC_KR, GB18030, GBK, SHIFT_JIS, UTF_16BE, UTF_16LE,
+    UTF_8, WINDOWS_1252,
+};
+
+use crate::error::{Error, ErrorKind};
+use crate::score::Plausibility;
+
+/// The legacy encodings considered, in order of preference on a tie.
+const LEGACY: [&Encoding; 6] = [GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR, WINDOWS_1252];
+
+/// How much lower (per byte, in cost units) a run's own best reading must
+/// cost than the file's choice to override it.
+const OVERRIDE_MARGIN: f64 = 1.5;
+
+/// What to do with bytes that no chosen encoding can decode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Undecodable {
+    /// Replace each with U+FFFD (the default).
+    #[default]
+    Replace,
+    /// Show each byte as `\xNN`, so that nothing is lost.
+    Escape,
+    /// Fail, naming the offset of the first one.
+    Error,
+}
+
+/// Options for [`decode_with`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DecodeOptions {
+    /// What to do with undecodable bytes.
+    pub undecodable: Undecodable,
+    /// Decode with this encoding instead of detecting one.
+    pub encoding: Option<&'static Encoding>,
+}
+
+/// A stretch of the input decoded with one encoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// Its byte range in the input.
+    pub bytes: Range<usize>,
+    /// Its range in the decoded text, in characters.
+    pub chars: Range<usize>,
+    /// The encoding it was decoded with.
+    pub encoding: &'static Encoding,
+}
+
+/// Decoded text and what was decided to get it.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The text.
+    pub text: String,
+    /// The encoding of most of the input (pure ASCII counts as UTF-8).
+    pub encoding: &'static Encoding,
+    /// How sure the decision is, from 0 to 1.
+    pub confidence: f32,
+    /// The runs, in order, covering the whole input (after a BOM).
+    pub runs: Vec<Run>,
+    /// Offsets of the bytes that could not be decoded.
+    pub undecodable: Vec<usize>,
+}
+
+/// Decodes bytes in whatever encoding they are in, replacing undecodable
+/// bytes with U+FFFD.
+///
+/// ```
+/// // "中文" in GBK, then in UTF-8.
+/// let decoded = zhfix::decode(b"\xd6\xd0\xce\xc4 and \xe4\xb8\xad\xe6\x96\x87");
+/// assert_eq!(decoded.text, "中文 and 中文");
+/// assert_eq!(decoded.runs.len(), 2);
+/// assert_eq!(decoded.runs[0].encoding, encoding_rs::GBK);
+/// assert_eq!(decoded.runs[1].encoding, encoding_rs::UTF_8);
+/// ```
+pub fn decode(bytes: &[u8]) -> Decoded {
+    match decode_with(bytes, &DecodeOptions::default()) {
+        Ok(decoded) => decoded,
+        // Replacing never fails.
+        Err(_) => Decoded {
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            encoding: UTF_8,
+            confidence: 0.0,
+            runs: Vec::new(),
+            undecodable: Vec::new(),
+        },
+    }
+}
+
+/// Decodes bytes with options; fails only with [`Undecodable::Error`].
+pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded, Error> {
+    let mut decoder = RunDecoder::new(options.undecodable);
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        if options.encoding.is_none_or(|forced| forced == encoding) {
+            decoder.push(bytes, bom..bytes.len(), encoding, 1.0)?;
+            return Ok(decoder.finish(bytes.len() - bom));
+        }
+    }
+    if let Some(encoding) = options.encoding {
+        decoder.push(bytes, 0..bytes.len(), encoding, 1.0)?;
+        return Ok(decoder.finish(bytes.len()));
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        decoder.push(bytes, 0..bytes.len(), UTF_8, 1.0)?;
+        return Ok(decoder.finish(bytes.len()));
+    }
+    if let Some(encoding) = utf16_by_nuls(bytes) {
+        decoder.push(bytes, 0..bytes.len(), encoding, 0.9)?;
+        return Ok(decoder.finish(bytes.len()));
+    }
+    let pieces = split_runs(bytes);
+    let legacy: Vec<u8> = pieces
+        .iter()
+        .filter(|(_, utf8)| !utf8)
+        .flat_map(|(range, _)| bytes[range.clone()].iter().copied())
+        .collect();
+    let (file_choice, _) = best_reading(&legacy);
+    for (range, utf8) in pieces {
+        if utf8 {
+            decoder.push(bytes, range, UTF_8, 1.0)?;
+            continue;
+        }
+        let piece = &bytes[range.clone()];
+        let (own, confidence) = best_reading(piece);
+        let per_byte = |e| reading_cost(piece, e) as f64 / piece.len().max(1) as f64;
+        let encoding =
+            match own != file_choice && per_byte(own) + OVERRIDE_MARGIN < per_byte(file_choice) {
+                true => own,
+                false => file_choice,
+            };
+        decoder.push(bytes, range, encoding, confidence)?;
+    }
+    Ok(decoder.finish(bytes.len()))
+}
+
+/// UTF-16 without a BOM, told by its NUL bytes: in mostly-ASCII UTF-16 text
+/// every other byte is NUL.
+fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let pairs = bytes.len() / 2;
+    let even = bytes.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = bytes.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let (zeros, others, encoding) = match even > odd {
+        true => (even, odd, UTF_16BE),
+        false => (odd, even, UTF_16LE),
+    };
+    let decodes_cleanly = encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .is_some();
+    (zeros * 10 >= pairs * 3 && others * 10 <= pairs && decodes_cleanly).then_some(encoding)
+}
+
+/// Cuts input that is not valid UTF-8 into pieces, each marked UTF-8 or not:
+/// lines that are valid UTF-8 are UTF-8; in other lines, stretches of valid
+/// UTF-8 that hold at least two multi-byte characters and are bounded by
+/// ASCII (or the line's ends) are UTF-8; the rest is legacy. A line break
+/// never occurs inside a character of any encoding considered.
+fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, bool)> {
+    let mut pieces: Vec<(Range<usize>, bool)> = Vec::new();
+    let mut push = |range: Range<usize>, utf8: bool| {
+        if range.is_empty() {
+            return;
+        }
+        match pieces.last_mut() {
+            Some((last, last_utf8)) if *last_utf8 == utf8 && last.end == range.start => {
+                last.end = range.end
+            }
+            _ => pieces.push((range, utf8)),
+        }
+    };
+    let mut line_start = 0;
+    while line_start < bytes.len() {
+        let line_end =
+            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i + 1);
+        let line = &bytes[line_start..line_end];
+        if std::str::from_utf8(line).is_ok() {
+            push(line_start..line_end, true);
+        } else {
+            let mut legacy_from = line_start;
+            for stretch in utf8_stretches(line) {
+                let stretch = line_start + stretch.start..line_start + stretch.end;
+                push(legacy_from..stretch.start, false);
+                push(stretch.clone(), true);
+                legacy_from = stretch.end;
+            }
+            push(legacy_from..line_end, false);
+        }
+        line_start = line_end;
+    }
+    // ASCII-only pieces between two legacy pieces read the same either way:
+    // keep legacy runs whole.
+    pieces
+}
+
+/// Stretches of `line` (bounded by ASCII or its ends) that are valid UTF-8
+/// with at least two multi-byte characters.
+fn utf8_stretches(line: &[u8]) -> Vec<Range<usize>> {
+    let mut stretches = Vec::new();
+    let mut i = 0;
+    while i < line.len() {
+        if line[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        // A stretch of non-ASCII bytes, possibly with ASCII inside it between
+        // valid UTF-8 characters.
+        let start = i;
+        let mut end = i;
+        let mut multibyte = 0;
+        let mut at = i;
+        loop {
+            match utf8_char_len(&line[at..]) {
+                Some(len) if len > 1 => {
+                    multibyte += 1;
+                    at += len;
+                    end = at;
+                }
+                Some(_) => at += 1,
+                None => break,
+            }
+            if at >= line.len() {
+                break;
+            }
+        }
+        let bounded = end == line.len() || line[end] < 0x80;
+        if multibyte >= 2 && bounded && line[..start].last().is_none_or(|&b| b < 0x80) {
+            stretches.push(start..end);
+            i = end;
+        } else {
+            // Skip this non-ASCII cluster.
+            while i < line.len() && line[i] >= 0x80 {
+                i += 1;
+            }
+            i = i.max(start + 1);
+        }
+    }
+    stretches
+}
+
+/// The length of a valid UTF-8 character at the start of `bytes`.
+fn utf8_char_len(bytes: &[u8]) -> Option<usize> {
+    let len = match *bytes.first()? {
+        0x00..=0x7F => 1,
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let slice = bytes.get(..len)?;
+    std::str::from_utf8(slice).ok().map(|_| len)
+}
+
+/// The most plausible legacy reading of `bytes`, with a confidence from the
+/// margin over the next best.
+fn best_reading(bytes: &[u8]) -> (&'static Encoding, f32) {
+    if bytes.is_empty() {
+        return (GBK, 1.0);
+    }
+    let mut costs: Vec<(&'static Encoding, u64)> = LEGACY
+        .iter()
+        .map(|&encoding| (encoding, reading_cost(bytes, encoding)))
+        .collect();
+    costs.sort_by_key(|&(_, cost)| cost);
+    let margin = (costs[1].1 - costs[0].1) as f64 / bytes.len() as f64;
+    (costs[0].0, (margin / (margin + 1.0)) as f32)
+}
+
+/// The plausibility cost of reading `bytes` with `encoding`.
+fn reading_cost(bytes: &[u8], encoding: &'static Encoding) -> u64 {
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    Plausibility::of(&text).cost
+}
+
+/// Accumulates the decoded runs.
+struct RunDecoder {
+    policy: Undecodable,
+    text: String,
+    chars: usize,
+    runs: Vec<Run>,
+    undecodable: Vec<usize>,
+    /// Confidence weighted by bytes.
+    weighted_confidence: f64,
+}
+
+impl RunDecoder {
+    fn new(policy: Undecodable) -> RunDecoder {
+        RunDecoder {
+            policy,
+            text: String::new(),
+            chars: 0,
+            runs: Vec::new(),
+            undecodable: Vec::new(),
+            weighted_confidence: 0.0,
+        }
+    }
+
+    /// Decodes `input[range]` with `encoding` and appends it.
+    fn push(
+        &mut self,
+        input: &[u8],
+        range: Range<usize>,
+        encoding: &'static Encoding,
+        confidence: f32,
+    ) -> Result<(), Error> {
+        let start_len = self.text.len();
+        let mut decoder = encoding.new_decoder_without_bom_handling();
+        let mut src = &input[range.clone()];
+        let mut offset = range.start;
+        loop {
+            let needed = decoder
+                .max_utf8_buffer_length_without_replacement(src.len())
+                .unwrap_or(src.len() * 4 + 16);
+            self.text.reserve(needed);
+            let (result, read) =
+                decoder.decode_to_string_without_replacement(src, &mut self.text, true);
+            match result {
+                DecoderResult::InputEmpty => break,
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(bad, after) => {
+                    let bad_start = offset + read - bad as usize - after as usize;
+                    let bad_bytes = &input[bad_start..bad_start + bad as usize];
+                    for (at, byte) in (bad_start..).zip(bad_bytes) {
+                        self.undecodable.push(at);
+                        match self.policy {
+                            Undecodable::Replace => {}
+                            Undecodable::Escape => self.text.push_str(&format!("\\x{byte:02X}")),
+                            Undecodable::Error => {
+                                return Err(Error::new(
+                                    ErrorKind::Undecodable,
+                                    format!(
+                                        "undecodable byte at offset {at} (as {})",
+                                        encoding.name()
+                                    ),
+                                ))
+                            }
+                        }
+                    }
+                    if self.policy == Undecodable::Replace {
+                        self.text.push('\u{FFFD}');
+                    }
+                }
+            }
+            src = &src[read..];
+            offset += read;
+        }
+        let added = self.text[start_len..].chars().count();
+        let chars = self.chars..self.chars + added;
+        self.chars += added;
+        self.weighted_confidence += confidence as f64 * range.len() as f64;
+        match self.runs.last_mut() {
+            Some(last) if last.encoding == encoding && last.bytes.end == range.start => {
+                last.bytes.end = range.end;
+                last.chars.end = chars.end;
+            }
+            _ => self.runs.push(Run {
+                bytes: range,
+                chars,
+                encoding,
+            }),
+        }
+        Ok(())
+    }
+
+    fn finish(self, total: usize) -> Decoded {
+        // The main encoding: the one with the most non-ASCII bytes.
+        let mut weights: Vec<(&'static Encoding, usize)> = Vec::new();
+        for run in &self.runs {
+            let weight = run.bytes.len();
+            match weights.iter_mut().find(|(e, _)| *e == run.encoding) {
+                Some((_, w)) => *w += weight,
+                None => weights.push((run.encoding, weight)),
+            }
+        }
+        let encoding = weights
+            .iter()
+            .max_by_key(|&&(_, w)| w)
+            .map_or(UTF_8, |&(e, _)| e);
+        // GB18030 decodes GBK; name it by what was used.
+        let encoding = match encoding == GBK && self.text.chars().any(needs_four_byte_gb18030) {
+            true => GB18030,
+            false => encoding,
+        };
+        Decoded {
+            text: self.text,
+            encoding,
+            confidence: match total {
+                0 => 1.0,
+                _ => (self.weighted_confidence / total as f64) as f32,
+            },
+            runs: self.runs,
+            undecodable: self.undecodable,
+        }
+    }
+}
+
+/// Characters outside GBK's two-byte repertoire, which GB18030 encodes in
+/// four bytes (roughly: beyond the BMP, and CJK Extension A).
+fn needs_four_byte_gb18030(c: char) -> bool {
+    let code = c as u32;
+    code > 0xFFFF || (0x3400..=0x4DBF).contains(&code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(text: &str, encoding: &'static Encoding) -> Vec<u8> {
+        encoding.encode(text).0.into_owned()
+    }
+
+    #[test]
+    fn valid_utf8_stays_utf8() {
+        let decoded = decode("中文 text".as_bytes());
+        assert_eq!(decoded.text, "中文 text");
+        assert_eq!(decoded.encoding, UTF_8);
+        assert_eq!(decoded.confidence, 1.0);
+    }
+
+    #[test]
+    fn a_bom_wins() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("中文".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let decoded = decode(&bytes);
+        assert_eq!(decoded.text, "中文");
+        assert_eq!(decoded.encoding, UTF_16LE);
+    }
+
+    #[test]
+    fn utf16_without_bom_is_found_by_its_nuls() {
+        let bytes: Vec<u8> = "hello 中文 world"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        let decoded = decode(&bytes);
+        assert_eq!(decoded.text, "hello 中文 world");
+        assert_eq!(decoded.encoding, UTF_16BE);
+    }
+
+    #[test]
+    fn legacy_encodings_are_told_apart() {
+        let cases = [
+            ("我们今天发布了新版本，欢迎大家下载使用。", GBK),
+            ("我們今天發佈了新版本，歡迎大家下載使用。", BIG5),
+            ("今日は新しいバージョンを公開しました。", SHIFT_JIS),
+            ("오늘 새 버전을 발표했습니다. 많이 사용해 주세요.", EUC_KR),
+            ("Le café était déjà fermé à côté de l'hôtel.", WINDOWS_1252),
+        ];
+        for (text, encoding) in cases {
+            let decoded = decode(&encode(text, encoding));
+            assert_eq!(decoded.text, text, "{}", encoding.name());
+            assert_eq!(decoded.encoding, encoding);
+        }
+    }
+
+    #[test]
+    fn mixed_lines_decode_each_right() {
+        let mut bytes = encode("第一行是GBK编码的文字\n", GBK);
+        bytes.extend("第二行是UTF-8的文字\n".as_bytes());
+        bytes.extend(encode("第三行又是GBK编码\n", GBK));
+        let decoded = decode(&bytes);
+        assert_eq!(
+            decoded.text,
+            "第一行是GBK编码的文字\n第二行是UTF-8的文字\n第三行又是GBK编码\n"
+        );
+        let encodings: Vec<_> = decoded.runs.iter().map(|r| r.encoding).collect();
+        assert_eq!(encodings, [GBK, UTF_8, GBK]);
+        assert_eq!(
+            decoded.runs[1].bytes.start,
+            encode("第一行是GBK编码的文字\n", GBK).len()
+        );
+    }
+
+    #[test]
+    fn undecodable_bytes_follow_the_policy() {
+        // A GBK lead byte cut off by the end of the input.
+        let bytes = [&encode("中文", GBK)[..], b"\xD6"].concat();
+        let replaced = decode(&bytes);
+        assert_eq!(replaced.text, "中文\u{FFFD}");
+        assert_eq!(replaced.undecodable, [4]);
+        let options = |undecodable| DecodeOptions {
+            undecodable,
+            encoding: None,
+        };
+        let escaped = decode_with(&bytes, &options(Undecodable::Escape)).unwrap();
+        assert_eq!(escaped.text, "中文\\xD6");
+        let error = decode_with(&bytes, &options(Undecodable::Error)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Undecodable);
+        assert!(error.to_string().contains("offset 4"), "{error}");
+    }
+}

@@ -1,0 +1,80 @@
+//! `zhfix detect`.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+use zhfix::{Decoded, Script};
+
+use super::Failure;
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Files to examine.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+
+    /// Print JSON Lines: one object per file with `path`, `encoding`,
+    /// `confidence`, `script`, `runs` (`start`, `end` in bytes, `encoding`)
+    /// and `undecodable`; or `path` and `error`.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(args: Args) -> Result<(), Failure> {
+    let mut failed = false;
+    for path in &args.files {
+        let shown = path.display().to_string();
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let decoded = zhfix::decode(&bytes);
+                let script = Script::of(&decoded.text);
+                match args.json {
+                    true => println!("{}", report(&shown, &decoded, script)),
+                    false => println!(
+                        "{shown}: {} (confidence {:.2}, {}, {} run{}, {} undecodable)",
+                        decoded.encoding.name(),
+                        decoded.confidence,
+                        script.name(),
+                        decoded.runs.len(),
+                        if decoded.runs.len() == 1 { "" } else { "s" },
+                        decoded.undecodable.len()
+                    ),
+                }
+            }
+            Err(e) => {
+                failed = true;
+                let message = super::convert::io_message(&e);
+                match args.json {
+                    true => println!("{}", json!({ "path": shown, "error": message })),
+                    false => eprintln!("zhfix: {shown}: {message}"),
+                }
+            }
+        }
+    }
+    match failed {
+        true => Err(Failure::runtime(String::new())),
+        false => Ok(()),
+    }
+}
+
+fn report(path: &str, decoded: &Decoded, script: Script) -> serde_json::Value {
+    let runs: Vec<_> = decoded
+        .runs
+        .iter()
+        .map(|run| {
+            json!({
+                "start": run.bytes.start,
+                "end": run.bytes.end,
+                "encoding": run.encoding.name(),
+            })
+        })
+        .collect();
+    json!({
+        "path": path,
+        "encoding": decoded.encoding.name(),
+        "confidence": (f64::from(decoded.confidence) * 1000.0).round() / 1000.0,
+        "script": script.name(),
+        "runs": runs,
+        "undecodable": decoded.undecodable.len(),
+    })
+}
