@@ -90,6 +90,50 @@ impl Tables {
     }
 }
 
+/// Compiles dictionaries/hanzi/frequencies.tsv into a table of per-character
+/// costs (rounded -log2 of the relative frequency, separately for Simplified
+/// and Traditional text), sorted by code point, for the plausibility model.
+fn hanzi_costs(out: &Path) {
+    println!("cargo:rerun-if-changed=dictionaries/hanzi/frequencies.tsv");
+    let text = fs::read_to_string("dictionaries/hanzi/frequencies.tsv").unwrap();
+    let rows: Vec<(char, u64, u64)> = text
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let c = fields.next()?.chars().next()?;
+            let simplified = fields.next()?.parse().ok()?;
+            let traditional = fields.next()?.parse().ok()?;
+            Some((c, simplified, traditional))
+        })
+        .collect();
+    let total_simplified: u64 = rows.iter().map(|r| r.1).sum();
+    let total_traditional: u64 = rows.iter().map(|r| r.2).sum();
+    let cost = |count: u64, total: u64| -> u8 {
+        match count {
+            0 => u8::MAX,
+            _ => (-(count as f64 / total as f64).log2())
+                .round()
+                .clamp(1.0, 254.0) as u8,
+        }
+    };
+    let mut code = format!(
+        "pub(crate) static HANZI_COSTS: [(u32, u8, u8); {}] = [\n",
+        rows.len()
+    );
+    for (c, simplified, traditional) in rows {
+        writeln!(
+            code,
+            "    ({}, {}, {}),",
+            c as u32,
+            cost(simplified, total_simplified),
+            cost(traditional, total_traditional)
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+    fs::write(out.join("hanzi_costs.rs"), code).unwrap();
+}
+
 fn main() {
     let data = Path::new("dictionaries/opencc");
     println!("cargo:rerun-if-changed=dictionaries/opencc");
@@ -97,6 +141,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/convert/spec.rs");
     println!("cargo:rerun-if-changed=src/convert/table.rs");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    hanzi_costs(&out);
     let mut tables = Tables {
         dir: out.clone(),
         data: data.to_path_buf(),
