@@ -22,8 +22,21 @@ use crate::score::Plausibility;
 const LEGACY: [&Encoding; 6] = [GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR, WINDOWS_1252];
 
 /// How much lower (per byte, in cost units) a run's own best reading must
-/// cost than the file's choice to override it.
+/// cost than the file's choice to override it, and how long the run must be:
+/// short runs are too ambiguous to go against the rest of the file.
 const OVERRIDE_MARGIN: f64 = 1.5;
+const OVERRIDE_MIN_BYTES: usize = 32;
+
+/// What a piece of a file that is not valid UTF-8 looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    /// Only ASCII: the same in every candidate encoding.
+    Ascii,
+    /// Valid UTF-8 with multi-byte characters.
+    Utf8,
+    /// Neither: a legacy encoding.
+    Legacy,
+}
 
 /// What to do with bytes that no chosen encoding can decode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -118,27 +131,56 @@ pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded, Err
         decoder.push(bytes, 0..bytes.len(), encoding, 0.9)?;
         return Ok(decoder.finish(bytes.len()));
     }
+    if let Some(encoding) = utf16_by_plausibility(bytes) {
+        decoder.push(bytes, 0..bytes.len(), encoding, 0.8)?;
+        return Ok(decoder.finish(bytes.len()));
+    }
     let pieces = split_runs(bytes);
     let legacy: Vec<u8> = pieces
         .iter()
-        .filter(|(_, utf8)| !utf8)
+        .filter(|(_, kind)| *kind == Piece::Legacy)
         .flat_map(|(range, _)| bytes[range.clone()].iter().copied())
         .collect();
-    let (file_choice, _) = best_reading(&legacy);
-    for (range, utf8) in pieces {
-        if utf8 {
-            decoder.push(bytes, range, UTF_8, 1.0)?;
-            continue;
-        }
+    let (file_choice, file_confidence) = best_reading(&legacy);
+    let mut decided: Vec<(Range<usize>, &'static Encoding, f32)> = Vec::new();
+    for (range, kind) in &pieces {
         let piece = &bytes[range.clone()];
-        let (own, confidence) = best_reading(piece);
-        let per_byte = |e| reading_cost(piece, e) as f64 / piece.len().max(1) as f64;
-        let encoding =
-            match own != file_choice && per_byte(own) + OVERRIDE_MARGIN < per_byte(file_choice) {
-                true => own,
-                false => file_choice,
-            };
-        decoder.push(bytes, range, encoding, confidence)?;
+        let (encoding, confidence) = match kind {
+            Piece::Ascii => continue,
+            // Valid UTF-8 in a file that is not: UTF-8 unless the file's
+            // legacy reading of it is more plausible.
+            Piece::Utf8 => match reading_cost(piece, file_choice) < reading_cost(piece, UTF_8) {
+                true => (file_choice, file_confidence),
+                false => (UTF_8, 1.0),
+            },
+            Piece::Legacy => {
+                let (own, confidence) = best_reading(piece);
+                let per_byte = |e| reading_cost(piece, e) as f64 / piece.len() as f64;
+                let overrides = own != file_choice
+                    && piece.len() >= OVERRIDE_MIN_BYTES
+                    && per_byte(own) + OVERRIDE_MARGIN < per_byte(file_choice);
+                match overrides {
+                    true => (own, confidence),
+                    false => (file_choice, file_confidence),
+                }
+            }
+        };
+        decided.push((range.clone(), encoding, confidence));
+    }
+    // ASCII reads the same in every candidate: give each ASCII piece the
+    // encoding of the run before it (or after it, at the start).
+    let mut at = 0;
+    for (index, (range, encoding, confidence)) in decided.iter().enumerate() {
+        let end = match decided.get(index + 1) {
+            Some((next, _, _)) => next.start,
+            None => bytes.len(),
+        };
+        let start = if index == 0 { 0 } else { range.start };
+        decoder.push(bytes, start.max(at)..end, encoding, *confidence)?;
+        at = end;
+    }
+    if decided.is_empty() {
+        decoder.push(bytes, 0..bytes.len(), UTF_8, 1.0)?;
     }
     Ok(decoder.finish(bytes.len()))
 }
@@ -162,22 +204,49 @@ fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
     (zeros * 10 >= pairs * 3 && others * 10 <= pairs && decodes_cleanly).then_some(encoding)
 }
 
-/// Cuts input that is not valid UTF-8 into pieces, each marked UTF-8 or not:
-/// lines that are valid UTF-8 are UTF-8; in other lines, stretches of valid
-/// UTF-8 that hold at least two multi-byte characters and are bounded by
-/// ASCII (or the line's ends) are UTF-8; the rest is legacy. A line break
-/// never occurs inside a character of any encoding considered.
-fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, bool)> {
-    let mut pieces: Vec<(Range<usize>, bool)> = Vec::new();
+/// UTF-16 without a BOM or NULs (say, all Chinese): when the input is not
+/// UTF-8 and one of the UTF-16 readings decodes cleanly and is more
+/// plausible, per byte, than every legacy reading.
+fn utf16_by_plausibility(bytes: &[u8]) -> Option<&'static Encoding> {
+    // Short inputs read plausibly in too many ways.
+    if bytes.len() < 16 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let (best, cost) = [UTF_16LE, UTF_16BE]
+        .into_iter()
+        .filter_map(|encoding| {
+            let text = encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
+            Some((encoding, Plausibility::of(&text).cost))
+        })
+        .min_by_key(|&(_, cost)| cost)?;
+    let legacy = LEGACY
+        .iter()
+        .map(|&encoding| reading_cost(bytes, encoding))
+        .min()?;
+    (cost < legacy).then_some(best)
+}
+
+/// Cuts input that is not valid UTF-8 into pieces: ASCII, valid UTF-8, or
+/// legacy. Lines that are valid UTF-8 are UTF-8 (or ASCII); in other lines,
+/// stretches of valid UTF-8 that hold at least two multi-byte characters and
+/// are bounded by ASCII (or the line's ends) are UTF-8; the rest is legacy.
+/// A line break never occurs inside a character of any encoding considered.
+fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, Piece)> {
+    let mut pieces: Vec<(Range<usize>, Piece)> = Vec::new();
     let mut push = |range: Range<usize>, utf8: bool| {
         if range.is_empty() {
             return;
         }
+        let kind = match (utf8, bytes[range.clone()].is_ascii()) {
+            (_, true) => Piece::Ascii,
+            (true, false) => Piece::Utf8,
+            (false, false) => Piece::Legacy,
+        };
         match pieces.last_mut() {
-            Some((last, last_utf8)) if *last_utf8 == utf8 && last.end == range.start => {
+            Some((last, last_kind)) if *last_kind == kind && last.end == range.start => {
                 last.end = range.end
             }
-            _ => pieces.push((range, utf8)),
+            _ => pieces.push((range, kind)),
         }
     };
     let mut line_start = 0;
@@ -199,8 +268,6 @@ fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, bool)> {
         }
         line_start = line_end;
     }
-    // ASCII-only pieces between two legacy pieces read the same either way:
-    // keep legacy runs whole.
     pieces
 }
 
@@ -278,10 +345,34 @@ fn best_reading(bytes: &[u8]) -> (&'static Encoding, f32) {
 }
 
 /// The plausibility cost of reading `bytes` with `encoding`.
+///
+/// Japanese text almost always has kana, and Korean text Hangul: a Japanese
+/// or Korean reading without any (only kanji or hanja, say, from Chinese
+/// bytes; or stray kanji from accented Latin letters) pays for every
+/// non-ASCII character.
 fn reading_cost(bytes: &[u8], encoding: &'static Encoding) -> u64 {
     let (text, _) = encoding.decode_without_bom_handling(bytes);
-    Plausibility::of(&text).cost
+    let cost = Plausibility::of(&text).cost;
+    let needs: Option<fn(char) -> bool> = match encoding {
+        e if e == SHIFT_JIS || e == EUC_JP => {
+            Some(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}'))
+        }
+        e if e == EUC_KR => {
+            Some(|c| matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{3131}'..='\u{318E}'))
+        }
+        _ => None,
+    };
+    match needs {
+        Some(script) if !text.chars().any(script) => {
+            cost + MISSING_SCRIPT_COST * text.chars().filter(|c| !c.is_ascii()).count() as u64
+        }
+        _ => cost,
+    }
 }
+
+/// The extra cost per non-ASCII character of a Japanese reading without
+/// kana or a Korean one without Hangul.
+const MISSING_SCRIPT_COST: u64 = 8;
 
 /// Accumulates the decoded runs.
 struct RunDecoder {
