@@ -182,7 +182,16 @@ pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded, Err
     if decided.is_empty() {
         decoder.push(bytes, 0..bytes.len(), UTF_8, 1.0)?;
     }
-    Ok(decoder.finish(bytes.len()))
+    let mixed = decoder.finish(bytes.len());
+    // UTF-8 with a few stray bytes reads better as UTF-8 with those bytes
+    // undecodable than as any legacy text.
+    let lossy = String::from_utf8_lossy(bytes);
+    if Plausibility::of(&lossy).cost < Plausibility::of(&mixed.text).cost {
+        let mut decoder = RunDecoder::new(options.undecodable);
+        decoder.push(bytes, 0..bytes.len(), UTF_8, 0.5)?;
+        return Ok(decoder.finish(bytes.len()));
+    }
+    Ok(mixed)
 }
 
 /// UTF-16 without a BOM, told by its NUL bytes: in mostly-ASCII UTF-16 text
@@ -571,6 +580,14 @@ mod tests {
             decoded.runs[1].bytes.start,
             encode("第一行是GBK编码的文字\n", GBK).len()
         );
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_stays_utf8() {
+        let decoded = decode(b"\xe6\xb1\x89\xe5\xad\x97\xff\xe8\xbd\xac\xe6\x8d\xa2\n");
+        assert_eq!(decoded.text, "汉字\u{FFFD}转换\n");
+        assert_eq!(decoded.encoding, UTF_8);
+        assert_eq!(decoded.undecodable, [6]);
     }
 
     #[test]
