@@ -27,6 +27,7 @@ pub enum ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    offset: Option<usize>,
 }
 
 impl Error {
@@ -34,7 +35,27 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            offset: None,
         }
+    }
+
+    /// Notes the byte offset in the input that the error is about.
+    pub(crate) fn at_offset(mut self, offset: usize) -> Error {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// The byte offset in the input that the error is about, if any (the
+    /// first undecodable byte, say).
+    pub fn byte_offset(&self) -> Option<usize> {
+        self.offset
+    }
+
+    /// The same error with its byte offset moved by `by`: for input that was
+    /// decoded in pieces.
+    pub fn shifted(mut self, by: usize) -> Error {
+        self.offset = self.offset.map(|offset| offset + by);
+        self
     }
 
     pub(crate) fn io(error: std::io::Error, path: &Path) -> Error {
@@ -46,6 +67,7 @@ impl Error {
         Error {
             kind: self.kind,
             message: format!("{}: {}", path.display(), self.message),
+            offset: self.offset,
         }
     }
 
@@ -57,7 +79,11 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message)?;
+        match self.offset {
+            Some(offset) => write!(f, " at byte {offset}"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -214,6 +214,10 @@ fn convert_help_lists_exactly_the_tested_flags() {
         "--dict",
         "--no-rare-forms",
         "--threads",
+        "--from-encoding",
+        "--undecodable",
+        "--to-encoding",
+        "--unencodable",
         "--list",
         "--help",
     ]
@@ -602,7 +606,18 @@ fn invalid_utf8_names_the_byte_offset() {
     let mut input = "汉字".as_bytes().to_vec();
     input.push(0xFF);
     input.extend_from_slice("转换\n".as_bytes());
-    let output = run(&["convert", "-c", "s2t"], &input);
+    let output = run(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "--from-encoding",
+            "utf-8",
+            "--undecodable",
+            "error",
+        ],
+        &input,
+    );
     let line = assert_failure(&output, 1);
     assert!(line.contains("<stdin>"), "{line}");
     assert!(line.contains("UTF-8"), "{line}");
@@ -615,7 +630,19 @@ fn invalid_utf8_in_a_file_names_the_file_and_offset() {
     let mut bytes = b"ab\ncd".to_vec();
     bytes.extend_from_slice(&[0xC3, 0x28]); // a lead byte without continuation
     let bad = dir.write("bad.txt", &bytes);
-    let output = run(&["convert", "-c", "t2s", bad.to_str().unwrap()], b"");
+    let output = run(
+        &[
+            "convert",
+            "-c",
+            "t2s",
+            "--from-encoding",
+            "utf-8",
+            "--undecodable",
+            "error",
+            bad.to_str().unwrap(),
+        ],
+        b"",
+    );
     let line = assert_failure(&output, 1);
     assert!(line.contains("bad.txt"), "{line}");
     assert!(line.contains("byte 5"), "{line}");
@@ -626,7 +653,18 @@ fn truncated_final_character_is_invalid() {
     // "汉" is E6 B1 89: end the input after two of its bytes.
     let mut input = "头发".as_bytes().to_vec();
     input.extend_from_slice(&[0xE6, 0xB1]);
-    let output = run(&["convert", "-c", "s2t"], &input);
+    let output = run(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "--from-encoding",
+            "utf-8",
+            "--undecodable",
+            "error",
+        ],
+        &input,
+    );
     let line = assert_failure(&output, 1);
     assert!(line.contains("byte 6"), "{line}");
 }
@@ -646,7 +684,20 @@ fn invalid_utf8_far_into_the_input_names_the_exact_offset() {
     input.push(0x80); // a lone continuation byte
     input.extend_from_slice("后面还有文字\n".as_bytes());
     for threads in ["1", "2"] {
-        let output = run(&["convert", "-c", "s2t", "-j", threads], &input);
+        let output = run(
+            &[
+                "convert",
+                "-c",
+                "s2t",
+                "--from-encoding",
+                "utf-8",
+                "--undecodable",
+                "error",
+                "-j",
+                threads,
+            ],
+            &input,
+        );
         let line = assert_failure(&output, 1);
         assert!(
             line.contains(&format!("byte {offset}")),
@@ -667,6 +718,10 @@ fn invalid_utf8_with_output_creates_no_file() {
             "convert",
             "-c",
             "s2t",
+            "--from-encoding",
+            "utf-8",
+            "--undecodable",
+            "error",
             bad.to_str().unwrap(),
             "-o",
             out.to_str().unwrap(),
@@ -679,7 +734,17 @@ fn invalid_utf8_with_output_creates_no_file() {
     assert_eq!(dir.entries(), BTreeSet::from(["bad.txt".to_string()]));
     // The same from standard input.
     let output = run(
-        &["convert", "-c", "s2t", "-o", out.to_str().unwrap()],
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "--from-encoding",
+            "utf-8",
+            "--undecodable",
+            "error",
+            "-o",
+            out.to_str().unwrap(),
+        ],
         &bytes,
     );
     assert_failure(&output, 1);
@@ -1132,4 +1197,111 @@ fn rare_forms_are_used_unless_disabled() {
         "头发".as_bytes(),
     );
     assert_success(&output, "頭髮".as_bytes());
+}
+
+// ---------------------------------------------------------------------------
+// Encodings: --from-encoding, --undecodable, --to-encoding, --unencodable
+// ---------------------------------------------------------------------------
+
+#[test]
+fn legacy_input_is_detected_and_decoded() {
+    // "中文测试，头发干了" in GBK.
+    let gbk = b"\xd6\xd0\xce\xc4\xb2\xe2\xca\xd4\xa3\xac\xcd\xb7\xb7\xa2\xb8\xc9\xc1\xcb\n";
+    let output = run(&["convert", "-c", "s2t"], gbk);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert_eq!(text(&output.stdout), "中文測試，頭髮幹了\n");
+    // The same bytes forced through another encoding read differently.
+    let forced = run(&["convert", "-c", "s2t", "--from-encoding", "big5"], gbk);
+    assert_eq!(forced.status.code(), Some(0));
+    assert_ne!(text(&forced.stdout), "中文測試，頭髮幹了\n");
+}
+
+#[test]
+fn utf16_input_with_a_bom_is_decoded_whole() {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(
+        "头发干了\n第二行\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    let output = run(&["convert", "-c", "s2t"], &bytes);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert_eq!(text(&output.stdout), "頭髮幹了\n第二行\n");
+}
+
+#[test]
+fn undecodable_bytes_can_be_escaped() {
+    let output = run(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "--from-encoding",
+            "utf-8",
+            "--undecodable",
+            "escape",
+        ],
+        b"a\xffb\n",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert_eq!(text(&output.stdout), "a\\xFFb\n");
+    let replaced = run(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "--from-encoding",
+            "utf-8",
+            "--undecodable",
+            "replace",
+        ],
+        b"a\xffb\n",
+    );
+    assert_eq!(text(&replaced.stdout), "a\u{FFFD}b\n");
+}
+
+#[test]
+fn output_can_be_written_in_another_encoding() {
+    let big5 = run(
+        &["convert", "-c", "s2t", "--to-encoding", "big5"],
+        "头发\n".as_bytes(),
+    );
+    assert_eq!(big5.status.code(), Some(0), "{}", describe(&big5));
+    // 頭髮 in Big5.
+    assert_eq!(big5.stdout, b"\xc0\x59\xbe\x76\n");
+    let utf16 = run(
+        &["convert", "-c", "s2t", "--to-encoding", "utf-16le"],
+        "头\n".as_bytes(),
+    );
+    let expected: Vec<u8> = "頭\n"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    assert_eq!(utf16.stdout, expected);
+}
+
+#[test]
+fn unencodable_characters_fail_or_are_replaced() {
+    // s2t gives 㑮 for 𫝈, which Big5 lacks; it is on the second line.
+    let input = "头发\n在𫝈\n".as_bytes();
+    let failed = run(&["convert", "-c", "s2t", "--to-encoding", "big5"], input);
+    let line = assert_failure(&failed, 1);
+    assert!(line.contains("U+346E") && line.contains("line 2"), "{line}");
+    let replaced = run(
+        &[
+            "convert",
+            "-c",
+            "s2t",
+            "--to-encoding",
+            "big5",
+            "--unencodable",
+            "replace",
+        ],
+        input,
+    );
+    assert_eq!(replaced.status.code(), Some(0), "{}", describe(&replaced));
+    assert!(replaced.stdout.ends_with(b"?\n"));
+    let unknown = run(&["convert", "-c", "s2t", "--to-encoding", "klingon"], input);
+    let line = assert_failure(&unknown, 2);
+    assert!(line.contains("klingon"), "{line}");
 }

@@ -439,11 +439,9 @@ impl RunDecoder {
                             Undecodable::Error => {
                                 return Err(Error::new(
                                     ErrorKind::Undecodable,
-                                    format!(
-                                        "undecodable byte at offset {at} (as {})",
-                                        encoding.name()
-                                    ),
-                                ))
+                                    format!("invalid {}", encoding.name()),
+                                )
+                                .at_offset(at))
                             }
                         }
                     }
@@ -605,6 +603,7 @@ mod tests {
         assert_eq!(escaped.text, "中文\\xD6");
         let error = decode_with(&bytes, &options(Undecodable::Error)).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Undecodable);
-        assert!(error.to_string().contains("offset 4"), "{error}");
+        assert_eq!(error.to_string(), "invalid GBK at byte 4");
+        assert_eq!(error.byte_offset(), Some(4));
     }
 }

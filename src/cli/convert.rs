@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use zhfix::{Config, Converter, ConverterBuilder, ErrorKind};
 
+use super::coding::{self, Coding};
 use super::output::Output;
 use super::parallel;
 use super::Failure;
@@ -39,6 +40,9 @@ pub(crate) struct Args {
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
 
+    #[command(flatten)]
+    coding: coding::Args,
+
     /// List the configs with a one-line description.
     #[arg(long, exclusive = true)]
     list: bool,
@@ -52,6 +56,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         return Ok(());
     }
     let converter = build_converter(&args)?;
+    let coding = args.coding.resolve()?;
     if args.output.is_some() && args.files.len() > 1 {
         return Err(Failure::usage("-o/--output takes a single input file"));
     }
@@ -79,7 +84,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         .unwrap_or(1)
         .max(1);
     for input in inputs {
-        if let Err(failure) = convert_one(&converter, input, &mut output, threads) {
+        if let Err(failure) = convert_one(&converter, input, &mut output, threads, &coding) {
             output.abandon();
             return Err(failure);
         }
@@ -115,6 +120,7 @@ fn convert_one(
     input: &Path,
     output: &mut Output,
     threads: usize,
+    coding: &Coding,
 ) -> Result<(), Failure> {
     let (reader, name): (Box<dyn Read + Send>, String) = if input == Path::new("-") {
         (Box::new(io::stdin()), "<stdin>".to_string())
@@ -123,7 +129,7 @@ fn convert_one(
             .map_err(|e| Failure::runtime(format!("{}: {}", input.display(), io_message(&e))))?;
         (Box::new(file), input.display().to_string())
     };
-    parallel::convert(converter, reader, output.writer(), threads, &name)
+    parallel::convert(converter, reader, output.writer(), threads, &name, coding)
 }
 
 /// The OS message without Rust's " (os error N)" suffix.

@@ -1,5 +1,6 @@
 //! Argument parsing and the subcommands.
 
+mod coding;
 mod convert;
 mod detect;
 mod output;

@@ -13,6 +13,7 @@ use std::sync::Mutex;
 
 use zhfix::Converter;
 
+use super::coding::Coding;
 use super::output::write_failure;
 use super::Failure;
 
@@ -30,6 +31,23 @@ struct Piece {
     bytes: Vec<u8>,
 }
 
+/// A converted piece: its output bytes and how many lines it holds.
+struct Done {
+    bytes: Vec<u8>,
+    lines: usize,
+}
+
+/// Why a piece could not be converted.
+enum PieceError {
+    Failed(Failure),
+    /// A character the output encoding cannot encode, on the given line of
+    /// the piece's output.
+    Unencodable {
+        line: usize,
+        c: char,
+    },
+}
+
 /// Reads UTF-8 text from `reader`, converts it with `threads` threads and
 /// writes it to `writer`. `name` labels errors.
 pub(crate) fn convert(
@@ -38,13 +56,14 @@ pub(crate) fn convert(
     writer: &mut dyn Write,
     threads: usize,
     name: &str,
+    coding: &Coding,
 ) -> Result<(), Failure> {
     let (piece_tx, piece_rx) = sync_channel::<Piece>(threads);
-    let (done_tx, done_rx) = sync_channel::<(u64, Result<String, Failure>)>(threads);
+    let (done_tx, done_rx) = sync_channel::<(u64, Result<Done, PieceError>)>(threads);
     let piece_rx = Mutex::new(piece_rx);
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || {
-            cut_pieces(converter, reader, name, |piece| {
+            cut_pieces(converter, reader, name, coding, |piece| {
                 piece_tx.send(piece).is_ok()
             })
         });
@@ -52,13 +71,13 @@ pub(crate) fn convert(
             let done_tx = done_tx.clone();
             let piece_rx = &piece_rx;
             scope.spawn(move || {
-                work(converter, piece_rx, name, |seq, result| {
+                work(converter, piece_rx, name, coding, |seq, result| {
                     done_tx.send((seq, result)).is_ok()
                 })
             });
         }
         drop(done_tx);
-        let written = write_in_order(&done_rx, writer);
+        let written = write_in_order(&done_rx, writer, name, coding);
         // Dropping the receiver stops the workers and the reader early on a
         // failure.
         drop(done_rx);
@@ -71,29 +90,42 @@ pub(crate) fn convert(
 
 /// Writes the converted pieces in input order; stops at the first failure.
 fn write_in_order(
-    done: &Receiver<(u64, Result<String, Failure>)>,
+    done: &Receiver<(u64, Result<Done, PieceError>)>,
     writer: &mut dyn Write,
+    name: &str,
+    coding: &Coding,
 ) -> Result<(), Failure> {
     let mut next = 0;
+    let mut lines = 0;
     let mut waiting = BTreeMap::new();
     for (seq, result) in done {
         waiting.insert(seq, result);
         while let Some(result) = waiting.remove(&next) {
-            writer
-                .write_all(result?.as_bytes())
-                .map_err(write_failure)?;
+            let piece = result.map_err(|error| match error {
+                PieceError::Failed(failure) => failure,
+                PieceError::Unencodable { line, c } => Failure::runtime(format!(
+                    "{name}: {c:?} (U+{:04X}) on output line {} cannot be encoded in {} \
+                     (--unencodable replace writes ? instead)",
+                    c as u32,
+                    lines + line + 1,
+                    coding.output.name()
+                )),
+            })?;
+            writer.write_all(&piece.bytes).map_err(write_failure)?;
+            lines += piece.lines;
             next += 1;
         }
     }
     Ok(())
 }
 
-/// A worker: converts pieces until there are none.
+/// A worker: decodes, converts and encodes pieces until there are none.
 fn work(
     converter: &Converter,
     pieces: &Mutex<Receiver<Piece>>,
     name: &str,
-    mut done: impl FnMut(u64, Result<String, Failure>) -> bool,
+    coding: &Coding,
+    mut done: impl FnMut(u64, Result<Done, PieceError>) -> bool,
 ) {
     loop {
         let piece = match pieces.lock() {
@@ -101,13 +133,20 @@ fn work(
             Err(_) => return,
         };
         let Ok(piece) = piece else { return };
-        let result = std::str::from_utf8(&piece.bytes)
-            .map(|text| converter.convert(text))
-            .map_err(|e| {
-                Failure::runtime(format!(
-                    "{name}: invalid UTF-8 at byte {}",
-                    piece.offset + e.valid_up_to() as u64
-                ))
+        let result = coding
+            .decode(&piece.bytes, piece.offset)
+            .map_err(|message| PieceError::Failed(Failure::runtime(format!("{name}: {message}"))))
+            .and_then(|text| {
+                let converted = converter.convert(&text);
+                let lines = converted.matches('\n').count();
+                let bytes = match coding.output == zhfix::encoding_rs::UTF_8 {
+                    true => converted.into_bytes(),
+                    false => coding
+                        .encode(&converted)
+                        .map_err(|(line, c)| PieceError::Unencodable { line, c })?
+                        .into_owned(),
+                };
+                Ok(Done { bytes, lines })
             });
         if !done(piece.seq, result) {
             return;
@@ -120,6 +159,7 @@ fn cut_pieces(
     converter: &Converter,
     mut reader: impl Read,
     name: &str,
+    coding: &Coding,
     mut send: impl FnMut(Piece) -> bool,
 ) -> Result<(), Failure> {
     let mut pending: Vec<u8> = Vec::new();
@@ -131,9 +171,17 @@ fn cut_pieces(
     // text has doubled, which keeps the work linear.
     let mut scanned = 0;
     let mut ask_library_at = 0;
+    let mut whole = None;
     while !at_end || !pending.is_empty() {
         while pending.len() < PIECE && !at_end {
             at_end = !read_more(&mut reader, &mut pending, name)?;
+        }
+        // UTF-16 cannot be cut at line-break bytes: read it all, then
+        // decode and convert it as one piece.
+        if *whole.get_or_insert_with(|| coding.whole_input(&pending)) {
+            while !at_end {
+                at_end = !read_more(&mut reader, &mut pending, name)?;
+            }
         }
         let mut cut = match at_end {
             true => Some(pending.len()),
@@ -193,7 +241,9 @@ fn line_cut(bytes: &[u8], from: usize) -> Option<usize> {
         })
 }
 
-/// A cut chosen by the library, in text without line breaks.
+/// A cut chosen by the library, in text without line breaks. (For text in a
+/// legacy encoding, the UTF-8 prefix is usually short and gives none: such
+/// text is cut at line breaks only.)
 fn text_cut(converter: &Converter, bytes: &[u8]) -> Option<usize> {
     // Up to the last complete character; an invalid sequence stops there
     // too and is reported by the worker that gets it.
