@@ -37,6 +37,31 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
+    let mut group = c.benchmark_group("decode");
+    group.sample_size(10);
+    let utf8 = hans.as_bytes();
+    let (gbk, _, _) = zhfix::encoding_rs::GBK.encode(&hans);
+    group.throughput(Throughput::Bytes(utf8.len() as u64));
+    group.bench_function("std::str::from_utf8", |b| {
+        b.iter(|| std::str::from_utf8(utf8).map(str::len))
+    });
+    group.bench_function("zhfix::decode UTF-8", |b| {
+        b.iter(|| zhfix::decode(utf8).text.len())
+    });
+    group.throughput(Throughput::Bytes(gbk.len() as u64));
+    group.bench_function("encoding_rs GBK", |b| {
+        b.iter(|| {
+            zhfix::encoding_rs::GBK
+                .decode_without_bom_handling(&gbk)
+                .0
+                .len()
+        })
+    });
+    group.bench_function("zhfix::decode GBK", |b| {
+        b.iter(|| zhfix::decode(&gbk).text.len())
+    });
+    group.finish();
+
     c.bench_function("converter creation (after the first)", |b| {
         let _ = Converter::new(Config::S2twp);
         b.iter(|| Converter::new(Config::S2twp))

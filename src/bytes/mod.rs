@@ -8,6 +8,7 @@
 //! (`score::Plausibility`), with the reading that best explains all of the
 //! file's legacy stretches together as the prior for each.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use encoding_rs::{
@@ -26,6 +27,9 @@ const LEGACY: [&Encoding; 6] = [GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR, WINDOWS_12
 /// short runs are too ambiguous to go against the rest of the file.
 const OVERRIDE_MARGIN: f64 = 1.5;
 const OVERRIDE_MIN_BYTES: usize = 32;
+
+/// How much legacy text the file's encoding is judged on.
+const SAMPLE_BYTES: usize = 64 * 1024;
 
 /// What a piece of a file that is not valid UTF-8 looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,9 +76,9 @@ pub struct Run {
 
 /// Decoded text and what was decided to get it.
 #[derive(Debug, Clone)]
-pub struct Decoded {
-    /// The text.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The text: borrowed from the input when that is UTF-8 already.
+    pub text: Cow<'a, str>,
     /// The encoding of most of the input (pure ASCII counts as UTF-8).
     pub encoding: &'static Encoding,
     /// How sure the decision is, from 0 to 1.
@@ -96,12 +100,12 @@ pub struct Decoded {
 /// assert_eq!(decoded.runs[0].encoding, encoding_rs::GBK);
 /// assert_eq!(decoded.runs[1].encoding, encoding_rs::UTF_8);
 /// ```
-pub fn decode(bytes: &[u8]) -> Decoded {
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     match decode_with(bytes, &DecodeOptions::default()) {
         Ok(decoded) => decoded,
         // Replacing never fails.
         Err(_) => Decoded {
-            text: String::from_utf8_lossy(bytes).into_owned(),
+            text: String::from_utf8_lossy(bytes),
             encoding: UTF_8,
             confidence: 0.0,
             runs: Vec::new(),
@@ -111,7 +115,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 }
 
 /// Decodes bytes with options; fails only with [`Undecodable::Error`].
-pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded, Error> {
+pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decoded<'a>, Error> {
     let mut decoder = RunDecoder::new(options.undecodable);
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         if options.encoding.is_none_or(|forced| forced == encoding) {
@@ -123,9 +127,22 @@ pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded, Err
         decoder.push(bytes, 0..bytes.len(), encoding, 1.0)?;
         return Ok(decoder.finish(bytes.len()));
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        decoder.push(bytes, 0..bytes.len(), UTF_8, 1.0)?;
-        return Ok(decoder.finish(bytes.len()));
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        // The common case: validated once, not copied.
+        // Characters are the bytes that are not continuation bytes (a count
+        // the compiler vectorizes).
+        let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        return Ok(Decoded {
+            text: Cow::Borrowed(text),
+            encoding: UTF_8,
+            confidence: 1.0,
+            runs: vec![Run {
+                bytes: 0..bytes.len(),
+                chars: 0..chars,
+                encoding: UTF_8,
+            }],
+            undecodable: Vec::new(),
+        });
     }
     if let Some(encoding) = utf16_by_nuls(bytes) {
         decoder.push(bytes, 0..bytes.len(), encoding, 0.9)?;
@@ -136,12 +153,16 @@ pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded, Err
         return Ok(decoder.finish(bytes.len()));
     }
     let pieces = split_runs(bytes);
-    let legacy: Vec<u8> = pieces
-        .iter()
-        .filter(|(_, kind)| *kind == Piece::Legacy)
-        .flat_map(|(range, _)| bytes[range.clone()].iter().copied())
-        .collect();
-    let (file_choice, file_confidence) = best_reading(&legacy);
+    // The file's legacy encoding, judged on a sample of its legacy pieces.
+    let mut sample: Vec<u8> = Vec::new();
+    for (range, _) in pieces.iter().filter(|(_, kind)| *kind == Piece::Legacy) {
+        if sample.len() >= SAMPLE_BYTES {
+            break;
+        }
+        sample.extend_from_slice(&bytes[range.clone()]);
+    }
+    let (file_choice, file_confidence) = best_reading(&sample);
+    let sample_per_byte = reading_cost(&sample, file_choice) as f64 / sample.len().max(1) as f64;
     let mut decided: Vec<(Range<usize>, &'static Encoding, f32)> = Vec::new();
     for (range, kind) in &pieces {
         let piece = &bytes[range.clone()];
@@ -153,16 +174,21 @@ pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded, Err
                 true => (file_choice, file_confidence),
                 false => (UTF_8, 1.0),
             },
+            // Legacy: the file's encoding, unless the piece reads much worse
+            // in it than the sample does and much better in another.
             Piece::Legacy => {
-                let (own, confidence) = best_reading(piece);
                 let per_byte = |e| reading_cost(piece, e) as f64 / piece.len() as f64;
-                let overrides = own != file_choice
-                    && piece.len() >= OVERRIDE_MIN_BYTES
-                    && per_byte(own) + OVERRIDE_MARGIN < per_byte(file_choice);
-                match overrides {
-                    true => (own, confidence),
-                    false => (file_choice, file_confidence),
+                let mut decision = (file_choice, file_confidence);
+                if piece.len() >= OVERRIDE_MIN_BYTES {
+                    let in_file_choice = per_byte(file_choice);
+                    if in_file_choice > sample_per_byte + OVERRIDE_MARGIN {
+                        let (own, confidence) = best_reading(piece);
+                        if own != file_choice && per_byte(own) + OVERRIDE_MARGIN < in_file_choice {
+                            decision = (own, confidence);
+                        }
+                    }
                 }
+                decision
             }
         };
         decided.push((range.clone(), encoding, confidence));
@@ -184,9 +210,17 @@ pub fn decode_with(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded, Err
     }
     let mixed = decoder.finish(bytes.len());
     // UTF-8 with a few stray bytes reads better as UTF-8 with those bytes
-    // undecodable than as any legacy text.
-    let lossy = String::from_utf8_lossy(bytes);
-    if Plausibility::of(&lossy).cost < Plausibility::of(&mixed.text).cost {
+    // undecodable than as any legacy text. (Legacy text is invalid UTF-8
+    // nearly everywhere: only then is this worth checking.)
+    let invalid = bytes
+        .utf8_chunks()
+        .filter(|c| !c.invalid().is_empty())
+        .take(bytes.len() / 8 + 1)
+        .count();
+    if invalid * 8 <= bytes.len()
+        && Plausibility::of(&String::from_utf8_lossy(bytes)).cost
+            < Plausibility::of(&mixed.text).cost
+    {
         let mut decoder = RunDecoder::new(options.undecodable);
         decoder.push(bytes, 0..bytes.len(), UTF_8, 0.5)?;
         return Ok(decoder.finish(bytes.len()));
@@ -221,16 +255,19 @@ fn utf16_by_plausibility(bytes: &[u8]) -> Option<&'static Encoding> {
     if bytes.len() < 16 || bytes.len() % 2 != 0 {
         return None;
     }
+    // Judged on a sample; the whole must still decode cleanly.
+    let sample = &bytes[..bytes.len().min(4096)];
     let (best, cost) = [UTF_16LE, UTF_16BE]
         .into_iter()
         .filter_map(|encoding| {
-            let text = encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
+            let text = encoding.decode_without_bom_handling_and_without_replacement(sample)?;
+            encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
             Some((encoding, Plausibility::of(&text).cost))
         })
         .min_by_key(|&(_, cost)| cost)?;
     let legacy = LEGACY
         .iter()
-        .map(|&encoding| reading_cost(bytes, encoding))
+        .map(|&encoding| reading_cost(sample, encoding))
         .min()?;
     (cost < legacy).then_some(best)
 }
@@ -471,7 +508,7 @@ impl RunDecoder {
         Ok(())
     }
 
-    fn finish(self, total: usize) -> Decoded {
+    fn finish(self, total: usize) -> Decoded<'static> {
         // The main encoding: the one with the most non-ASCII bytes.
         let mut weights: Vec<(&'static Encoding, usize)> = Vec::new();
         for run in &self.runs {
@@ -491,7 +528,7 @@ impl RunDecoder {
             false => encoding,
         };
         Decoded {
-            text: self.text,
+            text: Cow::Owned(self.text),
             encoding,
             confidence: match total {
                 0 => 1.0,
@@ -556,7 +593,8 @@ mod tests {
             ("Le café était déjà fermé à côté de l'hôtel.", WINDOWS_1252),
         ];
         for (text, encoding) in cases {
-            let decoded = decode(&encode(text, encoding));
+            let bytes = encode(text, encoding);
+            let decoded = decode(&bytes);
             assert_eq!(decoded.text, text, "{}", encoding.name());
             assert_eq!(decoded.encoding, encoding);
         }

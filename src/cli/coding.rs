@@ -111,7 +111,7 @@ impl Coding {
             }
         }
         zhfix::decode_with(bytes, &self.decode)
-            .map(|decoded| Cow::Owned(decoded.text))
+            .map(|decoded| Cow::Owned(decoded.text.into_owned()))
             .map_err(|e| e.shifted(offset as usize).to_string())
     }
 

@@ -45,12 +45,24 @@ impl Plausibility {
     }
 }
 
+/// Dense copies of `HANZI_COSTS` for U+3400..=U+9FFF, where nearly all Han
+/// text is: one load per character instead of a search.
+static SIMPLIFIED_DENSE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hanzi_simplified.bin"));
+static TRADITIONAL_DENSE: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/hanzi_traditional.bin"));
+
 /// The costs of a Han character in Simplified and in Traditional text
 /// (`u8::MAX` where it does not occur), if it is one the list knows.
+#[inline]
 fn han_costs(c: char) -> Option<(u8, u8)> {
     let code = c as u32;
     if code < 0x3400 {
         return None;
+    }
+    if code <= 0x9FFF {
+        let at = (code - 0x3400) as usize;
+        let costs = (*SIMPLIFIED_DENSE.get(at)?, *TRADITIONAL_DENSE.get(at)?);
+        return (costs != (u8::MAX, u8::MAX)).then_some(costs);
     }
     HANZI_COSTS
         .binary_search_by(|&(entry, _, _)| entry.cmp(&code))
