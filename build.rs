@@ -90,6 +90,11 @@ impl Tables {
     }
 }
 
+/// The code points with dense Han cost tables: CJK Extension A and the
+/// unified ideographs.
+const DENSE_START: usize = 0x3400;
+const DENSE_END: usize = 0x9FFF;
+
 /// Compiles dictionaries/hanzi/frequencies.tsv into a table of per-character
 /// costs (rounded -log2 of the relative frequency, separately for Simplified
 /// and Traditional text), sorted by code point, for the plausibility model.
@@ -132,6 +137,24 @@ fn hanzi_costs(out: &Path) {
     }
     code.push_str("];\n");
     fs::write(out.join("hanzi_costs.rs"), code).unwrap();
+    // The same for the main CJK blocks, dense: indexed by code point.
+    let mut simplified_dense = vec![u8::MAX; DENSE_END - DENSE_START + 1];
+    let mut traditional_dense = simplified_dense.clone();
+    for line in text.lines() {
+        let mut fields = line.split('\t');
+        let (Some(c), Some(s), Some(t)) = (fields.next(), fields.next(), fields.next()) else {
+            continue;
+        };
+        let Some(c) = c.chars().next().map(|c| c as usize) else {
+            continue;
+        };
+        if (DENSE_START..=DENSE_END).contains(&c) {
+            simplified_dense[c - DENSE_START] = cost(s.parse().unwrap_or(0), total_simplified);
+            traditional_dense[c - DENSE_START] = cost(t.parse().unwrap_or(0), total_traditional);
+        }
+    }
+    fs::write(out.join("hanzi_simplified.bin"), simplified_dense).unwrap();
+    fs::write(out.join("hanzi_traditional.bin"), traditional_dense).unwrap();
 }
 
 fn main() {
