@@ -408,11 +408,23 @@ fn reading_cost(bytes: &[u8], encoding: &'static Encoding) -> u64 {
         }
         _ => None,
     };
-    match needs {
+    let cost = match needs {
         Some(script) if !text.chars().any(script) => {
             cost + MISSING_SCRIPT_COST * text.chars().filter(|c| !c.is_ascii()).count() as u64
         }
         _ => cost,
+    };
+    // Modern Korean text rarely uses hanja, while Chinese bytes read as
+    // EUC-KR give a mix of Hangul and hanja.
+    match encoding == EUC_KR {
+        true => {
+            let hanja = text
+                .chars()
+                .filter(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+                .count();
+            cost + MISSING_SCRIPT_COST * hanja as u64
+        }
+        false => cost,
     }
 }
 
