@@ -157,6 +157,42 @@ fn hanzi_costs(out: &Path) {
     fs::write(out.join("hanzi_traditional.bin"), traditional_dense).unwrap();
 }
 
+/// Compiles dictionaries/letters/frequencies.tsv into per-character costs
+/// (rounded -log2 of the relative frequency in the language group where the
+/// character is most frequent) for Hangul, kana and accented Latin letters.
+fn letter_costs(out: &Path) {
+    println!("cargo:rerun-if-changed=dictionaries/letters/frequencies.tsv");
+    let text = fs::read_to_string("dictionaries/letters/frequencies.tsv").unwrap();
+    let counts = |fields: std::str::Split<'_, char>| -> Vec<u64> {
+        fields.map(|field| field.parse().unwrap()).collect()
+    };
+    let totals = text
+        .lines()
+        .find_map(|line| line.strip_prefix("#total\t"))
+        .map(|rest| counts(rest.split('\t')))
+        .unwrap();
+    let mut code = String::from("pub(crate) static LETTER_COSTS: &[(u32, u8)] = &[\n");
+    for line in text.lines().filter(|line| !line.starts_with("#total")) {
+        let mut fields = line.split('\t');
+        let c = fields.next().unwrap().chars().next().unwrap();
+        let best = counts(fields)
+            .iter()
+            .zip(&totals)
+            .filter(|(&count, _)| count > 0)
+            .map(|(&count, &total)| -(count as f64 / total as f64).log2())
+            .fold(f64::MAX, f64::min);
+        writeln!(
+            code,
+            "    ({}, {}),",
+            c as u32,
+            best.round().clamp(1.0, 254.0) as u8
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+    fs::write(out.join("letter_costs.rs"), code).unwrap();
+}
+
 fn main() {
     let data = Path::new("dictionaries/opencc");
     println!("cargo:rerun-if-changed=dictionaries/opencc");
@@ -165,6 +201,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/convert/table.rs");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     hanzi_costs(&out);
+    letter_costs(&out);
     let mut tables = Tables {
         dir: out.clone(),
         data: data.to_path_buf(),

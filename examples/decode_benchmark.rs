@@ -11,6 +11,7 @@ fn main() {
     let text = std::fs::read_to_string(&path).expect("read the samples");
     // (encoding, short?) -> [zhfix right, chardetng right, count]
     let mut table: BTreeMap<(String, bool), [usize; 3]> = BTreeMap::new();
+    let (mut valid_utf8, mut table_differs) = (0, 0);
     for line in text.lines() {
         let sample: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
         let encoding = sample["encoding"].as_str().unwrap().to_string();
@@ -20,6 +21,15 @@ fn main() {
             .step_by(2)
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
             .collect();
+        if encoding != "UTF-8" && std::str::from_utf8(&bytes).is_ok() {
+            valid_utf8 += 1;
+            continue;
+        }
+        let own = encoding_rs::Encoding::for_label(encoding.as_bytes()).expect("a WHATWG label");
+        if own.decode_without_bom_handling(&bytes).0 != expected {
+            table_differs += 1;
+            continue;
+        }
         let zhfix_right = zhfix::decode(&bytes).text == expected;
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
         detector.feed(&bytes, true);
@@ -48,6 +58,10 @@ fn main() {
         total[1] += c;
         total[2] += n;
     }
+    println!(
+        "left out: {valid_utf8} samples that are valid UTF-8, \
+         {table_differs} that their own encoding's WHATWG table decodes differently"
+    );
     for (short, [z, c, n]) in totals {
         let pct = |x: usize| 100.0 * x as f64 / n as f64;
         let length = if short { "4-15" } else { "16+" };

@@ -169,8 +169,9 @@ pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decod
         let (encoding, confidence) = match kind {
             Piece::Ascii => continue,
             // Valid UTF-8 in a file that is not: UTF-8 unless the file's
-            // legacy reading of it is more plausible.
-            Piece::Utf8 => match reading_cost(piece, file_choice) < reading_cost(piece, UTF_8) {
+            // legacy reading of it is more plausible. (The file's reading is
+            // judged as text only: a piece of Japanese need not have kana.)
+            Piece::Utf8 => match text_cost(piece, file_choice) < text_cost(piece, UTF_8) {
                 true => (file_choice, file_confidence),
                 false => (UTF_8, 1.0),
             },
@@ -249,10 +250,11 @@ fn utf16_by_nuls(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// UTF-16 without a BOM or NULs (say, all Chinese): when the input is not
 /// UTF-8 and one of the UTF-16 readings decodes cleanly and is more
-/// plausible, per byte, than every legacy reading.
+/// plausible than every legacy reading and than UTF-8 with its invalid bytes
+/// replaced.
 fn utf16_by_plausibility(bytes: &[u8]) -> Option<&'static Encoding> {
     // Short inputs read plausibly in too many ways.
-    if bytes.len() < 16 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
         return None;
     }
     // Judged on a sample; the whole must still decode cleanly.
@@ -269,7 +271,9 @@ fn utf16_by_plausibility(bytes: &[u8]) -> Option<&'static Encoding> {
         .iter()
         .map(|&encoding| reading_cost(sample, encoding))
         .min()?;
-    (cost < legacy).then_some(best)
+    // UTF-8 with a stray byte is another candidate.
+    let lossy_utf8 = Plausibility::of(&String::from_utf8_lossy(sample)).cost;
+    (cost < legacy.min(lossy_utf8)).then_some(best)
 }
 
 /// Cuts input that is not valid UTF-8 into pieces: ASCII, valid UTF-8, or
@@ -390,7 +394,13 @@ fn best_reading(bytes: &[u8]) -> (&'static Encoding, f32) {
     (costs[0].0, (margin / (margin + 1.0)) as f32)
 }
 
-/// The plausibility cost of reading `bytes` with `encoding`.
+/// The plausibility cost of the text `bytes` read with `encoding` give.
+fn text_cost(bytes: &[u8], encoding: &'static Encoding) -> u64 {
+    Plausibility::of(&encoding.decode_without_bom_handling(bytes).0).cost
+}
+
+/// The plausibility cost of reading `bytes` with `encoding`, as the
+/// encoding of a whole text.
 ///
 /// Japanese text almost always has kana, and Korean text Hangul: a Japanese
 /// or Korean reading without any (only kanji or hanja, say, from Chinese
@@ -415,18 +425,22 @@ fn reading_cost(bytes: &[u8], encoding: &'static Encoding) -> u64 {
         _ => cost,
     };
     // Modern Korean text rarely uses hanja, while Chinese bytes read as
-    // EUC-KR give a mix of Hangul and hanja.
-    match encoding == EUC_KR {
-        true => {
-            let hanja = text
-                .chars()
-                .filter(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
-                .count();
-            cost + MISSING_SCRIPT_COST * hanja as u64
-        }
-        false => cost,
+    // EUC-KR give a mix of Hangul and hanja. Chinese text rarely uses kana,
+    // while Japanese bytes read as GBK or Big5 keep theirs (both put kana
+    // where EUC-JP does) with the kanji between them garbled.
+    let foreign: Option<fn(&char) -> bool> = match encoding {
+        e if e == EUC_KR => Some(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
+        e if e == GBK || e == BIG5 => Some(|&c| ('\u{3040}'..='\u{30FF}').contains(&c)),
+        _ => None,
+    };
+    match foreign {
+        Some(foreign) => cost + FOREIGN_SCRIPT_COST * text.chars().filter(foreign).count() as u64,
+        None => cost,
     }
 }
+
+/// The extra cost of hanja in a Korean reading and of kana in a Chinese one.
+const FOREIGN_SCRIPT_COST: u64 = 4;
 
 /// The extra cost per non-ASCII character of a Japanese reading without
 /// kana or a Korean one without Hangul.

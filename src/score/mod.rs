@@ -10,6 +10,7 @@
 //! characters, U+FFFD, C1 controls and unassigned code points most of all.
 
 include!(concat!(env!("OUT_DIR"), "/hanzi_costs.rs"));
+include!(concat!(env!("OUT_DIR"), "/letter_costs.rs"));
 
 /// The cost of a Han character absent from the frequency list.
 const RARE_HAN: u32 = 24;
@@ -28,7 +29,10 @@ impl Plausibility {
     /// Scores `text`.
     pub fn of(text: &str) -> Plausibility {
         let mut score = Plausibility::default();
+        // The classes of the two characters before this one.
+        let mut before = (Class::Other, Class::Other);
         for c in text.chars() {
+            let class = Class::of(c);
             score.cost += match han_costs(c) {
                 Some((simplified, traditional)) => {
                     match (simplified, traditional) {
@@ -40,8 +44,62 @@ impl Plausibility {
                 }
                 None => class_cost(c),
             } as u64;
+            score.cost += u64::from(transition_cost(before, class));
+            before = (before.1, class);
         }
         score
+    }
+}
+
+/// Coarse character classes, for the costs of what stands next to what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    AsciiLetter,
+    /// Han, kana or Hangul: the characters of East Asian words.
+    Wide(EastAsian),
+    /// Accented Latin letters of Latin-1.
+    Latin1Letter,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EastAsian {
+    Han,
+    Kana,
+    Hangul,
+}
+
+impl Class {
+    fn of(c: char) -> Class {
+        match c {
+            'a'..='z' | 'A'..='Z' => Class::AsciiLetter,
+            '\u{C0}'..='\u{FF}' if c != '×' && c != '÷' => Class::Latin1Letter,
+            '\u{3040}'..='\u{30FF}' => Class::Wide(EastAsian::Kana),
+            '\u{AC00}'..='\u{D7A3}' => Class::Wide(EastAsian::Hangul),
+            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
+                Class::Wide(EastAsian::Han)
+            }
+            _ => Class::Other,
+        }
+    }
+}
+
+/// What it costs for a character of class `class` to follow the classes
+/// `before`: patterns people rarely write and misreadings often make.
+fn transition_cost(before: (Class, Class), class: Class) -> u32 {
+    use Class::*;
+    match (before, class) {
+        // One East Asian character inside a Latin word, as when an accented
+        // letter and the next one are read as a double-byte character
+        // (`t鈉he`, `l뭓rgument`).
+        ((AsciiLetter, Wide(_)), AsciiLetter) => 12,
+        // Accented Latin letters next to East Asian characters: Chinese
+        // bytes read as Latin-1, or the reverse.
+        ((_, Latin1Letter), Wide(_)) | ((_, Wide(_)), Latin1Letter) => 10,
+        // Kana next to Hangul: no language writes that.
+        ((_, Wide(EastAsian::Kana)), Wide(EastAsian::Hangul))
+        | ((_, Wide(EastAsian::Hangul)), Wide(EastAsian::Kana)) => 12,
+        _ => 0,
     }
 }
 
@@ -70,16 +128,27 @@ fn han_costs(c: char) -> Option<(u8, u8)> {
         .map(|i| (HANZI_COSTS[i].1, HANZI_COSTS[i].2))
 }
 
-/// The cost of a character that is not in the Han frequency list.
+/// The cost of a character that is not in the Han frequency list: from the
+/// letter frequencies for Hangul, kana and accented Latin letters and the
+/// punctuation around them, else from its class.
 fn class_cost(c: char) -> u32 {
-    match c as u32 {
+    let code = c as u32;
+    if matches!(code, 0xA0..=0x24F | 0x2010..=0x203A | 0x3040..=0x30FF | 0xAC00..=0xD7A3) {
+        if let Ok(at) = LETTER_COSTS.binary_search_by(|&(entry, _)| entry.cmp(&code)) {
+            return u32::from(LETTER_COSTS[at].1);
+        }
+    }
+    match code {
         0x09 | 0x0A | 0x0D | 0x20..=0x7E => 4,
         0x00..=0x1F | 0x7F => 20,
         0x80..=0x9F => 30,
         0xA0..=0xFF => 14,
-        0x3000..=0x303F | 0xFF01..=0xFF5E => 7,
-        0x3040..=0x30FF => 9,
-        0xAC00..=0xD7A3 => 10,
+        0x3000..=0x3003 | 0x3005 | 0x3007..=0x3011 | 0x3014 | 0x3015 | 0xFF01..=0xFF5E => 7,
+        0x3000..=0x303F => 14,
+        0x3040..=0x30FF => 14,
+        0xAC00..=0xD7A3 if common_hangul(c) => 16,
+        0xAC00..=0xD7A3 => 22,
+        0x2500..=0x257F => 8,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x20000..=0x3FFFF => RARE_HAN,
         0xF900..=0xFAFF => 22,
         0xE000..=0xF8FF | 0xF0000..=0x10FFFF => 30,
@@ -89,6 +158,40 @@ fn class_cost(c: char) -> u32 {
         0xFF61..=0xFF9F => 18,
         _ => 16,
     }
+}
+
+/// Whether `c` is one of the 2,350 Hangul syllables of KS X 1001, which
+/// cover nearly all modern Korean text. Bytes misread as Korean (EUC-KR's
+/// extension in windows-949, or UTF-16) give mostly the other 8,822.
+fn common_hangul(c: char) -> bool {
+    static COMMON: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let common = COMMON.get_or_init(|| {
+        // KS X 1001 rows 16 to 40 (lead bytes 0xB0..=0xC8 in EUC-KR) are
+        // exactly those syllables.
+        let mut bytes = Vec::with_capacity(25 * 94 * 2);
+        for lead in 0xB0..=0xC8u8 {
+            for trail in 0xA1..=0xFEu8 {
+                bytes.extend([lead, trail]);
+            }
+        }
+        let mut bits = vec![0u64; (0xD7A4 - 0xAC00) / 64 + 1];
+        for syllable in encoding_rs::EUC_KR
+            .decode_without_bom_handling(&bytes)
+            .0
+            .chars()
+        {
+            if let Some(at) = (syllable as usize).checked_sub(0xAC00) {
+                if let Some(word) = bits.get_mut(at / 64) {
+                    *word |= 1 << (at % 64);
+                }
+            }
+        }
+        bits
+    });
+    let at = (c as usize).wrapping_sub(0xAC00);
+    common
+        .get(at / 64)
+        .is_some_and(|word| word & (1 << (at % 64)) != 0)
 }
 
 /// The Han script of a text, judged by the characters only one of the
@@ -140,6 +243,21 @@ mod tests {
         assert!(clean.cost * 2 < mojibake.cost, "{clean:?} vs {mojibake:?}");
         let latin1 = Plausibility::of("ÄãºÃÊÀ½ç");
         assert!(Plausibility::of("你好世界").cost * 2 < latin1.cost);
+    }
+
+    #[test]
+    fn common_hangul_is_the_ks_x_1001_set() {
+        assert!(common_hangul('한') && common_hangul('국') && common_hangul('어'));
+        // Syllables only windows-949's extension or UTF-16 misreadings give.
+        assert!(!common_hangul('궕') && !common_hangul('뭓') && !common_hangul('퓆'));
+        assert!(!common_hangul('a') && !common_hangul('中'));
+    }
+
+    #[test]
+    fn east_asian_characters_inside_latin_words_cost_extra() {
+        let word = Plausibility::of("exécution").cost;
+        let misread = Plausibility::of("ex閏ution").cost;
+        assert!(word < misread, "{word} vs {misread}");
     }
 
     #[test]
