@@ -22,11 +22,14 @@ use crate::score::Plausibility;
 /// The legacy encodings considered, in order of preference on a tie.
 const LEGACY: [&Encoding; 6] = [GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR, WINDOWS_1252];
 
-/// How much lower (per byte, in cost units) a run's own best reading must
-/// cost than the file's choice to override it, and how long the run must be:
-/// short runs are too ambiguous to go against the rest of the file.
-const OVERRIDE_MARGIN: f64 = 1.5;
-const OVERRIDE_MIN_BYTES: usize = 32;
+/// How much lower (in cost units, about bits) a piece's own best reading
+/// must cost than the file's choice to override it: short pieces are too
+/// ambiguous to go against the rest of the file.
+const SWITCH_COST: u64 = 40;
+
+/// About what a byte of plain Chinese text costs (a character of 8 to 12
+/// units in two bytes).
+const PLAIN_PER_BYTE: f64 = 6.0;
 
 /// How much legacy text the file's encoding is judged on.
 const SAMPLE_BYTES: usize = 64 * 1024;
@@ -175,18 +178,21 @@ pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decod
                 true => (file_choice, file_confidence),
                 false => (UTF_8, 1.0),
             },
-            // Legacy: the file's encoding, unless the piece reads much worse
-            // in it than the sample does and much better in another.
+            // Legacy: the file's encoding, unless another reads better by
+            // more than what switching costs (a prior that keeps short,
+            // ambiguous pieces with the rest of the file).
+            // Only a piece that reads worse than the file's text typically
+            // does is worth trying the other readings on.
             Piece::Legacy => {
-                let per_byte = |e| reading_cost(piece, e) as f64 / piece.len() as f64;
+                let in_file_choice = reading_cost(piece, file_choice);
+                // (The sample may mix encodings and so cost more.)
+                let typical = (sample_per_byte.min(PLAIN_PER_BYTE) * piece.len() as f64) as u64;
                 let mut decision = (file_choice, file_confidence);
-                if piece.len() >= OVERRIDE_MIN_BYTES {
-                    let in_file_choice = per_byte(file_choice);
-                    if in_file_choice > sample_per_byte + OVERRIDE_MARGIN {
-                        let (own, confidence) = best_reading(piece);
-                        if own != file_choice && per_byte(own) + OVERRIDE_MARGIN < in_file_choice {
-                            decision = (own, confidence);
-                        }
+                if in_file_choice > typical + SWITCH_COST {
+                    let (own, confidence) = best_reading(piece);
+                    if own != file_choice && reading_cost(piece, own) + SWITCH_COST < in_file_choice
+                    {
+                        decision = (own, confidence);
                     }
                 }
                 decision
@@ -273,8 +279,16 @@ fn utf16_by_plausibility(bytes: &[u8]) -> Option<&'static Encoding> {
         .min()?;
     // UTF-8 with a stray byte is another candidate.
     let lossy_utf8 = Plausibility::of(&String::from_utf8_lossy(sample)).cost;
-    (cost < legacy.min(lossy_utf8)).then_some(best)
+    // And the reading must look like text on its own: a file that mixes
+    // encodings reads badly every way, UTF-16 (mostly rare ideographs,
+    // Hangul and private-use characters) included.
+    let chars = (sample.len() / 2) as u64;
+    (cost < legacy.min(lossy_utf8) && cost <= chars * UTF16_MAX_PER_CHAR).then_some(best)
 }
+
+/// The most a character of text read as UTF-16 without a BOM may cost on
+/// average (common Han characters cost 6 to 12, rare ones 24).
+const UTF16_MAX_PER_CHAR: u64 = 16;
 
 /// Cuts input that is not valid UTF-8 into pieces: ASCII, valid UTF-8, or
 /// legacy. Lines that are valid UTF-8 are UTF-8 (or ASCII); in other lines,
@@ -292,8 +306,13 @@ fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, Piece)> {
             (true, false) => Piece::Utf8,
             (false, false) => Piece::Legacy,
         };
+        // Legacy lines stay apart, to be decided each on its own.
         match pieces.last_mut() {
-            Some((last, last_kind)) if *last_kind == kind && last.end == range.start => {
+            Some((last, last_kind))
+                if *last_kind == kind
+                    && last.end == range.start
+                    && (kind != Piece::Legacy || bytes[last.end - 1] != b'\n') =>
+            {
                 last.end = range.end
             }
             _ => pieces.push((range, kind)),
@@ -305,7 +324,24 @@ fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, Piece)> {
             memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i + 1);
         let line = &bytes[line_start..line_end];
         if std::str::from_utf8(line).is_ok() {
-            push(line_start..line_end, true);
+            // Each cluster of non-ASCII characters apart: a legacy run can
+            // happen to be valid UTF-8 inside a line of real UTF-8.
+            let mut at = line_start;
+            while at < line_end {
+                let non_ascii = at
+                    + line[at - line_start..]
+                        .iter()
+                        .take_while(|b| b.is_ascii())
+                        .count();
+                let ascii = non_ascii
+                    + line[non_ascii - line_start..]
+                        .iter()
+                        .take_while(|b| !b.is_ascii())
+                        .count();
+                push(at..non_ascii, true);
+                push(non_ascii..ascii, true);
+                at = ascii;
+            }
         } else {
             let mut legacy_from = line_start;
             for stretch in utf8_stretches(line) {
@@ -321,8 +357,13 @@ fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, Piece)> {
     pieces
 }
 
-/// Stretches of `line` (bounded by ASCII or its ends) that are valid UTF-8
-/// with at least two multi-byte characters.
+/// Stretches of `line` that are valid UTF-8 with at least two multi-byte
+/// characters, bounded by ASCII or the line's ends.
+///
+/// The trail bytes of GBK, Big5 and Shift_JIS characters can be ASCII letters
+/// and symbols from 0x40 up (never lower), so a legacy run can look like
+/// valid UTF-8 followed by ASCII. A stretch bounded by a byte from 0x40 up
+/// must therefore also read as plausible text.
 fn utf8_stretches(line: &[u8]) -> Vec<Range<usize>> {
     let mut stretches = Vec::new();
     let mut i = 0;
@@ -331,39 +372,78 @@ fn utf8_stretches(line: &[u8]) -> Vec<Range<usize>> {
             i += 1;
             continue;
         }
-        // A stretch of non-ASCII bytes, possibly with ASCII inside it between
-        // valid UTF-8 characters.
         let start = i;
-        let mut end = i;
-        let mut multibyte = 0;
-        let mut at = i;
-        loop {
-            match utf8_char_len(&line[at..]) {
-                Some(len) if len > 1 => {
-                    multibyte += 1;
-                    at += len;
-                    end = at;
+        let safe_start = line[..start].last().is_none_or(|&b| b < 0x40);
+        // The ends (with their multi-byte counts) after the last multi-byte
+        // character that a byte below 0x40 (or the line's end) follows, and
+        // that any ASCII follows.
+        let (mut safe_end, mut any_end) = ((start, 0), (start, 0));
+        let (mut at, mut multibyte) = (start, 0);
+        while let Some(len) = utf8_char_len(&line[at..]) {
+            at += len;
+            if len > 1 {
+                multibyte += 1;
+                match line.get(at) {
+                    None => (safe_end, any_end) = ((at, multibyte), (at, multibyte)),
+                    Some(&b) if b < 0x40 => {
+                        (safe_end, any_end) = ((at, multibyte), (at, multibyte))
+                    }
+                    Some(&b) if b < 0x80 => any_end = (at, multibyte),
+                    Some(_) => {}
                 }
-                Some(_) => at += 1,
-                None => break,
-            }
-            if at >= line.len() {
-                break;
             }
         }
-        let bounded = end == line.len() || line[end] < 0x80;
-        if multibyte >= 2 && bounded && line[..start].last().is_none_or(|&b| b < 0x80) {
-            stretches.push(start..end);
-            i = end;
-        } else {
-            // Skip this non-ASCII cluster.
-            while i < line.len() && line[i] >= 0x80 {
-                i += 1;
+        // An uncertain boundary stands only if the non-ASCII cluster next to
+        // it reads better as UTF-8 than as legacy text (with the byte after
+        // it, which may be its trail byte).
+        let first_cluster_end = start + line[start..].iter().take_while(|&&b| b >= 0x80).count();
+        let start_stands = safe_start || utf8_reads_better(&line[start..first_cluster_end], None);
+        let end_stands = |end: usize| {
+            let cluster_start = line[..end]
+                .iter()
+                .rposition(|&b| b < 0x80)
+                .map_or(0, |i| i + 1);
+            utf8_reads_better(&line[cluster_start.max(start)..end], line.get(end).copied())
+        };
+        let end = match start_stands {
+            false => None,
+            true if any_end.0 > safe_end.0 && any_end.1 >= 2 && end_stands(any_end.0) => {
+                Some(any_end)
             }
-            i = i.max(start + 1);
+            true => Some(safe_end),
+        };
+        match end {
+            Some((end, multibyte)) if multibyte >= 2 => {
+                stretches.push(start..end);
+                i = end;
+            }
+            // Skip this non-ASCII cluster.
+            _ => {
+                while i < line.len() && line[i] >= 0x80 {
+                    i += 1;
+                }
+            }
         }
     }
     stretches
+}
+
+/// Whether `cluster` (valid UTF-8), followed by the ASCII byte `next`, reads
+/// better as UTF-8 than as any legacy encoding, where `next` may be a trail
+/// byte, by at least `UTF8_BOUNDARY_MARGIN`.
+const UTF8_BOUNDARY_MARGIN: u64 = 8;
+
+fn utf8_reads_better(cluster: &[u8], next: Option<u8>) -> bool {
+    let Ok(text) = std::str::from_utf8(cluster) else {
+        return false;
+    };
+    let mut with_next = cluster.to_vec();
+    with_next.extend(next);
+    let next_cost = next.map_or(0, |b| Plausibility::of(&char::from(b).to_string()).cost);
+    let as_utf8 = Plausibility::of(text).cost + next_cost;
+    LEGACY
+        .iter()
+        .all(|&encoding| as_utf8 + UTF8_BOUNDARY_MARGIN < text_cost(&with_next, encoding))
 }
 
 /// The length of a valid UTF-8 character at the start of `bytes`.

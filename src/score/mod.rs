@@ -59,6 +59,10 @@ enum Class {
     Wide(EastAsian),
     /// Accented Latin letters of Latin-1.
     Latin1Letter,
+    /// Letters of the other alphabets that two-byte UTF-8 encodes (Latin
+    /// extensions, IPA, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac),
+    /// by script: what legacy bytes read as UTF-8 give, a mix of them.
+    Alphabet(u8),
     Other,
 }
 
@@ -74,6 +78,14 @@ impl Class {
         match c {
             'a'..='z' | 'A'..='Z' => Class::AsciiLetter,
             '\u{C0}'..='\u{FF}' if c != '×' && c != '÷' => Class::Latin1Letter,
+            '\u{100}'..='\u{24F}' => Class::Alphabet(0),
+            '\u{250}'..='\u{2FF}' => Class::Alphabet(1),
+            '\u{370}'..='\u{3FF}' => Class::Alphabet(2),
+            '\u{400}'..='\u{52F}' => Class::Alphabet(3),
+            '\u{530}'..='\u{58F}' => Class::Alphabet(4),
+            '\u{590}'..='\u{5FF}' => Class::Alphabet(5),
+            '\u{600}'..='\u{6FF}' | '\u{750}'..='\u{77F}' => Class::Alphabet(6),
+            '\u{700}'..='\u{74F}' | '\u{780}'..='\u{7FF}' => Class::Alphabet(7),
             '\u{3040}'..='\u{30FF}' => Class::Wide(EastAsian::Kana),
             '\u{AC00}'..='\u{D7A3}' => Class::Wide(EastAsian::Hangul),
             '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
@@ -93,9 +105,15 @@ fn transition_cost(before: (Class, Class), class: Class) -> u32 {
         // letter and the next one are read as a double-byte character
         // (`t鈉he`, `l뭓rgument`).
         ((AsciiLetter, Wide(_)), AsciiLetter) => 12,
-        // Accented Latin letters next to East Asian characters: Chinese
-        // bytes read as Latin-1, or the reverse.
-        ((_, Latin1Letter), Wide(_)) | ((_, Wide(_)), Latin1Letter) => 10,
+        // Accented Latin letters (or other alphabets) next to East Asian
+        // characters: Chinese bytes read as Latin-1, or the reverse.
+        ((_, Latin1Letter | Alphabet(_)), Wide(_)) | ((_, Wide(_)), Latin1Letter | Alphabet(_)) => {
+            10
+        }
+        // One alphabet straight after another (`ٹӽ`, `Ϫɳ`); accented Latin
+        // letters count as the Latin extensions.
+        ((_, Alphabet(a)), Alphabet(b)) if a != b => 12,
+        ((_, Alphabet(a)), Latin1Letter) | ((_, Latin1Letter), Alphabet(a)) if a != 0 => 12,
         // Kana next to Hangul: no language writes that.
         ((_, Wide(EastAsian::Kana)), Wide(EastAsian::Hangul))
         | ((_, Wide(EastAsian::Hangul)), Wide(EastAsian::Kana)) => 12,
@@ -143,6 +161,8 @@ fn class_cost(c: char) -> u32 {
         0x00..=0x1F | 0x7F => 20,
         0x80..=0x9F => 30,
         0xA0..=0xFF => 14,
+        // Full-width letters are rarer than full-width punctuation.
+        0xFF21..=0xFF3A | 0xFF41..=0xFF5A => 14,
         0x3000..=0x3003 | 0x3005 | 0x3007..=0x3011 | 0x3014 | 0x3015 | 0xFF01..=0xFF5E => 7,
         0x3000..=0x303F => 14,
         0x3040..=0x30FF => 14,
