@@ -153,8 +153,13 @@ fn hanzi_costs(out: &Path) {
             traditional_dense[c - DENSE_START] = cost(t.parse().unwrap_or(0), total_traditional);
         }
     }
-    fs::write(out.join("hanzi_simplified.bin"), simplified_dense).unwrap();
-    fs::write(out.join("hanzi_traditional.bin"), traditional_dense).unwrap();
+    // Interleaved, so that one load gets both costs.
+    let dense: Vec<u8> = simplified_dense
+        .iter()
+        .zip(&traditional_dense)
+        .flat_map(|(&s, &t)| [s, t])
+        .collect();
+    fs::write(out.join("hanzi_dense.bin"), dense).unwrap();
 }
 
 /// Compiles dictionaries/letters/frequencies.tsv into per-character costs

@@ -132,9 +132,7 @@ pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decod
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         // The common case: validated once, not copied.
-        // Characters are the bytes that are not continuation bytes (a count
-        // the compiler vectorizes).
-        let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        let chars = text.chars().count();
         return Ok(Decoded {
             text: Cow::Borrowed(text),
             encoding: UTF_8,
@@ -156,6 +154,8 @@ pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decod
         return Ok(decoder.finish(bytes.len()));
     }
     let pieces = split_runs(bytes);
+    // Room for legacy text's growth (two bytes to three) in one allocation.
+    decoder.text.reserve(bytes.len() + bytes.len() / 2);
     // The file's legacy encoding, judged on a sample of its legacy pieces.
     let mut sample: Vec<u8> = Vec::new();
     for (range, _) in pieces.iter().filter(|(_, kind)| *kind == Piece::Legacy) {
@@ -166,73 +166,207 @@ pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decod
     }
     let (file_choice, file_confidence) = best_reading(&sample);
     let sample_per_byte = reading_cost(&sample, file_choice) as f64 / sample.len().max(1) as f64;
-    let mut decided: Vec<(Range<usize>, &'static Encoding, f32)> = Vec::new();
-    for (range, kind) in &pieces {
+    let context = Context {
+        bytes,
+        file_choice,
+        file_confidence,
+        typical_per_byte: sample_per_byte.min(PLAIN_PER_BYTE),
+    };
+    // One pass over the pieces. ASCII reads the same in every candidate:
+    // each ASCII piece goes with the run before it (with the one after it,
+    // at the start).
+    let mut ascii_from = 0;
+    let mut last = None;
+    let mut index = 0;
+    while let Some((range, kind)) = pieces.get(index) {
         let piece = &bytes[range.clone()];
-        let (encoding, confidence) = match kind {
-            Piece::Ascii => continue,
+        match kind {
+            Piece::Ascii => {
+                index += 1;
+                continue;
+            }
             // Valid UTF-8 in a file that is not: UTF-8 unless the file's
             // legacy reading of it is more plausible. (The file's reading is
             // judged as text only: a piece of Japanese need not have kana.)
-            Piece::Utf8 => match text_cost(piece, file_choice) < text_cost(piece, UTF_8) {
-                true => (file_choice, file_confidence),
-                false => (UTF_8, 1.0),
-            },
-            // Legacy: the file's encoding, unless another reads better by
-            // more than what switching costs (a prior that keeps short,
-            // ambiguous pieces with the rest of the file).
-            // Only a piece that reads worse than the file's text typically
-            // does is worth trying the other readings on.
+            Piece::Utf8 => {
+                let decision = match text_cost(piece, file_choice) < text_cost(piece, UTF_8) {
+                    true => (file_choice, file_confidence),
+                    false => (UTF_8, 1.0),
+                };
+                decoder.push(bytes, ascii_from..range.end, decision.0, decision.1)?;
+                last = Some(decision);
+                index += 1;
+            }
+            // Legacy: the block of legacy lines up to the next UTF-8 piece
+            // is decoded at once in the file's encoding, then judged line by
+            // line; at the first line that reads better another way, the
+            // block ends there.
             Piece::Legacy => {
-                let in_file_choice = reading_cost(piece, file_choice);
-                // (The sample may mix encodings and so cost more.)
-                let typical = (sample_per_byte.min(PLAIN_PER_BYTE) * piece.len() as f64) as u64;
-                let mut decision = (file_choice, file_confidence);
-                if in_file_choice > typical + SWITCH_COST {
-                    let (own, confidence) = best_reading(piece);
-                    if own != file_choice && reading_cost(piece, own) + SWITCH_COST < in_file_choice
-                    {
-                        decision = (own, confidence);
+                let (gap_encoding, gap_confidence) = last.unwrap_or((file_choice, file_confidence));
+                decoder.push(bytes, ascii_from..range.start, gap_encoding, gap_confidence)?;
+                // (Failing at an undecodable byte must name the line that
+                // no encoding reads: one line at a time then.)
+                let block = &pieces[index..];
+                let block = match options.undecodable {
+                    Undecodable::Error => &block[..1],
+                    _ => {
+                        &block[..block
+                            .iter()
+                            .position(|(_, kind)| *kind == Piece::Utf8)
+                            .unwrap_or(block.len())]
+                    }
+                };
+                let legacy_end = block
+                    .iter()
+                    .rev()
+                    .find(|(_, kind)| *kind == Piece::Legacy)
+                    .map_or(range.end, |(range, _)| range.end);
+                let checkpoint = decoder.checkpoint();
+                let decided = match decoder.push(
+                    bytes,
+                    range.start..legacy_end,
+                    file_choice,
+                    file_confidence,
+                ) {
+                    Ok(()) => {
+                        let (decided, four_byte) =
+                            context.first_switch(&decoder, &checkpoint, block);
+                        decoder.four_byte_gb18030 += four_byte;
+                        decided
+                    }
+                    // An undecodable byte under `Undecodable::Error`: the
+                    // line fails unless another encoding reads it.
+                    Err(_) => Some((0, context.decide(piece, None))),
+                };
+                match decided {
+                    None => {
+                        last = Some((file_choice, file_confidence));
+                        ascii_from = legacy_end;
+                        index += block.len();
+                        continue;
+                    }
+                    Some((at, decision)) => {
+                        // Keep the block up to that line, then the line as
+                        // decided.
+                        decoder.rollback(checkpoint);
+                        let line = block[at].0.clone();
+                        decoder.push(
+                            bytes,
+                            range.start..line.start,
+                            file_choice,
+                            file_confidence,
+                        )?;
+                        decoder.push(bytes, line.clone(), decision.0, decision.1)?;
+                        last = Some(decision);
+                        index += at + 1;
                     }
                 }
-                decision
             }
-        };
-        decided.push((range.clone(), encoding, confidence));
+        }
+        ascii_from = pieces[index - 1].0.end;
     }
-    // ASCII reads the same in every candidate: give each ASCII piece the
-    // encoding of the run before it (or after it, at the start).
-    let mut at = 0;
-    for (index, (range, encoding, confidence)) in decided.iter().enumerate() {
-        let end = match decided.get(index + 1) {
-            Some((next, _, _)) => next.start,
-            None => bytes.len(),
-        };
-        let start = if index == 0 { 0 } else { range.start };
-        decoder.push(bytes, start.max(at)..end, encoding, *confidence)?;
-        at = end;
+    match last {
+        Some((encoding, confidence)) => {
+            decoder.push(bytes, ascii_from..bytes.len(), encoding, confidence)?
+        }
+        None => decoder.push(bytes, 0..bytes.len(), UTF_8, 1.0)?,
     }
-    if decided.is_empty() {
-        decoder.push(bytes, 0..bytes.len(), UTF_8, 1.0)?;
+    Ok(decoder.finish(bytes.len()))
+}
+
+/// An encoding to decode a piece with, and the confidence in it.
+type Decision = (&'static Encoding, f32);
+
+/// What judging the legacy pieces of a file needs.
+struct Context<'a> {
+    bytes: &'a [u8],
+    /// The file's legacy encoding, judged on a sample.
+    file_choice: &'static Encoding,
+    file_confidence: f32,
+    /// What a byte of the file's text typically costs in that reading.
+    typical_per_byte: f64,
+}
+
+impl Context<'_> {
+    /// The first legacy piece of `block`, just decoded (since `checkpoint`)
+    /// in the file's encoding, that reads better another way: its index in
+    /// `block` and how to decode it; and how many characters the pieces
+    /// before it have that GB18030 encodes in four bytes.
+    fn first_switch(
+        &self,
+        decoder: &RunDecoder,
+        checkpoint: &Checkpoint,
+        block: &[(Range<usize>, Piece)],
+    ) -> (Option<(usize, Decision)>, u32) {
+        // The pieces are whole lines (or runs of them, for ASCII), and line
+        // breaks decode one to one: the decoded text splits the same way.
+        let text = &decoder.text[checkpoint.text..];
+        let mut at = 0;
+        // Characters that GB18030 encodes in four bytes, in the lines kept.
+        let mut four_byte = 0;
+        // The undecodable offsets, in order, not yet passed.
+        let mut undecodable_rest = &decoder.undecodable[checkpoint.undecodable..];
+        for (index, (range, kind)) in block.iter().enumerate() {
+            if *kind == Piece::Ascii {
+                at += range.len();
+                continue;
+            }
+            let end =
+                memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i + 1);
+            let passed = undecodable_rest.partition_point(|&offset| offset < range.end);
+            let undecodable = passed as u64;
+            undecodable_rest = &undecodable_rest[passed..];
+            let score = Plausibility::of(&text[at..end]);
+            let cost = score_cost(&score, self.file_choice) + undecodable * UNDECODABLE_COST;
+            at = end;
+            let decision = self.decide(&self.bytes[range.clone()], Some(cost));
+            if decision.0 != self.file_choice {
+                return (Some((index, decision)), four_byte);
+            }
+            four_byte += score.four_byte_gb18030;
+        }
+        (None, four_byte)
     }
-    let mixed = decoder.finish(bytes.len());
-    // UTF-8 with a few stray bytes reads better as UTF-8 with those bytes
-    // undecodable than as any legacy text. (Legacy text is invalid UTF-8
-    // nearly everywhere: only then is this worth checking.)
-    let invalid = bytes
-        .utf8_chunks()
-        .filter(|c| !c.invalid().is_empty())
-        .take(bytes.len() / 8 + 1)
-        .count();
-    if invalid * 8 <= bytes.len()
-        && Plausibility::of(&String::from_utf8_lossy(bytes)).cost
-            < Plausibility::of(&mixed.text).cost
-    {
-        let mut decoder = RunDecoder::new(options.undecodable);
-        decoder.push(bytes, 0..bytes.len(), UTF_8, 0.5)?;
-        return Ok(decoder.finish(bytes.len()));
+
+    /// How to decode a legacy piece that costs `in_file_choice` in the file's
+    /// encoding (`None`: it cannot be decoded that way): the file's encoding,
+    /// unless another reads better by more than what switching costs (a
+    /// prior that keeps short, ambiguous pieces with the rest of the file).
+    /// Only a piece that reads worse than the file's text typically does
+    /// (the sample may mix encodings and so cost more) is worth trying the
+    /// others on.
+    fn decide(&self, piece: &[u8], in_file_choice: Option<u64>) -> Decision {
+        let in_file_choice = in_file_choice.unwrap_or(u64::MAX);
+        let typical = (self.typical_per_byte * piece.len() as f64) as u64;
+        let mut decision = (self.file_choice, self.file_confidence);
+        let mut cost = in_file_choice;
+        if in_file_choice > typical + typical / 4 + SWITCH_COST {
+            let (own, confidence) = best_reading(piece);
+            let own_cost = reading_cost(piece, own);
+            if own != self.file_choice && own_cost.saturating_add(SWITCH_COST) < in_file_choice {
+                decision = (own, confidence);
+                cost = own_cost;
+            }
+        }
+        // UTF-8 with a few stray bytes reads better as UTF-8 with those bytes
+        // undecodable than as any legacy text. Legacy text is invalid UTF-8
+        // nearly everywhere, so this is worth checking only where the first
+        // non-ASCII character is valid UTF-8 and invalid ones are few.
+        let first = piece.iter().position(|&b| b >= 0x80).unwrap_or(piece.len());
+        if utf8_char_len(&piece[first..]).is_some_and(|len| len > 1) {
+            let invalid = piece
+                .utf8_chunks()
+                .filter(|c| !c.invalid().is_empty())
+                .take(piece.len() / 8 + 1)
+                .count();
+            if invalid * 8 <= piece.len()
+                && Plausibility::of(&String::from_utf8_lossy(piece)).cost < cost
+            {
+                decision = (UTF_8, 0.5);
+            }
+        }
+        decision
     }
-    Ok(mixed)
 }
 
 /// UTF-16 without a BOM, told by its NUL bytes: in mostly-ASCII UTF-16 text
@@ -328,11 +462,7 @@ fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, Piece)> {
             // happen to be valid UTF-8 inside a line of real UTF-8.
             let mut at = line_start;
             while at < line_end {
-                let non_ascii = at
-                    + line[at - line_start..]
-                        .iter()
-                        .take_while(|b| b.is_ascii())
-                        .count();
+                let non_ascii = at + Encoding::ascii_valid_up_to(&line[at - line_start..]);
                 let ascii = non_ascii
                     + line[non_ascii - line_start..]
                         .iter()
@@ -369,7 +499,7 @@ fn utf8_stretches(line: &[u8]) -> Vec<Range<usize>> {
     let mut i = 0;
     while i < line.len() {
         if line[i] < 0x80 {
-            i += 1;
+            i += Encoding::ascii_valid_up_to(&line[i..]);
             continue;
         }
         let start = i;
@@ -487,36 +617,33 @@ fn text_cost(bytes: &[u8], encoding: &'static Encoding) -> u64 {
 /// bytes; or stray kanji from accented Latin letters) pays for every
 /// non-ASCII character.
 fn reading_cost(bytes: &[u8], encoding: &'static Encoding) -> u64 {
-    let (text, _) = encoding.decode_without_bom_handling(bytes);
-    let cost = Plausibility::of(&text).cost;
-    let needs: Option<fn(char) -> bool> = match encoding {
-        e if e == SHIFT_JIS || e == EUC_JP => {
-            Some(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}'))
-        }
-        e if e == EUC_KR => {
-            Some(|c| matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{3131}'..='\u{318E}'))
-        }
-        _ => None,
+    cost_as_reading(&encoding.decode_without_bom_handling(bytes).0, encoding)
+}
+
+/// The plausibility cost of `text`, as what reading a whole text with
+/// `encoding` gave (see [`reading_cost`]).
+fn cost_as_reading(text: &str, encoding: &'static Encoding) -> u64 {
+    score_cost(&Plausibility::of(text), encoding)
+}
+
+/// [`cost_as_reading`] of a text already scored.
+fn score_cost(score: &Plausibility, encoding: &'static Encoding) -> u64 {
+    // Japanese text almost always has kana, and Korean text Hangul. Modern
+    // Korean text rarely uses hanja, while Chinese bytes read as EUC-KR give
+    // a mix of Hangul and hanja. Chinese text rarely uses kana, while
+    // Japanese bytes read as GBK or Big5 keep theirs (both put kana where
+    // EUC-JP does) with the kanji between them garbled.
+    let (needed, foreign) = match encoding {
+        e if e == SHIFT_JIS || e == EUC_JP => (Some(score.kana), 0),
+        e if e == EUC_KR => (Some(score.hangul), score.han),
+        e if e == GBK || e == BIG5 => (None, score.kana),
+        _ => (None, 0),
     };
-    let cost = match needs {
-        Some(script) if !text.chars().any(script) => {
-            cost + MISSING_SCRIPT_COST * text.chars().filter(|c| !c.is_ascii()).count() as u64
-        }
-        _ => cost,
+    let missing = match needed {
+        Some(0) => MISSING_SCRIPT_COST * u64::from(score.non_ascii),
+        _ => 0,
     };
-    // Modern Korean text rarely uses hanja, while Chinese bytes read as
-    // EUC-KR give a mix of Hangul and hanja. Chinese text rarely uses kana,
-    // while Japanese bytes read as GBK or Big5 keep theirs (both put kana
-    // where EUC-JP does) with the kanji between them garbled.
-    let foreign: Option<fn(&char) -> bool> = match encoding {
-        e if e == EUC_KR => Some(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c)),
-        e if e == GBK || e == BIG5 => Some(|&c| ('\u{3040}'..='\u{30FF}').contains(&c)),
-        _ => None,
-    };
-    match foreign {
-        Some(foreign) => cost + FOREIGN_SCRIPT_COST * text.chars().filter(foreign).count() as u64,
-        None => cost,
-    }
+    score.cost + missing + FOREIGN_SCRIPT_COST * u64::from(foreign)
 }
 
 /// The extra cost of hanja in a Korean reading and of kana in a Chinese one.
@@ -526,9 +653,30 @@ const FOREIGN_SCRIPT_COST: u64 = 4;
 /// kana or a Korean one without Hangul.
 const MISSING_SCRIPT_COST: u64 = 8;
 
+/// The state of a [`RunDecoder`] to return to.
+struct Checkpoint {
+    text: usize,
+    chars: usize,
+    runs: usize,
+    last_run: Option<Run>,
+    undecodable: usize,
+    weighted_confidence: f64,
+}
+
+/// What an undecodable byte costs in a reading (as U+FFFD does).
+const UNDECODABLE_COST: u64 = 40;
+
+/// The most input decoded in one step (bounding the scratch buffer).
+const SCRATCH_BYTES: usize = 64 * 1024;
+
 /// Accumulates the decoded runs.
 struct RunDecoder {
     policy: Undecodable,
+    /// Characters that GB18030 encodes in four bytes in the legacy text
+    /// judged (which GBK does not have).
+    four_byte_gb18030: u32,
+    /// Where each step decodes to.
+    scratch: String,
     text: String,
     chars: usize,
     runs: Vec<Run>,
@@ -541,6 +689,8 @@ impl RunDecoder {
     fn new(policy: Undecodable) -> RunDecoder {
         RunDecoder {
             policy,
+            four_byte_gb18030: 0,
+            scratch: String::new(),
             text: String::new(),
             chars: 0,
             runs: Vec::new(),
@@ -562,12 +712,19 @@ impl RunDecoder {
         let mut src = &input[range.clone()];
         let mut offset = range.start;
         loop {
+            // Decoded through a scratch buffer the size of this piece:
+            // decoding straight into `text` would touch all of its spare
+            // capacity on every call (encoding_rs initializes it), which
+            // grows with the text.
             let needed = decoder
-                .max_utf8_buffer_length_without_replacement(src.len())
-                .unwrap_or(src.len() * 4 + 16);
-            self.text.reserve(needed);
-            let (result, read) =
-                decoder.decode_to_string_without_replacement(src, &mut self.text, true);
+                .max_utf8_buffer_length_without_replacement(src.len().min(SCRATCH_BYTES))
+                .unwrap_or(SCRATCH_BYTES * 4);
+            if self.scratch.len() < needed {
+                self.scratch = "\0".repeat(needed);
+            }
+            let (result, read, written) =
+                decoder.decode_to_str_without_replacement(src, &mut self.scratch, true);
+            self.text.push_str(&self.scratch[..written]);
             match result {
                 DecoderResult::InputEmpty => break,
                 DecoderResult::OutputFull => {}
@@ -614,6 +771,30 @@ impl RunDecoder {
         Ok(())
     }
 
+    /// Where the decoder is, to judge or undo what is pushed next.
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            text: self.text.len(),
+            chars: self.chars,
+            runs: self.runs.len(),
+            last_run: self.runs.last().cloned(),
+            undecodable: self.undecodable.len(),
+            weighted_confidence: self.weighted_confidence,
+        }
+    }
+
+    /// Undoes everything pushed since `checkpoint`.
+    fn rollback(&mut self, checkpoint: Checkpoint) {
+        self.text.truncate(checkpoint.text);
+        self.chars = checkpoint.chars;
+        self.runs.truncate(checkpoint.runs);
+        if let (Some(run), Some(last)) = (checkpoint.last_run, self.runs.last_mut()) {
+            *last = run;
+        }
+        self.undecodable.truncate(checkpoint.undecodable);
+        self.weighted_confidence = checkpoint.weighted_confidence;
+    }
+
     fn finish(self, total: usize) -> Decoded<'static> {
         // The main encoding: the one with the most non-ASCII bytes.
         let mut weights: Vec<(&'static Encoding, usize)> = Vec::new();
@@ -629,7 +810,7 @@ impl RunDecoder {
             .max_by_key(|&&(_, w)| w)
             .map_or(UTF_8, |&(e, _)| e);
         // GB18030 decodes GBK; name it by what was used.
-        let encoding = match encoding == GBK && self.text.chars().any(needs_four_byte_gb18030) {
+        let encoding = match encoding == GBK && self.four_byte_gb18030 > 0 {
             true => GB18030,
             false => encoding,
         };
@@ -646,19 +827,22 @@ impl RunDecoder {
     }
 }
 
-/// Characters outside GBK's two-byte repertoire, which GB18030 encodes in
-/// four bytes (roughly: beyond the BMP, and CJK Extension A).
-fn needs_four_byte_gb18030(c: char) -> bool {
-    let code = c as u32;
-    code > 0xFFFF || (0x3400..=0x4DBF).contains(&code)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn encode(text: &str, encoding: &'static Encoding) -> Vec<u8> {
         encoding.encode(text).0.into_owned()
+    }
+
+    #[test]
+    fn gb18030_is_named_by_its_four_byte_characters() {
+        let two_byte = encode("中文和汉字", GB18030);
+        assert_eq!(decode(&two_byte).encoding, GBK);
+        let four_byte = encode("中文和\u{3400}汉字😀", GB18030);
+        let decoded = decode(&four_byte);
+        assert_eq!(decoded.text, "中文和\u{3400}汉字😀");
+        assert_eq!(decoded.encoding, GB18030);
     }
 
     #[test]

@@ -23,6 +23,15 @@ pub(crate) struct Plausibility {
     /// Han characters seen only in Simplified, or only in Traditional, text.
     pub simplified_only: u32,
     pub traditional_only: u32,
+    /// Characters of a few scripts, by class, and all non-ASCII ones: what
+    /// decoding weighs a reading's languages by.
+    pub han: u32,
+    pub kana: u32,
+    pub hangul: u32,
+    pub non_ascii: u32,
+    /// Characters outside GBK's two-byte repertoire that GB18030 encodes in
+    /// four bytes (roughly: beyond the BMP, and CJK Extension A).
+    pub four_byte_gb18030: u32,
 }
 
 impl Plausibility {
@@ -31,8 +40,83 @@ impl Plausibility {
         let mut score = Plausibility::default();
         // The classes of the two characters before this one.
         let mut before = (Class::Other, Class::Other);
-        for c in text.chars() {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&lead) = bytes.get(at) {
+            if lead < 0x80 {
+                // A run of ASCII, most text's bulk, counted in bulk; only its
+                // first two characters can complete a pattern with what
+                // precedes.
+                let run = encoding_rs::Encoding::ascii_valid_up_to(&bytes[at..]);
+                let ascii = &bytes[at..at + run];
+                for &b in ascii.iter().take(2) {
+                    let class = Class::of(char::from(b));
+                    score.cost += u64::from(transition_cost(before, class));
+                    before = (before.1, class);
+                }
+                if let [.., second_last, last] = ascii {
+                    before = (
+                        Class::of(char::from(*second_last)),
+                        Class::of(char::from(*last)),
+                    );
+                }
+                // 4 a character, 20 for controls other than tab, CR and LF
+                // (a count the compiler vectorizes).
+                let controls = ascii
+                    .iter()
+                    .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
+                    .count();
+                score.cost += 4 * run as u64 + 16 * controls as u64;
+                at += run;
+                continue;
+            }
+            score.non_ascii += 1;
+            // The common case first: a three-byte character in the main
+            // CJK block, decoded by hand.
+            if let (0xE4..=0xE9, Some(&[second, third])) = (lead, bytes.get(at + 1..at + 3)) {
+                let code = (u32::from(lead & 0x0F) << 12)
+                    | (u32::from(second & 0x3F) << 6)
+                    | u32::from(third & 0x3F);
+                if (0x4E00..=0x9FFF).contains(&code) {
+                    at += 3;
+                    let index = 2 * (code - 0x3400) as usize;
+                    let (simplified, traditional) = match DENSE.get(index..index + 2) {
+                        Some(&[s, t]) => (s, t),
+                        _ => (u8::MAX, u8::MAX),
+                    };
+                    score.cost += u64::from(match (simplified, traditional) {
+                        (u8::MAX, u8::MAX) => RARE_HAN,
+                        (u8::MAX, t) => {
+                            score.traditional_only += 1;
+                            u32::from(t)
+                        }
+                        (s, u8::MAX) => {
+                            score.simplified_only += 1;
+                            u32::from(s)
+                        }
+                        (s, t) => u32::from(s.min(t)),
+                    });
+                    score.han += 1;
+                    let class = Class::Wide(EastAsian::Han);
+                    score.cost += u64::from(transition_cost(before, class));
+                    before = (before.1, class);
+                    continue;
+                }
+            }
+            let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            at += c.len_utf8();
             let class = Class::of(c);
+            match class {
+                Class::Wide(EastAsian::Han) => score.han += 1,
+                Class::Wide(EastAsian::Kana) => score.kana += 1,
+                Class::Wide(EastAsian::Hangul) => score.hangul += 1,
+                _ => {}
+            }
+            if matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{10000}'..) {
+                score.four_byte_gb18030 += 1;
+            }
             score.cost += match han_costs(c) {
                 Some((simplified, traditional)) => {
                     match (simplified, traditional) {
@@ -76,6 +160,8 @@ enum EastAsian {
 impl Class {
     fn of(c: char) -> Class {
         match c {
+            // Han first: most non-ASCII text is.
+            '\u{4E00}'..='\u{9FFF}' => Class::Wide(EastAsian::Han),
             'a'..='z' | 'A'..='Z' => Class::AsciiLetter,
             '\u{C0}'..='\u{FF}' if c != '×' && c != '÷' => Class::Latin1Letter,
             '\u{100}'..='\u{24F}' => Class::Alphabet(0),
@@ -88,9 +174,7 @@ impl Class {
             '\u{700}'..='\u{74F}' | '\u{780}'..='\u{7FF}' => Class::Alphabet(7),
             '\u{3040}'..='\u{30FF}' => Class::Wide(EastAsian::Kana),
             '\u{AC00}'..='\u{D7A3}' => Class::Wide(EastAsian::Hangul),
-            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
-                Class::Wide(EastAsian::Han)
-            }
+            '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' => Class::Wide(EastAsian::Han),
             _ => Class::Other,
         }
     }
@@ -122,10 +206,9 @@ fn transition_cost(before: (Class, Class), class: Class) -> u32 {
 }
 
 /// Dense copies of `HANZI_COSTS` for U+3400..=U+9FFF, where nearly all Han
-/// text is: one load per character instead of a search.
-static SIMPLIFIED_DENSE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hanzi_simplified.bin"));
-static TRADITIONAL_DENSE: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/hanzi_traditional.bin"));
+/// text is, interleaved (Simplified, Traditional): one load per character
+/// instead of a search.
+static DENSE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hanzi_dense.bin"));
 
 /// The costs of a Han character in Simplified and in Traditional text
 /// (`u8::MAX` where it does not occur), if it is one the list knows.
@@ -136,8 +219,8 @@ fn han_costs(c: char) -> Option<(u8, u8)> {
         return None;
     }
     if code <= 0x9FFF {
-        let at = (code - 0x3400) as usize;
-        let costs = (*SIMPLIFIED_DENSE.get(at)?, *TRADITIONAL_DENSE.get(at)?);
+        let at = 2 * (code - 0x3400) as usize;
+        let costs = (*DENSE.get(at)?, *DENSE.get(at + 1)?);
         return (costs != (u8::MAX, u8::MAX)).then_some(costs);
     }
     HANZI_COSTS
@@ -255,6 +338,36 @@ impl Script {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_costs_as_its_class_and_patterns() {
+        for b in 0..128u8 {
+            let c = char::from(b);
+            let alone = Plausibility::of(&c.to_string()).cost;
+            assert_eq!(alone, u64::from(class_cost(c)), "{b:#x}");
+        }
+        // Patterns across an ASCII run's start count as elsewhere.
+        let inside = Plausibility::of("ab中cd").cost;
+        let apart = Plausibility::of("ab 中 cd").cost;
+        assert!(inside > apart - 8 + 10, "{inside} vs {apart}");
+    }
+
+    #[test]
+    fn the_fast_path_for_han_costs_as_the_general_one() {
+        for c in ['\u{4E00}', '的', '這', '这', '\u{9FFF}', '\u{9FA5}', '䲁'] {
+            let score = Plausibility::of(&c.to_string());
+            let general = han_costs(c).map_or(RARE_HAN, |(s, t)| u32::from(s.min(t)));
+            assert_eq!(score.cost, u64::from(general), "{c}");
+            assert_eq!(score.han, 1, "{c}");
+            let (simplified_only, traditional_only) = match han_costs(c) {
+                Some((u8::MAX, t)) if t < u8::MAX => (0, 1),
+                Some((s, u8::MAX)) if s < u8::MAX => (1, 0),
+                _ => (0, 0),
+            };
+            assert_eq!(score.simplified_only, simplified_only, "{c}");
+            assert_eq!(score.traditional_only, traditional_only, "{c}");
+        }
+    }
 
     #[test]
     fn common_text_costs_less_than_mojibake() {
