@@ -33,7 +33,9 @@ mod convert;
 mod error;
 mod score;
 
-pub use bytes::{decode, decode_with, DecodeOptions, Decoded, Run, Undecodable};
+pub use bytes::{
+    decode, decode_stream, decode_with, DecodeOptions, Decoded, Run, StreamDecoder, Undecodable,
+};
 pub use convert::{convert, ChunkedConverter, Config, Converter, ConverterBuilder};
 pub use encoding_rs;
 pub use error::{Error, ErrorKind};

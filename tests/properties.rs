@@ -202,3 +202,140 @@ proptest! {
         prop_assert_eq!(decoded.runs.last().map_or(0, |r| r.chars.end), decoded.text.chars().count());
     }
 }
+
+/// Lines of a file that mixes UTF-8 with GBK and Big5 (and ASCII), as bytes.
+fn mixed_lines() -> impl Strategy<Value = Vec<u8>> {
+    use zhfix::encoding_rs::{BIG5, GBK};
+    let lines = [
+        ("我们今天发布了新版本，欢迎大家下载使用。", 0),
+        ("我們今天發佈了新版本，歡迎大家下載使用。", 1),
+        ("这是一行用GBK编码的中文文字", 2),
+        ("plain ASCII line with numbers 12345", 0),
+        ("記錄檔裡的一行繁體中文", 1),
+        ("服务器返回了错误信息：连接超时", 2),
+    ];
+    proptest::collection::vec((0..lines.len(), 0..3usize), 1..400).prop_map(move |choices| {
+        let mut bytes = Vec::new();
+        for (line, encoding) in choices {
+            let (text, script) = lines[line];
+            // UTF-8, or the legacy encoding of the line's script.
+            let encoded = match (encoding, script) {
+                (0, _) => text.as_bytes().to_vec(),
+                (_, 1) => BIG5.encode(text).0.into_owned(),
+                _ => GBK.encode(text).0.into_owned(),
+            };
+            bytes.extend(encoded);
+            bytes.push(b'\n');
+        }
+        bytes
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn streamed_decoding_equals_whole_decoding(
+        bytes in mixed_lines(),
+        sizes in proptest::collection::vec(1..5000usize, 1..40),
+    ) {
+        let whole = zhfix::decode(&bytes);
+        let mut decoder = zhfix::StreamDecoder::new(Default::default());
+        let (mut text, mut runs) = (String::new(), Vec::new());
+        let mut rest = &bytes[..];
+        for size in sizes.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (piece, after) = rest.split_at((*size).min(rest.len()));
+            runs.extend(decoder.feed(piece, &mut text).unwrap());
+            rest = after;
+        }
+        runs.extend(decoder.finish(&mut text).unwrap());
+        prop_assert_eq!(&text, &whole.text);
+        // The runs cover the stream in order, with its offsets.
+        let mut at = 0;
+        for run in &runs {
+            prop_assert_eq!(run.bytes.start, at);
+            at = run.bytes.end;
+        }
+        prop_assert_eq!(at, bytes.len());
+        prop_assert_eq!(runs.last().map_or(0, |r| r.chars.end), text.chars().count());
+    }
+}
+
+#[test]
+fn streamed_decoding_reports_undecodable_bytes_where_they_are() {
+    use zhfix::{DecodeOptions, ErrorKind, StreamDecoder, Undecodable};
+    // GBK lines, then a lead byte cut off by the end of the stream.
+    let mut bytes = zhfix::encoding_rs::GBK
+        .encode(&"中文的一行\n".repeat(1000))
+        .0
+        .into_owned();
+    let end = bytes.len();
+    bytes.push(0xD6);
+    let options = DecodeOptions {
+        undecodable: Undecodable::Error,
+        encoding: None,
+    };
+    let mut decoder = StreamDecoder::new(options);
+    let mut text = String::new();
+    let mut result = Ok(Vec::new());
+    for piece in bytes.chunks(777) {
+        result = decoder.feed(piece, &mut text);
+        if result.is_err() {
+            break;
+        }
+    }
+    let error = result.and_then(|_| decoder.finish(&mut text)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Undecodable);
+    assert_eq!(error.byte_offset(), Some(end));
+    // What was decoded before the failing batch is kept, and nothing else.
+    assert!("中文的一行\n".repeat(1000).starts_with(&text));
+}
+
+#[test]
+fn streamed_utf16_and_boms_split_anywhere() {
+    let text = "第一行 line\n第二行\n".repeat(500);
+    let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let without_bom: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+    let mut utf8_bom = b"\xEF\xBB\xBF".to_vec();
+    utf8_bom.extend(text.as_bytes());
+    for bytes in [utf16, without_bom, utf8_bom] {
+        let mut out = Vec::new();
+        let reader = std::io::BufReader::with_capacity(333, &bytes[..]);
+        zhfix::decode_stream(reader, &mut out, &Default::default()).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), text);
+    }
+}
+
+#[test]
+fn long_streams_decode_as_a_whole_does_whatever_the_pieces() {
+    // 300 KB or so of mixed lines, more than the sample the file's legacy
+    // encoding is judged on, so that most of it is decoded as it streams.
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let bytes: Vec<u8> = (0..30)
+        .flat_map(|_| {
+            use proptest::strategy::ValueTree;
+            mixed_lines().new_tree(&mut runner).unwrap().current()
+        })
+        .collect();
+    assert!(bytes.len() > 200_000, "{}", bytes.len());
+    let whole = zhfix::decode(&bytes);
+    for sizes in [&[1usize, 7, 4096, 65536, 333][..], &[100_000], &[3]] {
+        let mut decoder = zhfix::StreamDecoder::new(Default::default());
+        let mut text = String::new();
+        let mut rest = &bytes[..];
+        for size in sizes.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (piece, after) = rest.split_at((*size).min(rest.len()));
+            decoder.feed(piece, &mut text).unwrap();
+            rest = after;
+        }
+        decoder.finish(&mut text).unwrap();
+        assert!(text == whole.text, "pieces of {sizes:?}");
+    }
+}

@@ -19,6 +19,10 @@ use encoding_rs::{
 use crate::error::{Error, ErrorKind};
 use crate::score::Plausibility;
 
+mod stream;
+
+pub use stream::{decode_stream, StreamDecoder};
+
 /// The legacy encodings considered, in order of preference on a tie.
 const LEGACY: [&Encoding; 6] = [GBK, BIG5, SHIFT_JIS, EUC_JP, EUC_KR, WINDOWS_1252];
 
@@ -156,21 +160,60 @@ pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decod
     let pieces = split_runs(bytes);
     // Room for legacy text's growth (two bytes to three) in one allocation.
     decoder.text.reserve(bytes.len() + bytes.len() / 2);
-    // The file's legacy encoding, judged on a sample of its legacy pieces.
-    let mut sample: Vec<u8> = Vec::new();
-    for (range, _) in pieces.iter().filter(|(_, kind)| *kind == Piece::Legacy) {
-        if sample.len() >= SAMPLE_BYTES {
-            break;
+    let prior = Prior::of(bytes, &pieces);
+    decode_pieces(bytes, &pieces, &prior, options, &mut decoder)?;
+    Ok(decoder.finish(bytes.len()))
+}
+
+/// What the legacy text of a file says about all of it: the encoding that
+/// best explains a sample of its legacy pieces, and what a byte of text
+/// typically costs in that reading.
+#[derive(Debug, Clone, Copy)]
+struct Prior {
+    file_choice: &'static Encoding,
+    file_confidence: f32,
+    typical_per_byte: f64,
+}
+
+impl Prior {
+    /// Judged on the first `SAMPLE_BYTES` or so of `bytes`' legacy pieces.
+    fn of(bytes: &[u8], pieces: &[(Range<usize>, Piece)]) -> Prior {
+        let mut sample: Vec<u8> = Vec::new();
+        for (range, _) in pieces.iter().filter(|(_, kind)| *kind == Piece::Legacy) {
+            if sample.len() >= SAMPLE_BYTES {
+                break;
+            }
+            sample.extend_from_slice(&bytes[range.clone()]);
         }
-        sample.extend_from_slice(&bytes[range.clone()]);
+        let (file_choice, file_confidence) = best_reading(&sample);
+        let per_byte = reading_cost(&sample, file_choice) as f64 / sample.len().max(1) as f64;
+        Prior {
+            file_choice,
+            file_confidence,
+            // (The sample may mix encodings and so cost more.)
+            typical_per_byte: per_byte.min(PLAIN_PER_BYTE),
+        }
     }
-    let (file_choice, file_confidence) = best_reading(&sample);
-    let sample_per_byte = reading_cost(&sample, file_choice) as f64 / sample.len().max(1) as f64;
+}
+
+/// Decodes `bytes`, cut into `pieces` by [`split_runs`], into `decoder`.
+fn decode_pieces(
+    bytes: &[u8],
+    pieces: &[(Range<usize>, Piece)],
+    prior: &Prior,
+    options: &DecodeOptions,
+    decoder: &mut RunDecoder,
+) -> Result<(), Error> {
+    let Prior {
+        file_choice,
+        file_confidence,
+        typical_per_byte,
+    } = *prior;
     let context = Context {
         bytes,
         file_choice,
         file_confidence,
-        typical_per_byte: sample_per_byte.min(PLAIN_PER_BYTE),
+        typical_per_byte,
     };
     // One pass over the pieces. ASCII reads the same in every candidate:
     // each ASCII piece goes with the run before it (with the one after it,
@@ -230,13 +273,13 @@ pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decod
                 ) {
                     Ok(()) => {
                         let (decided, four_byte) =
-                            context.first_switch(&decoder, &checkpoint, block);
+                            context.first_switch(decoder, &checkpoint, block);
                         decoder.four_byte_gb18030 += four_byte;
                         decided
                     }
                     // An undecodable byte under `Undecodable::Error`: the
-                    // line fails unless another encoding reads it.
-                    Err(_) => Some((0, context.decide(piece, None))),
+                    // line fails unless another encoding reads it better.
+                    Err(_) => Some((0, context.decide(piece, reading_cost(piece, file_choice)))),
                 };
                 match decided {
                     None => {
@@ -271,7 +314,7 @@ pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decod
         }
         None => decoder.push(bytes, 0..bytes.len(), UTF_8, 1.0)?,
     }
-    Ok(decoder.finish(bytes.len()))
+    Ok(())
 }
 
 /// An encoding to decode a piece with, and the confidence in it.
@@ -319,7 +362,7 @@ impl Context<'_> {
             let score = Plausibility::of(&text[at..end]);
             let cost = score_cost(&score, self.file_choice) + undecodable * UNDECODABLE_COST;
             at = end;
-            let decision = self.decide(&self.bytes[range.clone()], Some(cost));
+            let decision = self.decide(&self.bytes[range.clone()], cost);
             if decision.0 != self.file_choice {
                 return (Some((index, decision)), four_byte);
             }
@@ -329,14 +372,13 @@ impl Context<'_> {
     }
 
     /// How to decode a legacy piece that costs `in_file_choice` in the file's
-    /// encoding (`None`: it cannot be decoded that way): the file's encoding,
+    /// encoding: the file's encoding,
     /// unless another reads better by more than what switching costs (a
     /// prior that keeps short, ambiguous pieces with the rest of the file).
     /// Only a piece that reads worse than the file's text typically does
     /// (the sample may mix encodings and so cost more) is worth trying the
     /// others on.
-    fn decide(&self, piece: &[u8], in_file_choice: Option<u64>) -> Decision {
-        let in_file_choice = in_file_choice.unwrap_or(u64::MAX);
+    fn decide(&self, piece: &[u8], in_file_choice: u64) -> Decision {
         let typical = (self.typical_per_byte * piece.len() as f64) as u64;
         let mut decision = (self.file_choice, self.file_confidence);
         let mut cost = in_file_choice;
