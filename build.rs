@@ -8,6 +8,9 @@ mod dict;
 #[path = "src/convert/spec.rs"]
 #[allow(dead_code)]
 mod spec;
+#[path = "src/repair/syllable.rs"]
+#[allow(dead_code)]
+mod syllable;
 #[path = "src/convert/table.rs"]
 #[allow(dead_code)]
 mod table;
@@ -198,6 +201,51 @@ fn letter_costs(out: &Path) {
     fs::write(out.join("letter_costs.rs"), code).unwrap();
 }
 
+/// Compiles dictionaries/pinyin/readings.tsv into a sorted table of each
+/// character's readings in canonical form (`wang3`), comma-separated.
+fn pinyin_readings(out: &Path) {
+    println!("cargo:rerun-if-changed=dictionaries/pinyin/readings.tsv");
+    println!("cargo:rerun-if-changed=src/repair/syllable.rs");
+    let text = fs::read_to_string("dictionaries/pinyin/readings.tsv").unwrap();
+    let mut code = String::from("pub(crate) static READINGS: &[(u32, &str)] = &[\n");
+    for line in text.lines() {
+        let Some((c, readings)) = line.split_once('\t') else {
+            continue;
+        };
+        let c = c.chars().next().unwrap();
+        let canonical: Vec<String> = readings
+            .split(',')
+            .filter_map(syllable::canonical)
+            .collect();
+        if !canonical.is_empty() {
+            writeln!(code, "    ({}, {:?}),", c as u32, canonical.join(",")).unwrap();
+        }
+    }
+    code.push_str("];\n");
+    fs::write(out.join("pinyin_readings.rs"), code).unwrap();
+}
+
+/// Compiles dictionaries/hanzi/bigrams.tsv into a sorted table of the pairs
+/// of characters in U+3400..=U+9FFF, each a little-endian u32 of the two
+/// offsets from U+3400.
+fn hanzi_bigrams(out: &Path) {
+    println!("cargo:rerun-if-changed=dictionaries/hanzi/bigrams.tsv");
+    let text = fs::read_to_string("dictionaries/hanzi/bigrams.tsv").unwrap();
+    let mut keys: Vec<u32> = text
+        .lines()
+        .filter_map(|line| {
+            let mut chars = line.chars();
+            let (a, b) = (chars.next()? as u32, chars.next()? as u32);
+            let dense = 0x3400..=0x9FFF;
+            (dense.contains(&a) && dense.contains(&b)).then(|| (a - 0x3400) << 16 | (b - 0x3400))
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let bytes: Vec<u8> = keys.iter().flat_map(|key| key.to_le_bytes()).collect();
+    fs::write(out.join("hanzi_bigrams.bin"), bytes).unwrap();
+}
+
 fn main() {
     let data = Path::new("dictionaries/opencc");
     println!("cargo:rerun-if-changed=dictionaries/opencc");
@@ -207,6 +255,8 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     hanzi_costs(&out);
     letter_costs(&out);
+    pinyin_readings(&out);
+    hanzi_bigrams(&out);
     let mut tables = Tables {
         dir: out.clone(),
         data: data.to_path_buf(),

@@ -20,6 +20,8 @@ pub enum ErrorKind {
     Undecodable,
     /// Reading or writing failed.
     Io,
+    /// A repair plan that does not fit the text it is applied to.
+    Plan,
 }
 
 /// An error with a one-line, self-contained message.

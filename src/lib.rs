@@ -31,6 +31,8 @@
 mod bytes;
 mod convert;
 mod error;
+mod repair;
+mod report;
 mod score;
 
 pub use bytes::{
@@ -39,6 +41,8 @@ pub use bytes::{
 pub use convert::{convert, ChunkedConverter, Config, Converter, ConverterBuilder};
 pub use encoding_rs;
 pub use error::{Error, ErrorKind};
+pub use repair::{fix_and_explain, fix_bytes, fix_text, Fixer};
+pub use report::{apply_plan, Damage, Flag, Report, Rule, Step};
 pub use score::Script;
 
 /// The README's examples, run as doc tests.

@@ -135,6 +135,63 @@ impl Plausibility {
     }
 }
 
+/// The pairs of Han characters seen inside words (see `build.rs`).
+static BIGRAMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hanzi_bigrams.bin"));
+
+/// Of the pairs of adjacent Han characters in `text`: how many are pairs
+/// seen inside words, and how many there are. Mojibake that reads as Han
+/// characters has almost none of the first.
+pub(crate) fn known_pairs(text: &str) -> (u32, u32) {
+    let (mut known, mut pairs) = (0, 0);
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        if let Some(a) = previous.filter(|_| is_han(c)) {
+            pairs += 1;
+            known += u32::from(is_known_pair(a, c));
+        }
+        previous = is_han(c).then_some(c);
+    }
+    (known, pairs)
+}
+
+fn is_known_pair(a: char, b: char) -> bool {
+    let dense = 0x3400..=0x9FFF;
+    let (a, b) = (a as u32, b as u32);
+    if !dense.contains(&a) || !dense.contains(&b) {
+        return false;
+    }
+    let key = (a - 0x3400) << 16 | (b - 0x3400);
+    let count = BIGRAMS.len() / 4;
+    let at = |i: usize| {
+        let bytes = &BIGRAMS[4 * i..4 * i + 4];
+        u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+    };
+    let (mut low, mut high) = (0, count);
+    while low < high {
+        let middle = (low + high) / 2;
+        match at(middle).cmp(&key) {
+            std::cmp::Ordering::Less => low = middle + 1,
+            std::cmp::Ordering::Greater => high = middle,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
+/// Whether `c` is a Han character (the CJK Unified Ideographs, their
+/// extensions and the compatibility ideographs).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// The cost of a single character (as part of no pattern).
+pub(crate) fn char_cost(c: char) -> u32 {
+    match han_costs(c) {
+        Some((simplified, traditional)) => u32::from(simplified.min(traditional)),
+        None => class_cost(c),
+    }
+}
+
 /// Coarse character classes, for the costs of what stands next to what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -251,7 +308,7 @@ fn class_cost(c: char) -> u32 {
         0x3040..=0x30FF => 14,
         0xAC00..=0xD7A3 if common_hangul(c) => 16,
         0xAC00..=0xD7A3 => 22,
-        0x2500..=0x257F => 8,
+        0x2500..=0x257F => 11,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x20000..=0x3FFFF => RARE_HAN,
         0xF900..=0xFAFF => 22,
         0xE000..=0xF8FF | 0xF0000..=0x10FFFF => 30,
@@ -391,6 +448,14 @@ mod tests {
         let word = Plausibility::of("exécution").cost;
         let misread = Plausibility::of("ex閏ution").cost;
         assert!(word < misread, "{word} vs {misread}");
+    }
+
+    #[test]
+    fn words_have_known_pairs_and_mojibake_does_not() {
+        assert!(known_pairs("发布新版本").0 >= 3);
+        assert_eq!(known_pairs("鍙戝竷鏂扮増"), (0, 5));
+        assert_eq!(known_pairs("發佈"), (1, 1));
+        assert_eq!(known_pairs("a b"), (0, 0));
     }
 
     #[test]

@@ -1,0 +1,414 @@
+//! Text-level repair: mojibake (rows 1 to 7 of MOJIBAKE.md), GBK decoded
+//! out of phase (row 12), ruby leftovers (row 17), invisible characters
+//! between Han characters (row 18), and flags for damage that cannot be
+//! undone (rows 9 to 11, U+FFFD runs, `?` remnants).
+//!
+//! Each repair needs evidence (a re-decoding far more plausible, a reading
+//! that matches, a document-wide pattern); clean text comes back unchanged.
+//! Text without a single suspect character takes a fast path.
+
+mod mojibake;
+mod phase;
+mod ruby;
+pub(crate) mod syllable;
+
+use crate::bytes::decode;
+use crate::report::{Damage, Flag, Report, Rule, Step};
+use crate::score::{char_cost, is_han};
+
+/// Options for repairing text; [`Fixer::default`] is what [`fix_text`] uses.
+///
+/// ```
+/// use zhfix::Fixer;
+///
+/// let fixer = Fixer::new().remove_flagged(true);
+/// assert_eq!(fixer.fix_text("中文锟斤拷锟斤拷"), "中文");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Fixer {
+    remove_flagged: bool,
+}
+
+impl Fixer {
+    /// The default fixer: repairs, and flags without removing.
+    pub fn new() -> Fixer {
+        Fixer::default()
+    }
+
+    /// Whether to remove flagged damage (`锟斤拷`, `烫烫烫`, U+FFFD runs,
+    /// remnants) instead of only reporting it.
+    pub fn remove_flagged(mut self, yes: bool) -> Fixer {
+        self.remove_flagged = yes;
+        self
+    }
+
+    /// Repairs `text`.
+    pub fn fix_text(&self, text: &str) -> String {
+        self.fix_and_explain(text).0
+    }
+
+    /// Decodes `bytes` (see [`decode`](crate::decode)), then repairs the
+    /// text.
+    pub fn fix_bytes(&self, bytes: &[u8]) -> String {
+        self.fix_text(&decode(bytes).text)
+    }
+
+    /// Repairs `text` and reports every change and every flag.
+    pub fn fix_and_explain(&self, text: &str) -> (String, Report) {
+        if !needs_work(text) {
+            return (text.to_string(), Report::default());
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut edits = Edits::default();
+        let flags = find_flags(&chars);
+        for flag in &flags {
+            edits.claim(flag.start, flag.end);
+        }
+        find_ruby(&chars, &mut edits);
+        find_mojibake(&chars, &mut edits);
+        find_invisible(&chars, &mut edits);
+        let mut flags = flags;
+        flags.extend(find_remnants(&chars, &edits));
+        flags.sort_by_key(|flag| flag.start);
+        if self.remove_flagged {
+            for flag in &flags {
+                edits.push(Edit {
+                    start: flag.start,
+                    end: flag.end,
+                    after: String::new(),
+                    rule: Rule::RemovedFlagged,
+                    chain: Vec::new(),
+                    confidence: 1.0,
+                    claims: false,
+                });
+            }
+        }
+        let (fixed, steps) = edits.apply(&chars);
+        (fixed, Report { steps, flags })
+    }
+}
+
+/// Repairs `text` with the default [`Fixer`].
+///
+/// ```
+/// // UTF-8 read as GBK, GBK read as Latin-1, UTF-8 read as windows-1252.
+/// assert_eq!(zhfix::fix_text("鍙戝竷新版本"), "发布新版本");
+/// assert_eq!(zhfix::fix_text("ÄãºÃ"), "你好");
+/// assert_eq!(zhfix::fix_text("ç®€ä½“ä¸\u{AD}æ–‡"), "简体中文");
+/// // Clean text comes back unchanged.
+/// assert_eq!(zhfix::fix_text("王鍙戝先生"), "王鍙戝先生");
+/// ```
+pub fn fix_text(text: &str) -> String {
+    Fixer::default().fix_text(text)
+}
+
+/// Decodes `bytes`, then repairs the text, with the default [`Fixer`].
+pub fn fix_bytes(bytes: &[u8]) -> String {
+    Fixer::default().fix_bytes(bytes)
+}
+
+/// Repairs `text` with the default [`Fixer`] and reports what it did.
+pub fn fix_and_explain(text: &str) -> (String, Report) {
+    Fixer::default().fix_and_explain(text)
+}
+
+/// A change to make, in character offsets of the input.
+#[derive(Debug, Clone)]
+struct Edit {
+    start: usize,
+    end: usize,
+    after: String,
+    rule: Rule,
+    chain: Vec<(
+        &'static encoding_rs::Encoding,
+        &'static encoding_rs::Encoding,
+    )>,
+    confidence: f32,
+    /// Whether the range is claimed against later repairs (removing a
+    /// flagged span does not claim: flags were claimed before).
+    claims: bool,
+}
+
+/// The changes found so far, which never overlap, and the ranges claimed.
+#[derive(Debug, Default)]
+struct Edits {
+    edits: Vec<Edit>,
+    claimed: Vec<(usize, usize)>,
+}
+
+impl Edits {
+    fn is_free(&self, start: usize, end: usize) -> bool {
+        !self.claimed.iter().any(|&(s, e)| start < e && s < end)
+    }
+
+    fn claim(&mut self, start: usize, end: usize) {
+        self.claimed.push((start, end));
+    }
+
+    /// Adds `edit` unless its range is claimed.
+    fn push(&mut self, edit: Edit) -> bool {
+        if edit.claims && !self.is_free(edit.start, edit.end) {
+            return false;
+        }
+        if edit.claims {
+            self.claim(edit.start, edit.end);
+        }
+        self.edits.push(edit);
+        true
+    }
+
+    /// The text with the edits made, and the steps.
+    fn apply(mut self, chars: &[char]) -> (String, Vec<Step>) {
+        self.edits.sort_by_key(|edit| (edit.start, edit.end));
+        let mut out = String::with_capacity(chars.len() * 3);
+        let mut steps = Vec::with_capacity(self.edits.len());
+        let mut at = 0;
+        for edit in self.edits {
+            if edit.start < at {
+                continue;
+            }
+            out.extend(&chars[at..edit.start]);
+            out.push_str(&edit.after);
+            steps.push(Step {
+                rule: edit.rule,
+                start: edit.start,
+                end: edit.end,
+                before: chars[edit.start..edit.end].iter().collect(),
+                after: edit.after,
+                encodings: edit.chain,
+                confidence: edit.confidence,
+            });
+            at = edit.end;
+        }
+        out.extend(&chars[at..]);
+        (out, steps)
+    }
+}
+
+/// Whether `text` has anything a repair could act on: a suspect character,
+/// a parenthesis or `?` after a Han character. Most clean text does not.
+fn needs_work(text: &str) -> bool {
+    if text.is_ascii() {
+        return false;
+    }
+    let mut previous_han = false;
+    text.chars().any(|c| {
+        let suspect = match c {
+            '(' | '（' | '?' | '？' => previous_han,
+            _ if c.is_ascii() => false,
+            _ => is_suspect(c),
+        };
+        previous_han = is_han(c);
+        suspect
+    })
+}
+
+/// A character that mojibake is made of far more often than clean text:
+/// rare Han characters, private-use ones, Latin-1 and other alphabets,
+/// half-width katakana, U+FFFD, C1 controls, invisible characters, and the
+/// two characters of `烫烫烫` and `屯屯屯`.
+fn is_suspect(c: char) -> bool {
+    match c {
+        '\u{80}'..='\u{2FF}' | '\u{370}'..='\u{7FF}' => true,
+        '€' | '™' | '†' | '‡' | '‰' | '‹' | '›' | '‚' | '„' | '•' => true,
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' => true,
+        '\u{E000}'..='\u{F8FF}' | '\u{FFFD}' | '\u{FF61}'..='\u{FF9F}' => true,
+        '\u{3040}'..='\u{30FF}' => true,
+        '烫' | '屯' => true,
+        _ if is_han(c) => char_cost(c) >= RARE_HAN_COST,
+        _ => false,
+    }
+}
+
+/// From this cost up, a Han character is rare enough to make a span
+/// suspect.
+const RARE_HAN_COST: u32 = 15;
+
+/// Characters that end a span searched for mojibake: whitespace and the
+/// full-width punctuation of clean Chinese text.
+fn is_delimiter(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+                | '《'
+                | '》'
+                | '（'
+                | '）'
+        )
+}
+
+/// Mojibake and out-of-phase GBK, span by span.
+fn find_mojibake(chars: &[char], edits: &mut Edits) {
+    let mut start = 0;
+    while start < chars.len() {
+        if is_delimiter(chars[start]) {
+            start += 1;
+            continue;
+        }
+        let end = start
+            + chars[start..]
+                .iter()
+                .position(|&c| is_delimiter(c))
+                .unwrap_or(chars.len() - start);
+        let span = &chars[start..end];
+        if span.iter().any(|&c| !c.is_ascii() && is_suspect(c)) {
+            repair_span(span, start, edits);
+        }
+        start = end;
+    }
+}
+
+fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
+    let text: String = span.iter().collect();
+    if let Some(repair) = mojibake::repair(&text) {
+        edits.push(mojibake_edit(offset, offset + span.len(), repair));
+        return;
+    }
+    for (start, end, repair) in mojibake::repair_parts(&text) {
+        edits.push(mojibake_edit(offset + start, offset + end, repair));
+    }
+    if let Some((start, end, text)) = phase::repair(span) {
+        edits.push(Edit {
+            start: offset + start,
+            end: offset + end,
+            after: text,
+            rule: Rule::OutOfPhase,
+            chain: vec![(encoding_rs::GBK, encoding_rs::GBK)],
+            confidence: 0.9,
+            claims: true,
+        });
+    }
+}
+
+fn mojibake_edit(start: usize, end: usize, repair: mojibake::Repair) -> Edit {
+    Edit {
+        start,
+        end,
+        after: repair.text,
+        rule: Rule::Mojibake,
+        chain: repair.chain,
+        confidence: repair.confidence,
+        claims: true,
+    }
+}
+
+/// Ruby leftovers, if the document shows the pattern.
+fn find_ruby(chars: &[char], edits: &mut Edits) {
+    let annotations = ruby::annotations(chars);
+    if !ruby::is_pattern(&annotations) {
+        return;
+    }
+    for annotation in annotations.iter().filter(|a| a.matches) {
+        edits.push(Edit {
+            start: annotation.start,
+            end: annotation.end,
+            after: String::new(),
+            rule: Rule::Ruby,
+            chain: Vec::new(),
+            confidence: 0.95,
+            claims: true,
+        });
+    }
+}
+
+/// Zero-width spaces, word joiners and byte-order marks between Han
+/// characters.
+fn find_invisible(chars: &[char], edits: &mut Edits) {
+    for i in 1..chars.len().saturating_sub(1) {
+        if matches!(chars[i], '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+            && is_han(chars[i - 1])
+            && is_han(chars[i + 1])
+        {
+            edits.push(Edit {
+                start: i,
+                end: i + 1,
+                after: String::new(),
+                rule: Rule::Invisible,
+                chain: Vec::new(),
+                confidence: 1.0,
+                claims: true,
+            });
+        }
+    }
+}
+
+/// Damage that cannot be undone: `锟斤拷` runs, runs of three or more `烫`
+/// or `屯`, and U+FFFD runs.
+fn find_flags(chars: &[char]) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let run =
+            |pattern: &dyn Fn(usize) -> bool| (i..chars.len()).take_while(|&j| pattern(j)).count();
+        let kunjinkao = run(&|j| chars[j] == ['锟', '斤', '拷'][(j - i) % 3]);
+        let (damage, len) = if kunjinkao >= 3 {
+            (Damage::Kunjinkao, kunjinkao - kunjinkao % 3)
+        } else if matches!(chars[i], '烫' | '屯') && run(&|j| chars[j] == chars[i]) >= 3 {
+            (Damage::FillBytes, run(&|j| chars[j] == chars[i]))
+        } else if chars[i] == '\u{FFFD}' {
+            (Damage::Replacement, run(&|j| chars[j] == '\u{FFFD}'))
+        } else {
+            i += 1;
+            continue;
+        };
+        flags.push(Flag {
+            damage,
+            start: i,
+            end: i + len,
+            text: chars[i..i + len].iter().collect(),
+        });
+        i += len;
+    }
+    flags
+}
+
+/// `?` where a byte was lost: after a Han character and before the rest of
+/// a broken annotation (`?shù)`), or next to U+FFFD or to a repaired span.
+/// (A `?` between Han characters alone is often a question mark that NFKC
+/// folded.)
+fn find_remnants(chars: &[char], edits: &Edits) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    for i in 1..chars.len() {
+        if !matches!(chars[i], '?' | '？') {
+            continue;
+        }
+        // The rest of a broken annotation: letters (with tone marks), then
+        // `)`.
+        let letters = chars[i + 1..]
+            .iter()
+            .take(8)
+            .take_while(|c| c.is_alphabetic() && !is_han(**c))
+            .count();
+        let broken_annotation = letters > 0
+            && chars.get(i + 1 + letters) == Some(&')')
+            && is_han(chars[i - 1])
+            && chars.get(i + 2 + letters).is_some_and(|&c| is_han(c));
+        let end = match broken_annotation {
+            true => i + 2 + letters,
+            false => i + 1,
+        };
+        let next_to_damage = chars[i - 1] == '\u{FFFD}'
+            || chars.get(end) == Some(&'\u{FFFD}')
+            || edits
+                .edits
+                .iter()
+                .any(|edit| edit.claims && (edit.start == end || edit.end == i));
+        if (broken_annotation || next_to_damage) && edits.is_free(i, end) {
+            flags.push(Flag {
+                damage: Damage::Remnant,
+                start: i,
+                end,
+                text: chars[i..end].iter().collect(),
+            });
+        }
+    }
+    flags
+}

@@ -1,0 +1,407 @@
+//! Mojibake: text decoded with the wrong encoding, once or up to three
+//! times. A span is encoded back with the encoding it was wrongly decoded
+//! with and decoded with the one it was in; the result replaces the span only
+//! if it is valid, lossless and far more plausible.
+
+use encoding_rs::{Encoding, BIG5, GB18030, SHIFT_JIS, UTF_8, WINDOWS_1252};
+
+use crate::score::{known_pairs, Plausibility};
+
+/// (the encoding text was wrongly decoded with, the one it was in): the
+/// damage of rows 1 to 7 of MOJIBAKE.md, most common first.
+pub(crate) const PAIRS: [(&Encoding, &Encoding); 7] = [
+    // 1: UTF-8 read as GBK. (GB18030 encodes everything GBK decoded.)
+    (GB18030, UTF_8),
+    // 4: UTF-8 read as windows-1252 (or Latin-1).
+    (WINDOWS_1252, UTF_8),
+    // 3: GBK read as windows-1252 (or Latin-1).
+    (WINDOWS_1252, GB18030),
+    // 5: Big5 read as GBK, and GBK read as Big5.
+    (GB18030, BIG5),
+    (BIG5, GB18030),
+    // 6: UTF-8 read as Shift_JIS.
+    (SHIFT_JIS, UTF_8),
+    // 2: UTF-8 read as Big5.
+    (BIG5, UTF_8),
+];
+
+/// How many layers of mojibake are undone at most.
+const MAX_DEPTH: usize = 3;
+
+/// How many candidates are kept at each depth of the search: with
+/// `PAIRS.len()` transforms each, this caps the work per span at
+/// `MAX_DEPTH * KEPT * PAIRS.len()` (84) re-decodings.
+const KEPT: usize = 4;
+
+/// How much a repair must lower a span's cost, at least and as a share of
+/// the span's cost: the evidence a repair needs.
+const MIN_GAIN: u64 = 16;
+const MIN_GAIN_SHARE: f64 = 0.3;
+
+/// The most a repaired span may cost per non-ASCII character: real text.
+const MAX_COST_PER_CHAR: u64 = 15;
+
+/// A repair of a span: its new text and the chain undone, outermost first.
+#[derive(Debug, Clone)]
+pub(crate) struct Repair {
+    pub text: String,
+    pub chain: Vec<(&'static Encoding, &'static Encoding)>,
+    pub confidence: f32,
+}
+
+/// The best repair of `span` as a whole, if it has one.
+pub(crate) fn repair(span: &str) -> Option<Repair> {
+    let original = Plausibility::of(span).cost;
+    let mut level = vec![(span.to_string(), Vec::new(), original)];
+    let mut best: Option<(String, Vec<_>, u64)> = None;
+    for _ in 0..MAX_DEPTH {
+        let mut next = Vec::new();
+        for (text, chain, _) in &level {
+            for &(read_as, was) in &PAIRS {
+                if is_swap(read_as, was) && !has_strong_marker(text) {
+                    continue;
+                }
+                if too_short(text, read_as) {
+                    continue;
+                }
+                let Some(bytes) = encode(text, read_as) else {
+                    continue;
+                };
+                let Some(decoded) = decode(&bytes, was) else {
+                    continue;
+                };
+                if decoded == *text {
+                    continue;
+                }
+                let cost = Plausibility::of(&decoded).cost;
+                let mut chain = chain.clone();
+                chain.push((read_as, was));
+                next.push((decoded, chain, cost));
+            }
+        }
+        next.sort_by_key(|(_, _, cost)| *cost);
+        next.truncate(KEPT);
+        if let Some(first) = next.first() {
+            if best.as_ref().is_none_or(|(_, _, cost)| first.2 < *cost) {
+                best = Some(first.clone());
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        level = next;
+    }
+    let (text, chain, _) = best?;
+    accept(span, text, chain)
+}
+
+/// The repairs of parts of `span` (which as a whole has none): mojibake of
+/// UTF-8 next to clean text in the same span, as in `标题鍙戝竷`. Each is
+/// (its start and end in characters, the repair). A part starts where the
+/// re-encoded bytes start a UTF-8 character and ends where they stop being
+/// valid UTF-8, at a character boundary of both.
+pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
+    let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
+    let mut found: Vec<(usize, usize, Repair)> = Vec::new();
+    for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
+        // Each character's bytes in the wrong encoding, and where they start.
+        let mut bytes = Vec::new();
+        let mut starts = Vec::with_capacity(chars.len() + 1);
+        for c in &chars {
+            starts.push(bytes.len());
+            match encode(c.encode_utf8(&mut [0; 4]), read_as) {
+                Some(encoded) => bytes.extend(encoded),
+                // A character the wrong encoding could not have given.
+                None => bytes.push(0xFF),
+            }
+        }
+        starts.push(bytes.len());
+        let valid_from = valid_utf8_runs(&bytes);
+        let mut i = 0;
+        while i + 1 < chars.len() {
+            let from = starts[i];
+            if !(0xC2..=0xF4).contains(&bytes[from]) {
+                i += 1;
+                continue;
+            }
+            let valid = valid_from[from];
+            // The last character boundary within the valid bytes.
+            let j = (i + 1..=chars.len())
+                .rev()
+                .find(|&j| starts[j] - from <= valid)
+                .filter(|&j| j >= i + 2 && std::str::from_utf8(&bytes[from..starts[j]]).is_ok());
+            let Some(j) = j else {
+                i += 1;
+                continue;
+            };
+            let part: String = chars[i..j].iter().collect();
+            if too_short(&part, read_as) {
+                i += 1;
+                continue;
+            }
+            let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
+            match judge(&part, decoded, vec![(read_as, was)]) {
+                Some(repair) if !overlaps(&found, i, j) => {
+                    found.push((i, j, repair));
+                    i = j;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    found.sort_by_key(|&(start, _, _)| start);
+    found
+}
+
+/// For each offset of `bytes`, how many bytes of valid UTF-8 start there:
+/// computed from the end, in linear time.
+fn valid_utf8_runs(bytes: &[u8]) -> Vec<usize> {
+    let mut runs = vec![0; bytes.len() + 1];
+    for at in (0..bytes.len()).rev() {
+        let len = match bytes[at] {
+            0x00..=0x7F => 1,
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => continue,
+        };
+        if let Some(char_bytes) = bytes.get(at..at + len) {
+            if std::str::from_utf8(char_bytes).is_ok() {
+                runs[at] = len + runs[at + len];
+            }
+        }
+    }
+    runs
+}
+
+/// How much of a span the search for repaired parts looks at: bounding its
+/// work (quadratic in the span) per span.
+const MAX_PART_SPAN: usize = 256;
+
+fn overlaps(found: &[(usize, usize, Repair)], start: usize, end: usize) -> bool {
+    found.iter().any(|&(s, e, _)| start < e && s < end)
+}
+
+/// Whether `candidate` (what undoing `chain` on `original` gave, before any
+/// further layer) is a repair of `original`, trying up to two more layers.
+fn judge(
+    original: &str,
+    candidate: String,
+    chain: Vec<(&'static Encoding, &'static Encoding)>,
+) -> Option<Repair> {
+    let deeper = repair(&candidate);
+    let (text, chain) = match deeper {
+        Some(deeper) if deeper.chain.len() < MAX_DEPTH => {
+            let mut chain = chain;
+            chain.extend(deeper.chain);
+            (deeper.text, chain)
+        }
+        _ => (candidate, chain),
+    };
+    accept(original, text, chain)
+}
+
+/// `text` (with `chain`) as a repair of `original`, if it is far more
+/// plausible and looks like real text.
+fn accept(
+    original: &str,
+    text: String,
+    chain: Vec<(&'static Encoding, &'static Encoding)>,
+) -> Option<Repair> {
+    let original_cost = Plausibility::of(original).cost;
+    let cost = Plausibility::of(&text).cost;
+    let gain = original_cost.saturating_sub(cost);
+    let needed = MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64);
+    let non_ascii = text.chars().filter(|c| !c.is_ascii()).count() as u64;
+    let alphanumerics = |t: &str| t.chars().filter(char::is_ascii_alphanumeric).count();
+    let kana = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c));
+    if text == original
+        || non_ascii == 0
+        || gain < needed
+        // A repair gives clean text: no damage, no letters or digits from
+        // bytes that were not theirs, no kana that were not there.
+        || text.chars().any(is_damage)
+        || alphanumerics(&text) > alphanumerics(original)
+        || (kana(&text) && !kana(original))
+        || !is_coherent(&text)
+        || !reads_as_words(original, &text)
+        || (latin1_letters(&text) > 0 && !text.chars().any(|c| c.is_ascii_alphabetic()))
+        || cost > non_ascii * MAX_COST_PER_CHAR + ascii_cost(&text)
+    {
+        return None;
+    }
+    let confidence = (gain as f64 / (gain as f64 + needed as f64)) as f32;
+    Some(Repair {
+        text,
+        chain,
+        confidence,
+    })
+}
+
+/// Whether `text` is too short to undo a double-byte misreading of: with
+/// fewer than three non-ASCII characters (what two Chinese characters in
+/// UTF-8 read as GBK give), rare characters would too often "repair" to a
+/// common one.
+fn too_short(text: &str, read_as: &Encoding) -> bool {
+    read_as != WINDOWS_1252 && text.chars().filter(|c| !c.is_ascii()).count() < 3
+}
+
+/// Whether undoing `read_as` → `was` swaps one double-byte table for
+/// another (GBK and Big5): a swap of rare characters for common ones that
+/// classical text with rare characters would also "gain" from, so it needs
+/// a marker that only mojibake has.
+fn is_swap(read_as: &Encoding, was: &Encoding) -> bool {
+    read_as != WINDOWS_1252 && was != UTF_8
+}
+
+/// Kana or half-width katakana among Han characters, private-use
+/// characters: what Big5 read as GBK (and the reverse) leaves.
+fn has_strong_marker(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}' | '\u{E000}'..='\u{F8FF}')
+    })
+}
+
+/// Characters no repair should leave: private use, U+FFFD, C1 controls,
+/// half-width katakana.
+fn is_damage(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{FFFD}' | '\u{80}'..='\u{9F}' | '\u{FF61}'..='\u{FF9F}')
+}
+
+/// How many accented Latin letters `text` has. Such letters come in words
+/// with plain ones (`café`); alone (`éçç`), they are Han characters
+/// misread as UTF-8.
+fn latin1_letters(text: &str) -> usize {
+    text.chars()
+        .filter(|&c| matches!(c, 'À'..='ÿ') && c != '×' && c != '÷')
+        .count()
+}
+
+/// Whether `text`, where it has adjacent Han characters, has more pairs of
+/// them that occur inside words than `original`, and at least one for every
+/// three: real text does, mojibake that happens to read as common
+/// characters (`結搶`) does not.
+fn reads_as_words(original: &str, text: &str) -> bool {
+    let (known, pairs) = known_pairs(text);
+    if pairs == 0 {
+        return true;
+    }
+    let (known_before, _) = known_pairs(original);
+    known > known_before && 3 * known >= pairs
+}
+
+/// Whether the non-ASCII characters of `text` belong together: Chinese
+/// (Han, kana, CJK and general punctuation, Latin-1), or one other script
+/// alone (Greek, Cyrillic, Hangul...). Mojibake undone the wrong way gives a
+/// mix, such as Han with Hangul or with Greek.
+fn is_coherent(text: &str) -> bool {
+    let script = |c: char| -> u32 {
+        match c as u32 {
+            0x80..=0xFF | 0x2000..=0x206F | 0x3000..=0x30FF | 0xFF00..=0xFFEF => 0,
+            0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => 0,
+            0x100..=0x24F => 1,
+            0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F => 2,
+            // Other blocks, by their 128-code-point page.
+            code => 3 + (code >> 7),
+        }
+    };
+    let mut scripts = text.chars().filter(|c| !c.is_ascii()).map(script);
+    let Some(first) = scripts.next() else {
+        return true;
+    };
+    scripts.all(|s| s == first)
+}
+
+/// What the ASCII of `text` costs (4 a character).
+fn ascii_cost(text: &str) -> u64 {
+    4 * text.bytes().filter(u8::is_ascii).count() as u64
+}
+
+/// `text` encoded with `encoding`, if every character has a byte sequence
+/// in it. windows-1252 is taken sloppily, as Latin-1 where windows-1252 has
+/// no character (its C1 controls), since text decoded as either looks the
+/// same.
+pub(crate) fn encode(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>> {
+    if encoding == WINDOWS_1252 {
+        let mut bytes = Vec::with_capacity(text.len());
+        for c in text.chars() {
+            match c as u32 {
+                0..=0x7F | 0xA0..=0xFF => bytes.push(c as u8),
+                code => {
+                    let mut buffer = [0; 4];
+                    let (encoded, _, unmappable) = WINDOWS_1252.encode(c.encode_utf8(&mut buffer));
+                    match (unmappable, &encoded[..]) {
+                        (false, &[byte]) => bytes.push(byte),
+                        // The C1 controls Latin-1 decodes 0x80..=0x9F to.
+                        _ if (0x80..=0x9F).contains(&code) => bytes.push(code as u8),
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        return Some(bytes);
+    }
+    let (bytes, _, unmappable) = encoding.encode(text);
+    (!unmappable).then(|| bytes.into_owned())
+}
+
+/// `bytes` decoded with `encoding`, if they are valid in it.
+pub(crate) fn decode(bytes: &[u8], encoding: &'static Encoding) -> Option<String> {
+    encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|text| text.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn damage(text: &str, was: &'static Encoding, read_as: &'static Encoding) -> String {
+        read_as
+            .decode_without_bom_handling(&was.encode(text).0)
+            .0
+            .into_owned()
+    }
+
+    #[test]
+    fn each_kind_of_mojibake_is_undone() {
+        use encoding_rs::GBK;
+        let cases = [
+            ("发布新版", UTF_8, GBK),
+            ("你好，世界", GBK, WINDOWS_1252),
+            ("简体中文", UTF_8, WINDOWS_1252),
+            ("繁體中文", BIG5, GBK),
+        ];
+        for (good, was, read_as) in cases {
+            let bad = damage(good, was, read_as);
+            assert_eq!(repair(&bad).map(|r| r.text).as_deref(), Some(good), "{bad}");
+        }
+        assert_eq!(damage("发布", UTF_8, GBK), "鍙戝竷");
+        let twice = damage(
+            &damage("你好世界", UTF_8, WINDOWS_1252),
+            UTF_8,
+            WINDOWS_1252,
+        );
+        assert_eq!(repair(&twice).map(|r| r.text).as_deref(), Some("你好世界"));
+    }
+
+    #[test]
+    fn clean_text_is_left_alone() {
+        // Classical text with rare characters reads as common ones through
+        // the GBK and Big5 tables; short spans of rare characters give one
+        // common character through UTF-8.
+        for clean in [
+            "发布新版本",
+            "繁體中文",
+            "café",
+            "王鍙戝先生",
+            "Ä",
+            "中文",
+            "歙歙焉",
+            "翹翹",
+            "彖帢",
+        ] {
+            assert!(repair(clean).is_none(), "{clean}");
+        }
+    }
+}

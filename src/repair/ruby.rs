@@ -1,0 +1,111 @@
+//! Ruby leftovers: pinyin annotations that lost their markup and were
+//! flattened into the text after their character, as in `中新網(wǎng)山東`.
+//!
+//! An annotation is removed only if its syllable is a reading of the
+//! character before it and the document shows the pattern: at least
+//! `MIN_EVIDENCE` such annotations, and far more of them than parenthesised
+//! syllables that are not readings. A textbook's occasional gloss, `妈(mā)`,
+//! stays.
+
+use crate::score::is_han;
+
+use super::syllable::canonical;
+
+include!(concat!(env!("OUT_DIR"), "/pinyin_readings.rs"));
+
+/// How many annotations that match their character a document needs.
+const MIN_EVIDENCE: usize = 3;
+
+/// An annotation found: the character offsets of its parentheses and
+/// contents (`(wǎng)`), and whether its syllable reads the character.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Annotation {
+    pub start: usize,
+    pub end: usize,
+    pub matches: bool,
+}
+
+/// The annotations of `chars` (a whole document): a Han character, then a
+/// syllable in ASCII or full-width parentheses.
+pub(crate) fn annotations(chars: &[char]) -> Vec<Annotation> {
+    let mut found = Vec::new();
+    let mut i = 1;
+    while i < chars.len() {
+        let open = chars[i];
+        if (open == '(' || open == '（') && is_han(chars[i - 1]) {
+            let close = if open == '(' { ')' } else { '）' };
+            // A syllable is at most 7 letters, plus marks and a tone.
+            let inner_end = chars[i + 1..]
+                .iter()
+                .take(12)
+                .position(|&c| c == close)
+                .map(|at| i + 1 + at);
+            if let Some(inner_end) = inner_end {
+                let syllable: String = chars[i + 1..inner_end].iter().collect();
+                if let Some(syllable) = canonical(&syllable) {
+                    found.push(Annotation {
+                        start: i,
+                        end: inner_end + 1,
+                        matches: reads(chars[i - 1], &syllable),
+                    });
+                    i = inner_end + 1;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+/// Whether the document's annotations show the pattern of ruby leftovers.
+pub(crate) fn is_pattern(annotations: &[Annotation]) -> bool {
+    let matching = annotations.iter().filter(|a| a.matches).count();
+    let other = annotations.len() - matching;
+    matching >= MIN_EVIDENCE && matching >= 4 * other
+}
+
+/// Whether `syllable` (canonical) is a reading of `c`, or, written without
+/// a tone, of any of its readings' letters.
+fn reads(c: char, syllable: &str) -> bool {
+    let Ok(at) = READINGS.binary_search_by_key(&(c as u32), |&(code, _)| code) else {
+        return false;
+    };
+    let toneless = !syllable.ends_with(|d: char| d.is_ascii_digit());
+    READINGS[at].1.split(',').any(|reading| {
+        reading == syllable
+            || (toneless && reading.trim_end_matches(|d: char| d.is_ascii_digit()) == syllable)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_that_read_their_character_are_found() {
+        let chars: Vec<char> = "中新網(wǎng)山東監(jiān)督設(shè)立(abc)".chars().collect();
+        let found = annotations(&chars);
+        let matching: Vec<String> = found
+            .iter()
+            .filter(|a| a.matches)
+            .map(|a| chars[a.start..a.end].iter().collect())
+            .collect();
+        assert_eq!(matching, ["(wǎng)", "(jiān)", "(shè)"]);
+        // `(abc)` is shaped like a syllable but reads nothing here.
+        assert_eq!(found.len(), 4);
+        assert!(!found[3].matches);
+        assert!(is_pattern(&found[..3]));
+    }
+
+    #[test]
+    fn a_lone_gloss_is_not_a_pattern() {
+        let chars: Vec<char> = "妈(mā)妈在家".chars().collect();
+        let found = annotations(&chars);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].matches);
+        assert!(!is_pattern(&found));
+        // Tone numbers and v for ü count as readings too.
+        assert!(reads('绿', "lv4") && reads('網', "wang3") && !reads('網', "wang2"));
+    }
+}
