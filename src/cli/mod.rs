@@ -3,6 +3,7 @@
 mod coding;
 mod convert;
 mod detect;
+mod fix;
 mod output;
 mod parallel;
 
@@ -19,6 +20,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Repair mojibake, out-of-phase GBK, ruby leftovers and invisible
+    /// characters; flag damage that cannot be undone.
+    Fix(fix::Args),
     /// Convert between Simplified and Traditional Chinese with an OpenCC config.
     Convert(convert::Args),
     /// Report each file's encoding (per run, for mixed files) and script.
@@ -60,6 +64,7 @@ pub fn run() -> i32 {
         }
     };
     let result = match cli.command {
+        Command::Fix(args) => fix::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Detect(args) => detect::run(args),
     };
