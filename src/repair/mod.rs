@@ -224,25 +224,12 @@ fn is_suspect(c: char) -> bool {
 /// suspect.
 const RARE_HAN_COST: u32 = 15;
 
-/// Characters that end a span searched for mojibake: whitespace and the
-/// full-width punctuation of clean Chinese text.
+/// Characters that end a span searched for mojibake: whitespace. (Not
+/// CJK punctuation: UTF-8 read as GBK gives `」`, `。` and their kin from
+/// pairs of continuation bytes; the search for repaired parts of a span
+/// finds mojibake next to clean text.)
 fn is_delimiter(c: char) -> bool {
     c.is_whitespace()
-        || matches!(
-            c,
-            '，' | '。'
-                | '、'
-                | '；'
-                | '：'
-                | '「'
-                | '」'
-                | '『'
-                | '』'
-                | '《'
-                | '》'
-                | '（'
-                | '）'
-        )
 }
 
 /// Mojibake and out-of-phase GBK, span by span.
@@ -258,33 +245,67 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
                 .iter()
                 .position(|&c| is_delimiter(c))
                 .unwrap_or(chars.len() - start);
-        let span = &chars[start..end];
-        if span.iter().any(|&c| !c.is_ascii() && is_suspect(c)) {
-            repair_span(span, start, edits);
-        }
+        repair_span(&chars[start..end], start, edits);
         start = end;
     }
 }
 
+/// How far apart suspect characters may be and still belong to one window,
+/// and how far a window reaches past its first and last: mojibake is made of
+/// suspect characters, with now and then a common one among them or at an
+/// edge.
+const WINDOW_GAP: usize = 4;
+const WINDOW_MARGIN: usize = 3;
+
+/// A short span is tried as a whole; in a longer one, only windows around
+/// its suspect characters are searched, so that the work follows the
+/// damage, not the length of the text.
+const WHOLE_SPAN: usize = 64;
+
 fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
-    let text: String = span.iter().collect();
-    if let Some(repair) = mojibake::repair(&text) {
-        edits.push(mojibake_edit(offset, offset + span.len(), repair));
+    let suspects: Vec<usize> = (0..span.len())
+        .filter(|&i| !span[i].is_ascii() && is_suspect(span[i]))
+        .collect();
+    if suspects.is_empty() {
         return;
     }
-    for (start, end, repair) in mojibake::repair_parts(&text) {
-        edits.push(mojibake_edit(offset + start, offset + end, repair));
+    if span.len() <= WHOLE_SPAN {
+        let text: String = span.iter().collect();
+        if let Some(repair) = mojibake::repair(&text) {
+            edits.push(mojibake_edit(offset, offset + span.len(), repair));
+            return;
+        }
     }
-    if let Some((start, end, text)) = phase::repair(span) {
-        edits.push(Edit {
-            start: offset + start,
-            end: offset + end,
-            after: text,
-            rule: Rule::OutOfPhase,
-            chain: vec![(encoding_rs::GBK, encoding_rs::GBK)],
-            confidence: 0.9,
-            claims: true,
-        });
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for &at in &suspects {
+        match windows.last_mut() {
+            Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
+            _ => windows.push((at, at + 1)),
+        }
+    }
+    for (first, last) in windows {
+        let start = first.saturating_sub(WINDOW_MARGIN);
+        let end = (last + WINDOW_MARGIN).min(span.len());
+        let window = &span[start..end];
+        let text: String = window.iter().collect();
+        for (part_start, part_end, repair) in mojibake::repair_parts(&text) {
+            edits.push(mojibake_edit(
+                offset + start + part_start,
+                offset + start + part_end,
+                repair,
+            ));
+        }
+        if let Some((part_start, part_end, text)) = phase::repair(window) {
+            edits.push(Edit {
+                start: offset + start + part_start,
+                end: offset + start + part_end,
+                after: text,
+                rule: Rule::OutOfPhase,
+                chain: vec![(encoding_rs::GBK, encoding_rs::GBK)],
+                confidence: 0.9,
+                claims: true,
+            });
+        }
     }
 }
 
@@ -319,13 +340,19 @@ fn find_ruby(chars: &[char], edits: &mut Edits) {
     }
 }
 
-/// Zero-width spaces, word joiners and byte-order marks between Han
-/// characters.
+/// Zero-width spaces, word joiners and byte-order marks next to Han
+/// characters or CJK punctuation, where they do nothing (Chinese has no
+/// spaces to mark); elsewhere, as between Latin words, they may mark where a
+/// line can break. (A byte-order mark at the very start is not mid-text.)
 fn find_invisible(chars: &[char], edits: &mut Edits) {
-    for i in 1..chars.len().saturating_sub(1) {
+    let cjk = |c: Option<&char>| {
+        c.is_some_and(|&c| {
+            is_han(c) || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+        })
+    };
+    for i in 1..chars.len() {
         if matches!(chars[i], '\u{200B}' | '\u{2060}' | '\u{FEFF}')
-            && is_han(chars[i - 1])
-            && is_han(chars[i + 1])
+            && (cjk(chars.get(i - 1)) || cjk(chars.get(i + 1)))
         {
             edits.push(Edit {
                 start: i,

@@ -35,8 +35,8 @@ const KEPT: usize = 4;
 
 /// How much a repair must lower a span's cost, at least and as a share of
 /// the span's cost: the evidence a repair needs.
-const MIN_GAIN: u64 = 16;
-const MIN_GAIN_SHARE: f64 = 0.3;
+const MIN_GAIN: u64 = 24;
+const MIN_GAIN_SHARE: f64 = 0.35;
 
 /// The most a repaired span may cost per non-ASCII character: real text.
 const MAX_COST_PER_CHAR: u64 = 15;
@@ -125,27 +125,33 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
                 continue;
             }
             let valid = valid_from[from];
-            // The last character boundary within the valid bytes.
-            let j = (i + 1..=chars.len())
+            // Ends at character boundaries within the valid bytes that are
+            // also UTF-8 boundaries, longest first: the longest run may take
+            // in a clean character that happens to be valid UTF-8 (`影` is
+            // `Ӱ`).
+            let ends = (i + 2..=chars.len())
                 .rev()
-                .find(|&j| starts[j] - from <= valid)
-                .filter(|&j| j >= i + 2 && std::str::from_utf8(&bytes[from..starts[j]]).is_ok());
-            let Some(j) = j else {
-                i += 1;
-                continue;
-            };
-            let part: String = chars[i..j].iter().collect();
-            if too_short(&part, read_as) {
-                i += 1;
-                continue;
+                .filter(|&j| starts[j] - from <= valid)
+                .filter(|&j| std::str::from_utf8(&bytes[from..starts[j]]).is_ok())
+                .take(MAX_ENDS);
+            let mut accepted = None;
+            for j in ends {
+                let part: String = chars[i..j].iter().collect();
+                if too_short(&part, read_as) || overlaps(&found, i, j) {
+                    continue;
+                }
+                let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
+                if let Some(repair) = judge(&part, decoded, vec![(read_as, was)]) {
+                    accepted = Some((j, repair));
+                    break;
+                }
             }
-            let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
-            match judge(&part, decoded, vec![(read_as, was)]) {
-                Some(repair) if !overlaps(&found, i, j) => {
+            match accepted {
+                Some((j, repair)) => {
                     found.push((i, j, repair));
                     i = j;
                 }
-                _ => i += 1,
+                None => i += 1,
             }
         }
     }
@@ -173,6 +179,9 @@ fn valid_utf8_runs(bytes: &[u8]) -> Vec<usize> {
     }
     runs
 }
+
+/// How many ends the search for repaired parts tries from each start.
+const MAX_ENDS: usize = 6;
 
 /// How much of a span the search for repaired parts looks at: bounding its
 /// work (quadratic in the span) per span.
@@ -208,12 +217,11 @@ fn accept(
     text: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
 ) -> Option<Repair> {
-    let original_cost = Plausibility::of(original).cost;
-    let cost = Plausibility::of(&text).cost;
+    let original_cost = score(original);
+    let cost = score(&text);
     let gain = original_cost.saturating_sub(cost);
     let needed = MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64);
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count() as u64;
-    let alphanumerics = |t: &str| t.chars().filter(char::is_ascii_alphanumeric).count();
     let kana = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c));
     if text == original
         || non_ascii == 0
@@ -221,10 +229,9 @@ fn accept(
         // A repair gives clean text: no damage, no letters or digits from
         // bytes that were not theirs, no kana that were not there.
         || text.chars().any(is_damage)
-        || alphanumerics(&text) > alphanumerics(original)
+        || lone_letters(&text) > lone_letters(original)
         || (kana(&text) && !kana(original))
         || !is_coherent(&text)
-        || !reads_as_words(original, &text)
         || (latin1_letters(&text) > 0 && !text.chars().any(|c| c.is_ascii_alphabetic()))
         || cost > non_ascii * MAX_COST_PER_CHAR + ascii_cost(&text)
     {
@@ -277,17 +284,25 @@ fn latin1_letters(text: &str) -> usize {
         .count()
 }
 
-/// Whether `text`, where it has adjacent Han characters, has more pairs of
-/// them that occur inside words than `original`, and at least one for every
-/// three: real text does, mojibake that happens to read as common
-/// characters (`結搶`) does not.
-fn reads_as_words(original: &str, text: &str) -> bool {
-    let (known, pairs) = known_pairs(text);
-    if pairs == 0 {
-        return true;
-    }
-    let (known_before, _) = known_pairs(original);
-    known > known_before && 3 * known >= pairs
+/// The plausibility cost of `text`, less `KNOWN_PAIR_BONUS` for each pair
+/// of adjacent Han characters that occurs inside words.
+fn score(text: &str) -> u64 {
+    let bonus = u64::from(known_pairs(text).0) * KNOWN_PAIR_BONUS;
+    Plausibility::of(text).cost.saturating_sub(bonus)
+}
+
+/// What a pair of Han characters seen inside words is worth.
+const KNOWN_PAIR_BONUS: u64 = 6;
+
+/// ASCII letters with no letter on either side: a byte that a wrong
+/// decoding took as a character's trail gives one when undone wrongly
+/// (`社j`); undone rightly, a swallowed letter rejoins its word (`本man页`).
+fn lone_letters(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    let letter = |i: usize| chars.get(i).is_some_and(|c| c.is_alphabetic());
+    (0..chars.len())
+        .filter(|&i| chars[i].is_ascii_alphabetic() && !letter(i.wrapping_sub(1)) && !letter(i + 1))
+        .count()
 }
 
 /// Whether the non-ASCII characters of `text` belong together: Chinese
@@ -341,8 +356,74 @@ pub(crate) fn encode(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>>
         }
         return Some(bytes);
     }
-    let (bytes, _, unmappable) = encoding.encode(text);
-    (!unmappable).then(|| bytes.into_owned())
+    let Some(table) = reverse_table(encoding) else {
+        let (bytes, _, unmappable) = encoding.encode(text);
+        return (!unmappable).then(|| bytes.into_owned());
+    };
+    let mut bytes = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match table.get(c as usize).copied().unwrap_or(0) {
+            _ if c.is_ascii() => bytes.push(c as u8),
+            // Big5 and Shift_JIS have nothing beyond their tables.
+            0 if encoding != GB18030 => return None,
+            0 => {
+                // GB18030's four-byte characters: as the encoder has them.
+                let mut buffer = [0; 4];
+                let (encoded, _, unmappable) = encoding.encode(c.encode_utf8(&mut buffer));
+                if unmappable {
+                    return None;
+                }
+                bytes.extend_from_slice(&encoded);
+            }
+            code if code <= 0xFF => bytes.push(code as u8),
+            code => bytes.extend(code.to_be_bytes()),
+        }
+    }
+    Some(bytes)
+}
+
+/// For GB18030, Big5 and Shift_JIS: the byte sequence (one or two bytes, as
+/// a big-endian `u16`; 0 for none) that decodes to each BMP character,
+/// built once by decoding every sequence. The reverse of the decoder is what
+/// re-encoding mojibake needs, and a table is far faster than
+/// `encoding_rs`'s encoders for these encodings. Where several sequences
+/// decode to one character, the first wins, as in the encoders.
+fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
+    use std::sync::OnceLock;
+    static GB18030_TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+    static BIG5_TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+    static SHIFT_JIS_TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+    let cell = match encoding {
+        e if e == GB18030 => &GB18030_TABLE,
+        e if e == BIG5 => &BIG5_TABLE,
+        e if e == SHIFT_JIS => &SHIFT_JIS_TABLE,
+        _ => return None,
+    };
+    Some(cell.get_or_init(|| {
+        let mut table = vec![0u16; 0x10000];
+        let mut record = |code: u16, bytes: &[u8]| {
+            if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes)
+            {
+                let mut chars = text.chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    if let Some(slot) = table.get_mut(c as usize) {
+                        if *slot == 0 && !c.is_ascii() {
+                            *slot = code;
+                        }
+                    }
+                }
+            }
+        };
+        for single in 0x80..=0xFFu8 {
+            record(u16::from(single), &[single]);
+        }
+        for lead in 0x81..=0xFEu8 {
+            for trail in 0x40..=0xFEu8 {
+                record(u16::from_be_bytes([lead, trail]), &[lead, trail]);
+            }
+        }
+        table
+    }))
 }
 
 /// `bytes` decoded with `encoding`, if they are valid in it.
