@@ -22,7 +22,9 @@ fn main() {
         entry[0] += usize::from(fixed == clean);
         entry[1] += 1;
         entry[2] += usize::from(zhfix::fix_text(clean) != clean);
-        if fixed != clean && std::env::var_os("SHOW").is_some() && shown < 30 {
+        // SHOW=prefix prints the first failures of the rows named so.
+        let show = std::env::var("SHOW").is_ok_and(|prefix| row.starts_with(&prefix));
+        if fixed != clean && show && shown < 30 {
             shown += 1;
             println!("{row}\n  damaged {damaged:?}\n  fixed   {fixed:?}\n  clean   {clean:?}");
         }

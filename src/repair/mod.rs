@@ -224,12 +224,14 @@ fn is_suspect(c: char) -> bool {
 /// suspect.
 const RARE_HAN_COST: u32 = 15;
 
-/// Characters that end a span searched for mojibake: whitespace. (Not
-/// CJK punctuation: UTF-8 read as GBK gives `」`, `。` and their kin from
-/// pairs of continuation bytes; the search for repaired parts of a span
-/// finds mojibake next to clean text.)
+/// Characters that end a span searched for mojibake: whitespace, except
+/// what Latin-1 decodes bytes 0x85 and 0xA0 to (NEL and no-break space are
+/// inside most UTF-8 read as windows-1252). Not CJK punctuation: UTF-8 read
+/// as GBK gives `」`, `。` and their kin from pairs of continuation bytes;
+/// the search for repaired parts of a span finds mojibake next to clean
+/// text.
 fn is_delimiter(c: char) -> bool {
-    c.is_whitespace()
+    c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}')
 }
 
 /// Mojibake and out-of-phase GBK, span by span.
@@ -288,7 +290,11 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
         let end = (last + WINDOW_MARGIN).min(span.len());
         let window = &span[start..end];
         let text: String = window.iter().collect();
-        for (part_start, part_end, repair) in mojibake::repair_parts(&text) {
+        let parts = mojibake::repair_parts(&text);
+        // The script of the text around the window.
+        let around: String = span[..start].iter().chain(&span[end..]).collect();
+        let swaps = mojibake::repair_swaps(&text, crate::score::Script::of(&around));
+        for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
                 offset + start + part_start,
                 offset + start + part_end,
@@ -307,18 +313,60 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
             });
         }
     }
+    // Runs of Latin-1 (and windows-1252) characters next to Han ones, or
+    // left between the parts repaired above: GBK or UTF-8 read as
+    // windows-1252.
+    let mut at = 0;
+    while at < span.len() {
+        let free = |i: usize| edits.is_free(offset + i, offset + i + 1);
+        let run = span[at..]
+            .iter()
+            .enumerate()
+            .take_while(|&(i, &c)| mojibake::is_single_byte(c) && free(at + i))
+            .count();
+        let run_span = &span[at..at + run];
+        if run >= 2 && run < span.len() && run_span.iter().any(|&c| !c.is_ascii() && is_suspect(c))
+        {
+            let text: String = run_span.iter().collect();
+            if let Some(repair) = mojibake::repair(&text) {
+                edits.push(mojibake_edit(offset + at, offset + at + run, repair));
+            }
+        }
+        at += run.max(1);
+    }
 }
 
 fn mojibake_edit(start: usize, end: usize, repair: mojibake::Repair) -> Edit {
     Edit {
         start,
         end,
-        after: repair.text,
+        after: polish(repair.text, POLISH_ROUNDS),
         rule: Rule::Mojibake,
         chain: repair.chain,
         confidence: repair.confidence,
         claims: true,
     }
+}
+
+/// How many more times a repaired span is searched for mojibake: a span can
+/// hold two kinds side by side (UTF-8 and GBK, both read as windows-1252),
+/// and undoing one as a whole can leave the other. Searching the repair
+/// again makes one pass of `fix` do what a second would.
+const POLISH_ROUNDS: usize = 2;
+
+/// `text` (a repaired span) with any mojibake left in it repaired too.
+fn polish(text: String, rounds: usize) -> String {
+    if rounds == 0 || !text.chars().any(|c| !c.is_ascii() && is_suspect(c)) {
+        return text;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut edits = Edits::default();
+    find_mojibake(&chars, &mut edits);
+    if edits.edits.is_empty() {
+        return text;
+    }
+    let (polished, _) = edits.apply(&chars);
+    polish(polished, rounds - 1)
 }
 
 /// Ruby leftovers, if the document shows the pattern.

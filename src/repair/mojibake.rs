@@ -5,7 +5,7 @@
 
 use encoding_rs::{Encoding, BIG5, GB18030, SHIFT_JIS, UTF_8, WINDOWS_1252};
 
-use crate::score::{known_pairs, Plausibility};
+use crate::score::{char_cost, known_pairs, Plausibility, Script};
 
 /// (the encoding text was wrongly decoded with, the one it was in): the
 /// damage of rows 1 to 7 of MOJIBAKE.md, most common first.
@@ -58,10 +58,12 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
         let mut next = Vec::new();
         for (text, chain, _) in &level {
             for &(read_as, was) in &PAIRS {
-                if is_swap(read_as, was) && !has_strong_marker(text) {
+                // Swaps are searched character by character instead
+                // (`repair_swaps`), so that clean neighbours stay clean.
+                if is_swap(read_as, was) {
                     continue;
                 }
-                if too_short(text, read_as) {
+                if too_short(text, read_as) || lacks_katakana(text, read_as) {
                     continue;
                 }
                 let Some(bytes) = encode(text, read_as) else {
@@ -137,7 +139,10 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
             let mut accepted = None;
             for j in ends {
                 let part: String = chars[i..j].iter().collect();
-                if too_short(&part, read_as) || overlaps(&found, i, j) {
+                if too_short(&part, read_as)
+                    || lacks_katakana(&part, read_as)
+                    || overlaps(&found, i, j)
+                {
                     continue;
                 }
                 let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
@@ -245,6 +250,89 @@ fn accept(
     })
 }
 
+/// The repairs of parts of `span` that are Big5 read as GBK, or GBK read
+/// as Big5. Both tables are double-byte, so each character maps to one
+/// character: the part chosen is the run of characters whose swap gains the
+/// most (by cost, with markers only this damage has counting extra), and it
+/// must then pass as a repair like any other.
+pub(crate) fn repair_swaps(span: &str, context: Script) -> Vec<(usize, usize, Repair)> {
+    let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
+    let mut found: Vec<(usize, usize, Repair)> = Vec::new();
+    for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
+        let swapped: Vec<Option<char>> = chars
+            .iter()
+            .map(|&c| {
+                let bytes = encode(c.encode_utf8(&mut [0; 4]), read_as)?;
+                let decoded = decode(&bytes, was)?;
+                let mut out = decoded.chars();
+                match (c.is_ascii(), out.next(), out.next()) {
+                    (false, Some(d), None) if bytes.len() == 2 => Some(d),
+                    _ => None,
+                }
+            })
+            .collect();
+        // The best run by summed gain (Kadane's), among swappable characters.
+        let gain = |i: usize| -> i64 {
+            let Some(d) = swapped[i] else {
+                return i64::MIN / 4;
+            };
+            let marker = if has_strong_marker(chars[i].encode_utf8(&mut [0; 4])) {
+                12
+            } else {
+                0
+            };
+            i64::from(char_cost(chars[i])) + marker - i64::from(char_cost(d))
+        };
+        let (mut best, mut best_range) = (0i64, (0, 0));
+        let (mut sum, mut start) = (0i64, 0);
+        for i in 0..chars.len() {
+            if sum <= 0 {
+                sum = 0;
+                start = i;
+            }
+            sum += gain(i);
+            if sum > best {
+                best = sum;
+                best_range = (start, i + 1);
+            }
+        }
+        let (start, end) = best_range;
+        if end < start + 3 {
+            continue;
+        }
+        let part: String = chars[start..end].iter().collect();
+        // Big5 read as GBK leaves markers; GBK read as Big5 leaves none, so
+        // it needs words to show, in Simplified text around it.
+        let needs_marker = read_as == GB18030;
+        if needs_marker && !has_strong_marker(&part) {
+            continue;
+        }
+        if !needs_marker && context != Script::Simplified {
+            continue;
+        }
+        let text: String = swapped[start..end].iter().flatten().collect();
+        if !needs_marker && known_pairs(&text).0 < 2 {
+            continue;
+        }
+        if let Some(repair) = accept(&part, text, vec![(read_as, was)]) {
+            if !overlaps(&found, start, end) {
+                found.push((start, end, repair));
+            }
+        }
+    }
+    found
+}
+
+/// Whether `text`, read as Shift_JIS, is short and has no half-width
+/// katakana: UTF-8 read as Shift_JIS nearly always gives some (continuation
+/// bytes 0xA1..=0xDF stand alone as them), while classical Chinese in
+/// kanji alone can look like it.
+fn lacks_katakana(text: &str, read_as: &Encoding) -> bool {
+    read_as == SHIFT_JIS
+        && text.chars().filter(|c| !c.is_ascii()).count() < 6
+        && !text.chars().any(|c| ('\u{FF61}'..='\u{FF9F}').contains(&c))
+}
+
 /// Whether `text` is too short to undo a double-byte misreading of: with
 /// fewer than three non-ASCII characters (what two Chinese characters in
 /// UTF-8 read as GBK give), rare characters would too often "repair" to a
@@ -261,11 +349,16 @@ fn is_swap(read_as: &Encoding, was: &Encoding) -> bool {
     read_as != WINDOWS_1252 && was != UTF_8
 }
 
-/// Kana or half-width katakana among Han characters, private-use
-/// characters: what Big5 read as GBK (and the reverse) leaves.
+/// What Big5 read as GBK leaves among Han characters: the kana, Greek,
+/// Cyrillic, pinyin, bopomofo and box-drawing rows of GBK (where Big5 keeps
+/// its commonest characters), and private-use characters.
 fn has_strong_marker(text: &str) -> bool {
     text.chars().any(|c| {
-        matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}' | '\u{E000}'..='\u{F8FF}')
+        matches!(c,
+            '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}' | '\u{E000}'..='\u{F8FF}'
+            | '\u{391}'..='\u{3C9}' | '\u{401}'..='\u{451}' | '\u{3105}'..='\u{3129}'
+            | '\u{2500}'..='\u{257F}' | 'ā' | 'á' | 'ǎ' | 'à' | 'ē' | 'é' | 'ě' | 'è' | 'ī' | 'í'
+            | 'ǐ' | 'ì' | 'ō' | 'ó' | 'ǒ' | 'ò' | 'ū' | 'ú' | 'ǔ' | 'ù' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'ü')
     })
 }
 
@@ -299,7 +392,11 @@ const KNOWN_PAIR_BONUS: u64 = 6;
 /// (`社j`); undone rightly, a swallowed letter rejoins its word (`本man页`).
 fn lone_letters(text: &str) -> usize {
     let chars: Vec<char> = text.chars().collect();
-    let letter = |i: usize| chars.get(i).is_some_and(|c| c.is_alphabetic());
+    let letter = |i: usize| {
+        chars
+            .get(i)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, 'À'..='ɏ'))
+    };
     (0..chars.len())
         .filter(|&i| chars[i].is_ascii_alphabetic() && !letter(i.wrapping_sub(1)) && !letter(i + 1))
         .count()
@@ -330,6 +427,11 @@ fn is_coherent(text: &str) -> bool {
 /// What the ASCII of `text` costs (4 a character).
 fn ascii_cost(text: &str) -> u64 {
     4 * text.bytes().filter(u8::is_ascii).count() as u64
+}
+
+/// Whether `c` is a character windows-1252 (or Latin-1) decodes a byte to.
+pub(crate) fn is_single_byte(c: char) -> bool {
+    (c as u32) <= 0xFF || encode(c.encode_utf8(&mut [0; 4]), WINDOWS_1252).is_some()
 }
 
 /// `text` encoded with `encoding`, if every character has a byte sequence
@@ -451,7 +553,7 @@ mod tests {
             ("发布新版", UTF_8, GBK),
             ("你好，世界", GBK, WINDOWS_1252),
             ("简体中文", UTF_8, WINDOWS_1252),
-            ("繁體中文", BIG5, GBK),
+            ("测试文本", UTF_8, SHIFT_JIS),
         ];
         for (good, was, read_as) in cases {
             let bad = damage(good, was, read_as);

@@ -1,0 +1,107 @@
+//! Properties of repair over generated text: the report replays to the
+//! output, line breaks are kept, a second pass changes nothing, and text of
+//! common words comes back unchanged.
+
+use proptest::prelude::*;
+use zhfix::encoding_rs::{Encoding, BIG5, GBK, SHIFT_JIS, UTF_8, WINDOWS_1252};
+use zhfix::Fixer;
+
+/// Common words of one script: the first column of jieba-derived bigrams is
+/// not available to tests, so words come from OpenCC's phrase keys.
+fn words() -> Vec<String> {
+    include_str!("../dictionaries/opencc/STPhrases.txt")
+        .lines()
+        .filter_map(|line| line.split('\t').next())
+        .filter(|key| key.chars().count() == 2)
+        .step_by(53)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Damage applied forward: `text` encoded with `was` and decoded with
+/// `read_as`, as a program that guessed wrong would.
+fn damage(text: &str, was: &'static Encoding, read_as: &'static Encoding) -> String {
+    read_as
+        .decode_without_bom_handling(&was.encode(text).0)
+        .0
+        .into_owned()
+}
+
+/// Lines of common words, some spans damaged, some invisible characters and
+/// flagged damage, joined by line breaks; the pieces of a line joined by
+/// `separator`.
+fn damaged_text(separator: &'static str) -> impl Strategy<Value = String> {
+    let words = words();
+    let pairs: [(&'static Encoding, &'static Encoding); 5] = [
+        (UTF_8, GBK),
+        (UTF_8, WINDOWS_1252),
+        (GBK, WINDOWS_1252),
+        (BIG5, GBK),
+        (UTF_8, SHIFT_JIS),
+    ];
+    let piece = (0..words.len(), 0..12usize);
+    proptest::collection::vec(proptest::collection::vec(piece, 1..12), 1..6).prop_map(
+        move |lines| {
+            lines
+                .into_iter()
+                .map(|pieces| {
+                    pieces
+                        .into_iter()
+                        .map(|(word, how)| match how {
+                            0..=4 => damage(&words[word], pairs[how].0, pairs[how].1),
+                            5 => format!("{}\u{200B}", words[word]),
+                            6 => "锟斤拷".to_string(),
+                            7 => format!("{}(wǎng)", words[word]),
+                            8 => "\u{FFFD}?".to_string(),
+                            _ => words[word].clone(),
+                        })
+                        .collect::<Vec<String>>()
+                        .join(separator)
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        },
+    )
+}
+
+fn clean_text() -> impl Strategy<Value = String> {
+    let words = words();
+    proptest::collection::vec((0..words.len(), 0..6usize), 1..80).prop_map(move |picks| {
+        picks
+            .into_iter()
+            .map(|(word, gap)| format!("{}{}", words[word], ["", "，", "。", "\n", " ", ""][gap]))
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn the_report_replays_and_lines_are_kept(text in damaged_text(""), remove in any::<bool>()) {
+        let (fixed, report) = Fixer::new().remove_flagged(remove).fix_and_explain(&text);
+        prop_assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), fixed.clone());
+        prop_assert_eq!(fixed.matches('\n').count(), text.matches('\n').count());
+        let chars = text.chars().count();
+        for step in &report.steps {
+            prop_assert!(step.start <= step.end && step.end <= chars);
+        }
+        for flag in &report.flags {
+            prop_assert!(flag.start < flag.end && flag.end <= chars);
+        }
+    }
+
+    /// (Damage of different kinds run together, with nothing between, can
+    /// still need a second pass.)
+    #[test]
+    fn fixing_twice_changes_nothing_more(text in damaged_text(" ")) {
+        let once = zhfix::fix_text(&text);
+        prop_assert_eq!(zhfix::fix_text(&once), once);
+    }
+
+    #[test]
+    fn common_words_come_back_unchanged(text in clean_text()) {
+        let (fixed, report) = zhfix::fix_and_explain(&text);
+        prop_assert_eq!(&fixed, &text, "{:?}", report.steps);
+    }
+}
