@@ -2,7 +2,8 @@
 //! or Big5 lines, and with GBK or Big5 runs inside UTF-8 lines, decodes each
 //! with `zhfix::decode`, and checks that the text comes back and that every
 //! run is reported with its encoding. Exits non-zero when more than 1% of
-//! the files of the UTF-8 with GBK or with Big5 sets have a mistake (the
+//! the files of the UTF-8 with GBK and with Big5 sets (together) have a
+//! mistake (the
 //! goal is none; what remains are two-character runs whose bytes are valid,
 //! plausible text both ways, such as GBK `杜甫` and UTF-8 `뗘를`).
 //!
@@ -199,7 +200,8 @@ fn main() -> ExitCode {
             &[GBK, BIG5],
         ),
     ];
-    let mut failed = false;
+    // Mistakes in the required sets, and their files.
+    let (mut required_wrong, mut required_files) = (0, 0);
     for (name, files, legacy) in sets {
         let (mut wrong, mut runs) = (0, 0);
         for index in 0..files {
@@ -223,9 +225,12 @@ fn main() -> ExitCode {
             }
         }
         println!("{name}: {files} files, {runs} non-ASCII runs, {wrong} files decoded wrong");
-        failed |= wrong * 100 > files && legacy.len() == 1;
+        if legacy.len() == 1 {
+            required_wrong += wrong;
+            required_files += files;
+        }
     }
-    match failed {
+    match required_wrong * 100 > required_files {
         false => ExitCode::SUCCESS,
         true => ExitCode::FAILURE,
     }

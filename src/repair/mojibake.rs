@@ -38,6 +38,10 @@ const KEPT: usize = 4;
 const MIN_GAIN: u64 = 24;
 const MIN_GAIN_SHARE: f64 = 0.35;
 
+/// The same for UTF-8 read as GBK that gives only CJK characters back.
+const SHAPED_MIN_GAIN: u64 = 12;
+const SHAPED_MIN_GAIN_SHARE: f64 = 0.2;
+
 /// The most a repaired span may cost per non-ASCII character: real text.
 const MAX_COST_PER_CHAR: u64 = 15;
 
@@ -225,7 +229,19 @@ fn accept(
     let original_cost = score(original);
     let cost = score(&text);
     let gain = original_cost.saturating_sub(cost);
-    let needed = MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64);
+    // UTF-8 Chinese read as GBK has a shape clean text almost never has
+    // (every GBK character's bytes are a piece of a three-byte UTF-8
+    // sequence): that shape is evidence of its own.
+    // (Unless it is Han characters that make no word: rare characters of
+    // classical text can re-encode to such, as `鎮煎煼` gives `悼執`.)
+    let (known, pairs) = known_pairs(&text);
+    let shaped = chain.first() == Some(&(GB18030, UTF_8))
+        && text.chars().all(|c| c.is_ascii() || c >= '\u{2E80}')
+        && (pairs == 0 || known > 0);
+    let needed = match shaped {
+        true => SHAPED_MIN_GAIN.max((original_cost as f64 * SHAPED_MIN_GAIN_SHARE) as u64),
+        false => MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64),
+    };
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count() as u64;
     let kana = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c));
     if text == original
@@ -259,6 +275,14 @@ pub(crate) fn repair_swaps(span: &str, context: Script) -> Vec<(usize, usize, Re
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
+        // What each direction needs (see below), checked before any work.
+        let possible = match read_as == GB18030 {
+            true => has_strong_marker(span),
+            false => context == Script::Simplified,
+        };
+        if !possible {
+            continue;
+        }
         let swapped: Vec<Option<char>> = chars
             .iter()
             .map(|&c| {
