@@ -548,6 +548,19 @@ fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
                 record(u16::from_be_bytes([lead, trail]), &[lead, trail]);
             }
         }
+        if encoding == SHIFT_JIS {
+            // Windows (code page 932) decodes the single bytes 0xA0 and
+            // 0xFD..=0xFF, which WHATWG's Shift_JIS does not, to these
+            // private-use characters; mojibake made on Windows has them.
+            for (c, byte) in [
+                (0xF8F0, 0xA0),
+                (0xF8F1, 0xFD),
+                (0xF8F2, 0xFE),
+                (0xF8F3, 0xFF),
+            ] {
+                table[c] = byte;
+            }
+        }
         table
     }))
 }
