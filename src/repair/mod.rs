@@ -129,20 +129,27 @@ struct Edit {
     claims: bool,
 }
 
-/// The changes found so far, which never overlap, and the ranges claimed.
+/// The changes found so far, which never overlap, and the ranges claimed
+/// (disjoint, by start: a lookup is a logarithmic search, so that text with
+/// thousands of flags and repairs stays linear).
 #[derive(Debug, Default)]
 struct Edits {
     edits: Vec<Edit>,
-    claimed: Vec<(usize, usize)>,
+    claimed: std::collections::BTreeMap<usize, usize>,
 }
 
 impl Edits {
     fn is_free(&self, start: usize, end: usize) -> bool {
-        !self.claimed.iter().any(|&(s, e)| start < e && s < end)
+        // The last claim starting before `end` is the only one that can
+        // overlap, the claims being disjoint.
+        match self.claimed.range(..end.max(start + 1)).next_back() {
+            Some((_, &claim_end)) => claim_end <= start,
+            None => true,
+        }
     }
 
     fn claim(&mut self, start: usize, end: usize) {
-        self.claimed.push((start, end));
+        self.claimed.insert(start, end.max(start + 1));
     }
 
     /// Adds `edit` unless its range is claimed.
@@ -207,7 +214,7 @@ fn needs_work(text: &str) -> bool {
 /// rare Han characters, private-use ones, Latin-1 and other alphabets,
 /// half-width katakana, U+FFFD, C1 controls, invisible characters, and the
 /// two characters of `烫烫烫` and `屯屯屯`.
-fn is_suspect(c: char) -> bool {
+pub(crate) fn is_suspect(c: char) -> bool {
     match c {
         '\u{80}'..='\u{2FF}' | '\u{370}'..='\u{7FF}' => true,
         '€' | '™' | '†' | '‡' | '‰' | '‹' | '›' | '‚' | '„' | '•' => true,
@@ -259,6 +266,12 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
 const WINDOW_GAP: usize = 4;
 const WINDOW_MARGIN: usize = 3;
 
+/// How much text on each side of a window tells the script around it.
+const CONTEXT: usize = 256;
+
+/// How far apart the overlapping pieces of a long window start.
+const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
+
 /// A short span is tried as a whole; in a longer one, only windows around
 /// its suspect characters are searched, so that the work follows the
 /// damage, not the length of the text.
@@ -285,14 +298,26 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
             _ => windows.push((at, at + 1)),
         }
     }
-    for (first, last) in windows {
-        let start = first.saturating_sub(WINDOW_MARGIN);
-        let end = (last + WINDOW_MARGIN).min(span.len());
+    // Long windows in overlapping pieces, as the searches inside look at a
+    // bounded length.
+    let pieces = windows.into_iter().flat_map(|(first, last)| {
+        let (start, end) = (
+            first.saturating_sub(WINDOW_MARGIN),
+            (last + WINDOW_MARGIN).min(span.len()),
+        );
+        (start..end)
+            .step_by(WINDOW_STEP)
+            .map(move |from| (from, (from + mojibake::MAX_PART_SPAN).min(end)))
+    });
+    for (start, end) in pieces {
         let window = &span[start..end];
         let text: String = window.iter().collect();
         let parts = mojibake::repair_parts(&text);
-        // The script of the text around the window.
-        let around: String = span[..start].iter().chain(&span[end..]).collect();
+        // The script of the text around the window (a bounded stretch of it,
+        // to keep the work linear).
+        let before = &span[start.saturating_sub(CONTEXT)..start];
+        let after = &span[end..(end + CONTEXT).min(span.len())];
+        let around: String = before.iter().chain(after).collect();
         let swaps = mojibake::repair_swaps(&text, crate::score::Script::of(&around));
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
@@ -451,6 +476,13 @@ fn find_flags(chars: &[char]) -> Vec<Flag> {
 /// folded.)
 fn find_remnants(chars: &[char], edits: &Edits) -> Vec<Flag> {
     let mut flags = Vec::new();
+    // Where repaired spans start and end.
+    let edges: std::collections::HashSet<usize> = edits
+        .edits
+        .iter()
+        .filter(|edit| edit.claims)
+        .flat_map(|edit| [edit.start, edit.end])
+        .collect();
     for i in 1..chars.len() {
         if !matches!(chars[i], '?' | '？') {
             continue;
@@ -472,10 +504,8 @@ fn find_remnants(chars: &[char], edits: &Edits) -> Vec<Flag> {
         };
         let next_to_damage = chars[i - 1] == '\u{FFFD}'
             || chars.get(end) == Some(&'\u{FFFD}')
-            || edits
-                .edits
-                .iter()
-                .any(|edit| edit.claims && (edit.start == end || edit.end == i));
+            || edges.contains(&end)
+            || edges.contains(&i);
         if (broken_annotation || next_to_damage) && edits.is_free(i, end) {
             flags.push(Flag {
                 damage: Damage::Remnant,

@@ -194,7 +194,7 @@ const MAX_ENDS: usize = 6;
 
 /// How much of a span the search for repaired parts looks at: bounding its
 /// work (quadratic in the span) per span.
-const MAX_PART_SPAN: usize = 256;
+pub(crate) const MAX_PART_SPAN: usize = 256;
 
 fn overlaps(found: &[(usize, usize, Repair)], start: usize, end: usize) -> bool {
     found.iter().any(|&(s, e, _)| start < e && s < end)
@@ -207,7 +207,11 @@ fn judge(
     candidate: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
 ) -> Option<Repair> {
-    let deeper = repair(&candidate);
+    // Another layer is worth looking for only if suspect characters remain.
+    let suspect = candidate
+        .chars()
+        .any(|c| !c.is_ascii() && super::is_suspect(c));
+    let deeper = suspect.then(|| repair(&candidate)).flatten();
     let (text, chain) = match deeper {
         Some(deeper) if deeper.chain.len() < MAX_DEPTH => {
             let mut chain = chain;

@@ -18,6 +18,11 @@ use crate::score::Plausibility;
 /// 126` decodings of a short span.
 const REACH: usize = 8;
 
+/// How long the stretch between the first and last private-use character
+/// may be, and how many there may be.
+const MAX_STRETCH: usize = 24;
+const MAX_PRIVATE_USE: usize = 4;
+
 /// How much the repair must lower the span's cost.
 const MIN_GAIN: u64 = 30;
 
@@ -25,7 +30,11 @@ const MIN_GAIN: u64 = 30;
 pub(crate) fn repair(chars: &[char]) -> Option<(usize, usize, String)> {
     let first = chars.iter().position(|&c| is_private_use(c))?;
     let last = chars.iter().rposition(|&c| is_private_use(c))?;
-    if last - first > 64 {
+    // A lost byte garbles a short stretch, with a private-use character or
+    // a few in it; text full of them is something else, and not worth the
+    // search.
+    let private_use = chars.iter().filter(|&&c| is_private_use(c)).count();
+    if last - first > MAX_STRETCH || private_use > MAX_PRIVATE_USE {
         return None;
     }
     let mut best: Option<(u64, usize, usize, String)> = None;
