@@ -75,7 +75,7 @@ impl Plausibility {
             // main CJK block, decoded by hand. Only the run's first character
             // can complete a pattern with what precedes.
             let run_start = at;
-            while let (Some(&(lead @ 0xE4..=0xE9)), Some(&[second, third])) =
+            while let (Some(&lead @ 0xE4..=0xE9), Some(&[second, third])) =
                 (bytes.get(at), bytes.get(at + 1..at + 3))
             {
                 let code = (u32::from(lead & 0x0F) << 12)
