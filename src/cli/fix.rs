@@ -1,105 +1,185 @@
-//! `zhfix fix`.
+//! `zhfix fix` and `zhfix check`.
 
-use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use zhfix::{Converter, Fixer};
 
-use zhfix::{Fixer, Report};
-
-use super::coding::{self, Coding};
-use super::convert::io_message;
-use super::output::{write_failure, Output};
+use super::batch::{self, Applied, Destination, Job, OutputArgs, Run};
+use super::coding;
+use super::convert::build_converter;
+use super::inputs;
+use super::jsonl::{self, FieldJob};
 use super::Failure;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Files to repair, concatenated in order; standard input when none or `-`.
-    #[arg(value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: inputs::Args,
 
-    /// Write the result to this file (only with a single input), atomically.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
 
-    /// Remove flagged damage (`锟斤拷`, `烫烫烫`, U+FFFD runs, remnants)
-    /// instead of only reporting it.
-    #[arg(long)]
-    remove_flagged: bool,
+    #[command(flatten)]
+    repair: RepairArgs,
 
-    /// Write every step and flag to standard error as JSON Lines.
+    /// Write every step and flag to standard error as JSON Lines (`path`,
+    /// `kind`, `rule`, `start`, `end` in characters, `before`, `after`,
+    /// `encodings`, `confidence`).
     #[arg(long)]
     explain: bool,
+
+    /// Then convert with this OpenCC config (as `zhfix convert -c`), in
+    /// the same pass.
+    #[arg(long, value_name = "CONFIG")]
+    to: Option<String>,
+
+    #[command(flatten)]
+    corpus: jsonl::Args,
 
     #[command(flatten)]
     coding: coding::Args,
 }
 
-pub(crate) fn run(args: Args) -> Result<(), Failure> {
-    let coding = args.coding.resolve()?;
-    if args.output.is_some() && args.files.len() > 1 {
-        return Err(Failure::usage("-o/--output takes a single input file"));
-    }
-    let inputs: Vec<&Path> = if args.files.is_empty() {
-        vec![Path::new("-")]
-    } else {
-        args.files.iter().map(PathBuf::as_path).collect()
-    };
-    for input in &inputs {
-        if input != &Path::new("-") && input.is_dir() {
-            return Err(Failure::runtime(format!(
-                "{}: is a directory",
-                input.display()
-            )));
-        }
-    }
-    let fixer = Fixer::new().remove_flagged(args.remove_flagged);
-    let mut output = match &args.output {
-        Some(path) => Output::file(path)?,
-        None => Output::stdout(),
-    };
-    for input in inputs {
-        if let Err(failure) = fix_one(&fixer, input, &mut output, &coding, args.explain) {
-            output.abandon();
-            return Err(failure);
-        }
-    }
-    output.commit()
+#[derive(clap::Args)]
+pub(crate) struct RepairArgs {
+    /// Remove flagged damage (`锟斤拷`, `烫烫烫`, U+FFFD runs, remnants)
+    /// instead of only reporting it.
+    #[arg(long)]
+    remove_flagged: bool,
 }
 
-/// Repairs one input as a whole: evidence such as ruby patterns is gathered
-/// over the whole document before it is used.
-fn fix_one(
-    fixer: &Fixer,
-    input: &Path,
-    output: &mut Output,
-    coding: &Coding,
+/// `zhfix check`: what `fix` would change, without writing.
+#[derive(clap::Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    inputs: inputs::Args,
+
+    #[command(flatten)]
+    repair: RepairArgs,
+
+    #[command(flatten)]
+    corpus: jsonl::Args,
+
+    #[command(flatten)]
+    coding: coding::Args,
+
+    /// Threads to work with (default: all cores).
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    threads: Option<usize>,
+
+    /// Print no summary on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Repairs text, then converts it if asked.
+pub(crate) struct FixJob {
+    fixer: Fixer,
+    then: Option<Converter>,
     explain: bool,
-) -> Result<(), Failure> {
-    let name = match input == Path::new("-") {
-        true => "<stdin>".to_string(),
-        false => input.display().to_string(),
-    };
-    let mut bytes = Vec::new();
-    let read = match input == Path::new("-") {
-        true => io::stdin().read_to_end(&mut bytes),
-        false => std::fs::File::open(input).and_then(|mut file| file.read_to_end(&mut bytes)),
-    };
-    read.map_err(|e| Failure::runtime(format!("{name}: {}", io_message(&e))))?;
-    let text = coding
-        .decode(&bytes, 0)
-        .map_err(|message| Failure::runtime(format!("{name}: {message}")))?;
-    let (fixed, report) = fixer.fix_and_explain(&text);
-    if explain {
-        write_report(&name, &report)?;
+}
+
+impl Job for FixJob {
+    fn apply(&self, text: &str) -> Applied {
+        let (fixed, report) = self.fixer.fix_and_explain(text);
+        let mut applied = Applied::default();
+        for step in &report.steps {
+            *applied.changes.entry(step.rule.name()).or_default() += 1;
+        }
+        for flag in &report.flags {
+            *applied.flags.entry(flag.damage.name()).or_default() += 1;
+        }
+        if self.explain {
+            applied.records = records(&report);
+        }
+        applied.text = match &self.then {
+            Some(converter) => {
+                let converted = converter.convert(&fixed);
+                let lines = super::convert::changed_lines(&fixed, &converted);
+                if lines > 0 {
+                    applied.changes.insert("converted lines", lines);
+                }
+                converted
+            }
+            None => fixed,
+        };
+        applied
     }
-    let encoded = coding.encode(&fixed).map_err(|(line, c)| {
-        Failure::runtime(format!(
-            "{name}: line {}: {c:?} (U+{:04X}) cannot be encoded in {}",
-            line + 1,
-            c as u32,
-            coding.output.name()
-        ))
-    })?;
-    output.writer().write_all(&encoded).map_err(write_failure)
+
+    fn explains(&self) -> bool {
+        self.explain
+    }
+}
+
+pub(crate) fn run(args: Args) -> Result<(), Failure> {
+    let coding = args.coding.resolve()?;
+    let then = args
+        .to
+        .as_deref()
+        .map(|config| build_converter(config, &[], true))
+        .transpose()?;
+    let job = FixJob {
+        fixer: Fixer::new().remove_flagged(args.repair.remove_flagged),
+        then,
+        explain: args.explain,
+    };
+    let inputs = args.inputs.collect(args.output.in_place, &coding)?;
+    let field_job;
+    let job: &dyn Job = match &args.corpus.jsonl_field {
+        Some(path) => {
+            field_job = FieldJob::new(&job, path);
+            &field_job
+        }
+        None => &job,
+    };
+    let run = Run {
+        job,
+        coding: &coding,
+        destination: args.output.destination(inputs.inputs.len())?,
+        threads: batch::threads(args.output.threads),
+        quiet: args.output.quiet,
+        explain: args.explain,
+        strict: args.corpus.strict,
+    };
+    let totals = run.run(inputs)?;
+    match totals.failed {
+        0 => Ok(()),
+        _ => Err(Failure::runtime(String::new())),
+    }
+}
+
+pub(crate) fn check(args: CheckArgs) -> Result<(), Failure> {
+    let coding = args.coding.resolve()?;
+    let job = FixJob {
+        fixer: Fixer::new().remove_flagged(args.repair.remove_flagged),
+        then: None,
+        explain: false,
+    };
+    let inputs = args.inputs.collect(false, &coding)?;
+    let field_job;
+    let job: &dyn Job = match &args.corpus.jsonl_field {
+        Some(path) => {
+            field_job = FieldJob::new(&job, path);
+            &field_job
+        }
+        None => &job,
+    };
+    let run = Run {
+        job,
+        coding: &coding,
+        destination: Destination::Nowhere,
+        threads: batch::threads(args.threads),
+        quiet: args.quiet,
+        explain: false,
+        strict: args.corpus.strict,
+    };
+    let totals = run.run(inputs)?;
+    match (totals.failed, totals.changed_files) {
+        (0, 0) => Ok(()),
+        (0, _) => Err(Failure {
+            message: String::new(),
+            code: 1,
+        }),
+        _ => Err(Failure::runtime(String::new())),
+    }
 }
 
 /// A confidence with three decimals (not an `f32`'s binary noise).
@@ -107,17 +187,16 @@ fn rounded(confidence: f32) -> f64 {
     (f64::from(confidence) * 1000.0).round() / 1000.0
 }
 
-/// The report as JSON Lines on standard error: one object per step or flag.
-fn write_report(path: &str, report: &Report) -> Result<(), Failure> {
-    let mut stderr = io::stderr().lock();
-    for step in &report.steps {
+/// The report as JSON objects: one per step or flag.
+fn records(report: &zhfix::Report) -> Vec<serde_json::Value> {
+    let steps = report.steps.iter().map(|step| {
         let encodings: Vec<[&str; 2]> = step
             .encodings
             .iter()
             .map(|(read_as, was)| [read_as.name(), was.name()])
             .collect();
-        let line = serde_json::json!({
-            "path": path,
+        serde_json::json!({
+            "path": "",
             "kind": "step",
             "rule": step.rule.name(),
             "start": step.start,
@@ -126,12 +205,11 @@ fn write_report(path: &str, report: &Report) -> Result<(), Failure> {
             "after": step.after,
             "encodings": encodings,
             "confidence": rounded(step.confidence),
-        });
-        writeln!(stderr, "{line}").map_err(write_failure)?;
-    }
-    for flag in &report.flags {
-        let line = serde_json::json!({
-            "path": path,
+        })
+    });
+    let flags = report.flags.iter().map(|flag| {
+        serde_json::json!({
+            "path": "",
             "kind": "flag",
             "rule": flag.damage.name(),
             "start": flag.start,
@@ -139,8 +217,7 @@ fn write_report(path: &str, report: &Report) -> Result<(), Failure> {
             "before": flag.text,
             "after": flag.text,
             "confidence": 1.0,
-        });
-        writeln!(stderr, "{line}").map_err(write_failure)?;
-    }
-    Ok(())
+        })
+    });
+    steps.chain(flags).collect()
 }

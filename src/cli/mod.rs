@@ -1,11 +1,13 @@
 //! Argument parsing and the subcommands.
 
+mod batch;
 mod coding;
 mod convert;
 mod detect;
 mod fix;
+mod inputs;
+mod jsonl;
 mod output;
-mod parallel;
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +25,8 @@ enum Command {
     /// Repair mojibake, out-of-phase GBK, ruby leftovers and invisible
     /// characters; flag damage that cannot be undone.
     Fix(fix::Args),
+    /// Report what `fix` would change, without writing (exit 1 if anything).
+    Check(fix::CheckArgs),
     /// Convert between Simplified and Traditional Chinese with an OpenCC config.
     Convert(convert::Args),
     /// Report each file's encoding (per run, for mixed files) and script.
@@ -44,11 +48,12 @@ impl Failure {
         }
     }
 
-    /// A failure while doing the work (exit 1).
+    /// A failure while doing the work, such as an input that cannot be read
+    /// (exit 2, as a usage error: exit 1 means `check` found changes).
     pub fn runtime(message: impl Into<String>) -> Failure {
         Failure {
             message: message.into(),
-            code: 1,
+            code: 2,
         }
     }
 }
@@ -65,6 +70,7 @@ pub fn run() -> i32 {
     };
     let result = match cli.command {
         Command::Fix(args) => fix::run(args),
+        Command::Check(args) => fix::check(args),
         Command::Convert(args) => convert::run(args),
         Command::Detect(args) => detect::run(args),
     };
