@@ -521,6 +521,8 @@ fn fix_and_check_help_list_exactly_the_tested_flags() {
         "--help",
     ];
     let fix_only = [
+        "--diff",
+        "--report",
         "--output",
         "--in-place",
         "--backup",
@@ -536,4 +538,95 @@ fn fix_and_check_help_list_exactly_the_tested_flags() {
     assert_eq!(help_flags("fix"), fix);
     let check: std::collections::BTreeSet<String> = shared.iter().map(|s| s.to_string()).collect();
     assert_eq!(help_flags("check"), check);
+}
+
+#[test]
+fn diff_shows_changed_lines_and_writes_nothing() {
+    let dir = TempDir::new("diff");
+    let text = format!("a\nb\nc\nd\ne\n{}f\n", damaged());
+    let file = dir.write("x.txt", &text);
+    let output = run_in(&dir.0, &["fix", "--diff", "x.txt"], b"");
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!(
+            "--- a/x.txt\n+++ b/x.txt\n@@ -3,5 +3,5 @@\n c\n d\n e\n-{}+新闻：发布会，我们的网站。\n f\n",
+            damaged()
+        )
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), text);
+    // Clean input: no diff. Conversion diffs too.
+    let output = run(&["fix", "--diff"], CLEAN.as_bytes());
+    assert!(output.stdout.is_empty(), "{}", describe(&output));
+    let output = run(&["convert", "-c", "s2t", "--diff"], "头发\n".as_bytes());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "--- a/<stdin>\n+++ b/<stdin>\n@@ -1,1 +1,1 @@\n-头发\n+頭髮\n"
+    );
+}
+
+#[test]
+fn report_has_an_object_per_file() {
+    let dir = TempDir::new("report");
+    dir.write("a.txt", damaged());
+    dir.write("b.txt", CLEAN);
+    let report = dir.0.join("report.jsonl");
+    let output = run(
+        &[
+            "fix",
+            "-r",
+            dir.path(),
+            "-g",
+            "*.txt",
+            "--report",
+            report.to_str().unwrap(),
+            "-q",
+        ],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let lines: Vec<serde_json::Value> = fs::read_to_string(&report)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0]["path"].as_str().unwrap().ends_with("a.txt"));
+    assert_eq!(lines[0]["encoding"], "UTF-8");
+    assert_eq!(lines[0]["changed"], true);
+    assert_eq!(lines[0]["changes"]["mojibake"], 2);
+    assert_eq!(lines[0]["steps"].as_array().unwrap().len(), 2);
+    assert_eq!(lines[0]["steps"][0]["after"], "发布");
+    assert_eq!(lines[1]["changed"], false);
+    let output = run(
+        &["convert", "-c", "s2t", "--report", report.to_str().unwrap()],
+        "头发\n".as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let line: serde_json::Value =
+        serde_json::from_str(fs::read_to_string(&report).unwrap().trim()).unwrap();
+    assert_eq!(line["changes"]["converted lines"], 1);
+}
+
+#[test]
+fn help_has_examples_and_completions_are_generated() {
+    for command in ["fix", "check", "convert", "detect", "completions"] {
+        let output = run(&[command, "--help"], b"");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(help.contains("Examples:\n  zhfix "), "{command}:\n{help}");
+    }
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef zhfix"),
+        ("fish", "complete -c zhfix"),
+    ] {
+        let output = run(&["completions", shell], b"");
+        assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains(marker),
+            "{shell}"
+        );
+    }
+    let output = run(&["--version"], b"");
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("zhfix "));
 }

@@ -230,6 +230,8 @@ fn convert_help_lists_exactly_the_tested_flags() {
         "--quiet",
         "--jsonl-field",
         "--strict",
+        "--diff",
+        "--report",
     ]
     .into_iter()
     .collect();

@@ -19,6 +19,7 @@ use std::time::Instant;
 
 use super::coding::Coding;
 use super::convert::io_message;
+use super::diff;
 use super::inputs::{binary, Input, Inputs};
 use super::output::{write_failure, Output};
 use super::Failure;
@@ -82,6 +83,8 @@ pub(crate) enum Destination {
     Directory(std::path::PathBuf),
     /// Nowhere: only what would change is reported (`check`).
     Nowhere,
+    /// A unified diff of each input against its result, on standard output.
+    Diff,
 }
 
 /// The size of a piece handed to one worker.
@@ -103,6 +106,8 @@ pub(crate) struct Run<'a> {
     pub explain: bool,
     /// Fatal notes fail the run.
     pub strict: bool,
+    /// `--report FILE`: a JSON object per input.
+    pub report: Option<std::path::PathBuf>,
 }
 
 /// What a run did, for the summary and the exit code.
@@ -142,6 +147,10 @@ struct Done {
     chars: usize,
     changed: bool,
     applied: Applied,
+    /// The encoding the piece was decoded from.
+    encoding: &'static str,
+    /// For `--diff`.
+    hunks: Vec<diff::Hunk>,
 }
 
 enum Outcome {
@@ -363,8 +372,8 @@ impl Run<'_> {
     }
 
     fn transform(&self, bytes: &[u8], offset: u64) -> Outcome {
-        let text = match self.coding.decode(bytes, offset) {
-            Ok(text) => text,
+        let (text, encoding) = match self.coding.decode_named(bytes, offset) {
+            Ok(decoded) => decoded,
             Err(message) => return Outcome::Failed(Failure::runtime(message)),
         };
         let applied = self.job.apply(&text);
@@ -378,7 +387,13 @@ impl Run<'_> {
             Err((line, c)) => return Outcome::Unencodable { line, c },
         };
         let changed = bytes_out != bytes;
+        let hunks = match self.destination {
+            Destination::Diff if changed => diff::hunks(&text, &applied.text),
+            _ => Vec::new(),
+        };
         Outcome::Done(Done {
+            encoding,
+            hunks,
             length: bytes.len() as u64,
             bytes: bytes_out,
             lines,
@@ -401,10 +416,12 @@ impl Run<'_> {
         let mut next = 0;
         let mut waiting = BTreeMap::new();
         let mut stdout = match self.destination {
-            Destination::Stdout => Some(Output::stdout()),
+            Destination::Stdout | Destination::Diff => Some(Output::stdout()),
             Destination::File(ref path) => Some(Output::file(path)?),
             _ => None,
         };
+        let mut report_file = self.report.as_deref().map(Output::file).transpose()?;
+        let mut progress = Progress::new(self.quiet, inputs);
         let mut current: Option<Current> = None;
         for (piece, outcome) in done {
             waiting.insert(piece.seq, (piece, outcome));
@@ -416,9 +433,12 @@ impl Run<'_> {
                     totals.files += 1;
                 }
                 let state = current.as_mut().expect("set above");
+                if let Outcome::Done(done) = &outcome {
+                    progress.advance(done.length);
+                }
                 let result = self.write_piece(input, outcome, state, stdout.as_mut(), totals);
                 let result = result.and_then(|()| match piece.last {
-                    true => self.finish_input(input, state, totals),
+                    true => self.finish_input(input, state, totals, report_file.as_mut()),
                     false => Ok(()),
                 });
                 if let Err(failure) = result {
@@ -436,7 +456,11 @@ impl Run<'_> {
                             state.failed = true;
                         }
                         _ => {
+                            progress.finish();
                             if let Some(output) = stdout.take() {
+                                output.abandon();
+                            }
+                            if let Some(output) = report_file.take() {
                                 output.abandon();
                             }
                             return Err(failure);
@@ -444,6 +468,10 @@ impl Run<'_> {
                     }
                 }
             }
+        }
+        progress.finish();
+        if let Some(output) = report_file {
+            output.commit()?;
         }
         match stdout {
             Some(output) => output.commit(),
@@ -456,7 +484,7 @@ impl Run<'_> {
         input: &Input,
         outcome: Outcome,
         state: &mut Current,
-        stdout: Option<&mut Output>,
+        mut stdout: Option<&mut Output>,
         totals: &mut Totals,
     ) -> Result<(), Failure> {
         if state.failed {
@@ -490,23 +518,51 @@ impl Run<'_> {
         };
         totals.bytes += done.length;
         state.changed |= done.changed;
+        state.encoding = match state.encoding {
+            Some(encoding) if encoding != done.encoding => Some("mixed"),
+            _ => Some(done.encoding),
+        };
         for (kind, count) in &done.applied.changes {
             *state.changes.entry(kind).or_default() += count;
         }
         for (kind, count) in &done.applied.flags {
             *state.flags.entry(kind).or_default() += count;
         }
-        if self.explain {
-            let mut stderr = io::stderr().lock();
-            for mut record in done.applied.records {
-                for key in ["start", "end"] {
-                    if let Some(at) = record.get(key).and_then(serde_json::Value::as_u64) {
-                        record[key] = (at + state.chars as u64).into();
-                    }
+        let mut stderr = io::stderr().lock();
+        for mut record in done.applied.records {
+            for key in ["start", "end"] {
+                if let Some(at) = record.get(key).and_then(serde_json::Value::as_u64) {
+                    record[key] = (at + state.chars as u64).into();
                 }
-                record["path"] = name.clone().into();
+            }
+            record["path"] = name.clone().into();
+            if self.explain {
                 writeln!(stderr, "{record}").map_err(write_failure)?;
             }
+            if self.report.is_some() {
+                state.records.push(record);
+            }
+        }
+        drop(stderr);
+        if let (Destination::Diff, Some(output), false) = (
+            &self.destination,
+            stdout.as_deref_mut(),
+            done.hunks.is_empty(),
+        ) {
+            let colour = io::stdout().is_terminal();
+            let mut text = String::new();
+            if !state.diff_started {
+                state.diff_started = true;
+                // (`a/` and `b/` as git writes them; an absolute path
+                // keeps its own slash.)
+                let shown = name.trim_start_matches('/');
+                text.push_str(&format!("--- a/{shown}\n+++ b/{shown}\n"));
+            }
+            text.push_str(&diff::format(&done.hunks, state.lines, colour));
+            output
+                .writer()
+                .write_all(text.as_bytes())
+                .map_err(write_failure)?;
         }
         for note in &done.applied.notes {
             eprintln!(
@@ -519,7 +575,7 @@ impl Run<'_> {
         state.lines += done.lines;
         state.chars += done.chars;
         let writer: &mut dyn Write = match (&self.destination, stdout) {
-            (Destination::Nowhere, _) => return Ok(()),
+            (Destination::Nowhere | Destination::Diff, _) => return Ok(()),
             (Destination::Stdout | Destination::File(_), Some(output)) => output.writer(),
             (Destination::InPlace { .. }, _) => {
                 let path = input.path.as_deref().expect("in-place inputs are files");
@@ -552,14 +608,45 @@ impl Run<'_> {
         })
     }
 
-    /// An input's last piece is written: commit its file, count it.
+    /// An input's last piece is written: commit its file, count it, report
+    /// it.
     fn finish_input(
         &self,
         input: &Input,
         state: &mut Current,
         totals: &mut Totals,
+        report_file: Option<&mut Output>,
     ) -> Result<(), Failure> {
-        if state.skipped || state.failed {
+        if state.failed {
+            return Ok(());
+        }
+        if let Some(output) = report_file {
+            let line = match state.skipped {
+                true => serde_json::json!({
+                    "path": input.name(),
+                    "skipped": totals.skipped.last(),
+                }),
+                false => serde_json::json!({
+                    "path": input.name(),
+                    "encoding": state.encoding,
+                    "changed": state.changed,
+                    "changes": state.changes,
+                    "flags": state.flags,
+                    "steps": std::mem::take(&mut state.records),
+                }),
+            };
+            writeln!(output.writer(), "{line}").map_err(|e| {
+                Failure::runtime(format!(
+                    "{}: cannot write: {}",
+                    self.report
+                        .as_deref()
+                        .unwrap_or(std::path::Path::new(""))
+                        .display(),
+                    io_message(&e)
+                ))
+            })?;
+        }
+        if state.skipped {
             return Ok(());
         }
         if state.fatal && self.strict {
@@ -619,7 +706,7 @@ impl Run<'_> {
         let writes_files = matches!(
             self.destination,
             Destination::InPlace { .. } | Destination::Directory(_) | Destination::Nowhere
-        );
+        ) || self.report.is_some();
         for note in &totals.skipped {
             eprintln!("zhfix: skipped {note}");
         }
@@ -658,12 +745,19 @@ struct Current {
     chars: usize,
     changes: Counts,
     flags: Counts,
+    encoding: Option<&'static str>,
+    /// Report lines kept for `--report`.
+    records: Vec<serde_json::Value>,
+    diff_started: bool,
 }
 
 impl Current {
     fn new(input: usize) -> Current {
         Current {
             input,
+            encoding: None,
+            records: Vec::new(),
+            diff_started: false,
             file: None,
             changed: false,
             skipped: false,
@@ -768,6 +862,16 @@ pub(crate) struct OutputArgs {
     #[arg(short = 'j', long = "threads", value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Print a unified diff of each input against its result instead of
+    /// the result (coloured on a terminal); nothing is written.
+    #[arg(long, conflicts_with_all = ["output", "in_place", "output_dir"])]
+    pub diff: bool,
+
+    /// Write a JSON object per input to FILE: `path`, `encoding`,
+    /// `changed`, `changes` and `flags` by kind, and `steps`.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
+
     /// Print no summary and no notes on standard error (errors still).
     #[arg(short, long)]
     pub quiet: bool,
@@ -780,6 +884,7 @@ impl OutputArgs {
                 return Err(Failure::usage("-o/--output takes a single input file"))
             }
             (Some(path), _, _) => Destination::File(path.clone()),
+            (None, false, None) if self.diff => Destination::Diff,
             (None, true, _) => Destination::InPlace {
                 backup: self.backup.clone(),
             },
@@ -795,4 +900,61 @@ pub(crate) fn threads(requested: Option<usize>) -> usize {
         .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
         .unwrap_or(1)
         .max(1)
+}
+
+/// A progress bar on standard error, for a person watching a long run: it
+/// appears only on a terminal, and only after a second.
+struct Progress {
+    total: Option<u64>,
+    done: u64,
+    started: Instant,
+    bar: Option<indicatif::ProgressBar>,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(quiet: bool, inputs: &[Input]) -> Progress {
+        let wanted = !quiet && io::stderr().is_terminal();
+        // (Standard input's size is unknown: a spinner then.)
+        let total = inputs
+            .iter()
+            .map(|input| {
+                let path = input.path.as_ref()?;
+                std::fs::metadata(path).ok().map(|m| m.len())
+            })
+            .sum();
+        Progress {
+            total,
+            done: 0,
+            started: Instant::now(),
+            bar: None,
+            shown: !wanted,
+        }
+    }
+
+    fn advance(&mut self, bytes: u64) {
+        self.done += bytes;
+        if !self.shown && self.started.elapsed().as_secs_f64() > 1.0 {
+            self.shown = true;
+            let bar = match self.total {
+                Some(total) => indicatif::ProgressBar::new(total).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                ),
+                None => indicatif::ProgressBar::new_spinner(),
+            };
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.done);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }

@@ -103,15 +103,26 @@ impl Coding {
         }
     }
 
-    /// Decodes a piece of input that starts `offset` bytes into it.
-    pub fn decode<'a>(&self, bytes: &'a [u8], offset: u64) -> Result<Cow<'a, str>, String> {
+    /// Decodes a piece of input that starts `offset` bytes into it; with
+    /// the name of the encoding decided (of the first run, for mixed
+    /// input).
+    pub fn decode_named<'a>(
+        &self,
+        bytes: &'a [u8],
+        offset: u64,
+    ) -> Result<(Cow<'a, str>, &'static str), String> {
         if self.decode.encoding.is_none_or(|e| e == UTF_8) {
             if let Ok(text) = std::str::from_utf8(bytes) {
-                return Ok(Cow::Borrowed(text));
+                return Ok((Cow::Borrowed(text), UTF_8.name()));
             }
         }
         zhfix::decode_with(bytes, &self.decode)
-            .map(|decoded| Cow::Owned(decoded.text.into_owned()))
+            .map(|decoded| {
+                (
+                    Cow::Owned(decoded.text.into_owned()),
+                    decoded.encoding.name(),
+                )
+            })
             .map_err(|e| e.shifted(offset as usize).to_string())
     }
 

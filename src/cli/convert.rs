@@ -110,6 +110,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         quiet: args.output.quiet,
         explain: false,
         strict: args.corpus.strict,
+        report: args.output.report.clone(),
     };
     let totals = run.run(inputs)?;
     match totals.failed {

@@ -119,7 +119,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let job = FixJob {
         fixer: Fixer::new().remove_flagged(args.repair.remove_flagged),
         then,
-        explain: args.explain,
+        explain: args.explain || args.output.report.is_some(),
     };
     let inputs = args.inputs.collect(args.output.in_place, &coding)?;
     let field_job;
@@ -138,6 +138,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         quiet: args.output.quiet,
         explain: args.explain,
         strict: args.corpus.strict,
+        report: args.output.report.clone(),
     };
     let totals = run.run(inputs)?;
     match totals.failed {
@@ -170,6 +171,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<(), Failure> {
         quiet: args.quiet,
         explain: false,
         strict: args.corpus.strict,
+        report: None,
     };
     let totals = run.run(inputs)?;
     match (totals.failed, totals.changed_files) {
