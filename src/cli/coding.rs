@@ -47,6 +47,15 @@ pub(crate) struct Args {
     unencodable: UnencodableArg,
 }
 
+/// Whether `bytes` is valid UTF-8 but perhaps for a character cut at its
+/// end (as the start of a file read in blocks is).
+pub(crate) fn is_utf8_prefix(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
 /// The resolved options.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Coding {
@@ -95,10 +104,7 @@ impl Coding {
             Some(forced) => utf16(forced),
             None => match Encoding::for_bom(first_block) {
                 Some((bom, _)) => utf16(bom),
-                None => {
-                    std::str::from_utf8(first_block).is_err()
-                        && utf16(zhfix::decode(first_block).encoding)
-                }
+                None => !is_utf8_prefix(first_block) && utf16(zhfix::decode(first_block).encoding),
             },
         }
     }

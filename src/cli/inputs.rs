@@ -205,7 +205,7 @@ pub(crate) fn binary(start: &[u8], coding: &Coding) -> Option<&'static str> {
     if memchr::memchr(0, start).is_some() {
         return Some("NUL bytes");
     }
-    if std::str::from_utf8(start).is_ok() || coding.decode.encoding.is_some() {
+    if super::coding::is_utf8_prefix(start) || coding.decode.encoding.is_some() {
         return None;
     }
     let decoded = zhfix::decode(start);
