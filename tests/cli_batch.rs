@@ -630,3 +630,71 @@ fn help_has_examples_and_completions_are_generated() {
     let output = run(&["--version"], b"");
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("zhfix "));
 }
+
+#[test]
+fn jsonl_field_on_100_mb_changes_only_damaged_fields() {
+    let dir = TempDir::new("jsonl-big");
+    let sentences = [
+        "今天天气很好，我们一起去公园散步。",
+        "這是一個繁體中文的句子，用來測試。",
+        "床前明月光，疑是地上霜。",
+        "He said \"你好\" and left\\n at 18:14.",
+        "价格是3,000元，详见 https://example.com/a?b=1。",
+    ];
+    let mut input = String::with_capacity(105_000_000);
+    let mut expected = String::with_capacity(105_000_000);
+    let mut index = 0usize;
+    while input.len() < 100_000_000 {
+        let sentence = sentences[index % sentences.len()];
+        let head = format!("{{\"id\":{index},\"lang\":\"zh\\u002dCN\",\"text\":");
+        let tail = format!(",\"meta\":{{\"source\":\"s\\/{index}\",\"n\":[1, 2.5e3, null]}}}}\n");
+        let (text, clean) = match index % 97 {
+            0 => (
+                format!("新闻：{}会，{sentence}", mojibake("发布")),
+                format!("新闻：发布会，{sentence}"),
+            ),
+            1 => (
+                format!("我们的{}。{sentence}", mojibake("网站")),
+                format!("我们的网站。{sentence}"),
+            ),
+            _ => (sentence.to_string(), sentence.to_string()),
+        };
+        let raw = serde_json::to_string(&text).unwrap();
+        input.push_str(&head);
+        input.push_str(&raw);
+        input.push_str(&tail);
+        expected.push_str(&head);
+        match text == clean {
+            // Unchanged fields keep their bytes.
+            true => expected.push_str(&raw),
+            false => expected.push_str(&serde_json::to_string(&clean).unwrap()),
+        }
+        expected.push_str(&tail);
+        index += 1;
+    }
+    let path = dir.write("big.jsonl", &input);
+    let out = dir.0.join("out.jsonl");
+    let output = run(
+        &[
+            "fix",
+            "--jsonl-field",
+            "text",
+            path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let got = fs::read_to_string(&out).unwrap();
+    assert_eq!(got.len(), expected.len());
+    if got != expected {
+        let line = got.lines().zip(expected.lines()).position(|(a, b)| a != b);
+        let line = line.unwrap_or(0);
+        panic!(
+            "line {line}:\n  got  {}\n  want {}",
+            got.lines().nth(line).unwrap_or(""),
+            expected.lines().nth(line).unwrap_or("")
+        );
+    }
+}
