@@ -58,6 +58,26 @@ impl Fixer {
         if !needs_work(text) {
             return (text.to_string(), Report::default());
         }
+        // Every repair and flag lies within a line, and a line without
+        // anything to act on is left as it is: only the lines that need
+        // work are searched (joined, so that a document's ruby pattern is
+        // still judged as a whole), unless they are most of the text.
+        let lines = WorkLines::of(text);
+        if lines.work.len() * 2 > text.len() {
+            return self.fix_all(text);
+        }
+        let (fixed_work, mut report) = self.fix_all(&lines.work);
+        for step in &mut report.steps {
+            (step.start, step.end) = lines.to_original(step.start, step.end);
+        }
+        for flag in &mut report.flags {
+            (flag.start, flag.end) = lines.to_original(flag.start, flag.end);
+        }
+        (lines.rebuild(text, &fixed_work), report)
+    }
+
+    /// [`Fixer::fix_and_explain`] on all of `text`.
+    fn fix_all(&self, text: &str) -> (String, Report) {
         let chars: Vec<char> = text.chars().collect();
         let mut edits = Edits::default();
         let flags = find_flags(&chars);
@@ -189,6 +209,97 @@ impl Edits {
         }
         out.extend(&chars[at..]);
         (out, steps)
+    }
+}
+
+/// The lines of a text that need work, joined: where each came from, to
+/// map offsets back and to put the repaired lines in place.
+struct WorkLines {
+    /// The lines, each with its line break; after a line break of its own
+    /// when the first is not the text's first line (so that the start of
+    /// the joined text is a line start but not the document's start, as in
+    /// the text).
+    work: String,
+    /// For each line: its start in `work` and in the text, in characters
+    /// and in bytes.
+    lines: Vec<WorkLine>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct WorkLine {
+    work_char: usize,
+    text_char: usize,
+    work_byte: usize,
+    text_byte: usize,
+}
+
+impl WorkLines {
+    fn of(text: &str) -> WorkLines {
+        let mut work = String::new();
+        let mut lines = Vec::new();
+        let (mut text_char, mut work_char) = (0, 0);
+        let mut text_byte = 0;
+        for line in text.split_inclusive('\n') {
+            let chars = line.chars().count();
+            if needs_work(line) {
+                if lines.is_empty() && text_byte > 0 {
+                    work.push('\n');
+                    work_char += 1;
+                }
+                lines.push(WorkLine {
+                    work_char,
+                    text_char,
+                    work_byte: work.len(),
+                    text_byte,
+                });
+                work.push_str(line);
+                work_char += chars;
+            }
+            text_char += chars;
+            text_byte += line.len();
+        }
+        WorkLines { work, lines }
+    }
+
+    /// A range of characters of `work` as a range of the text. (Repairs
+    /// and flags never cross a line break.)
+    fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
+        let at = self
+            .lines
+            .partition_point(|line| line.work_char <= start)
+            .saturating_sub(1);
+        match self.lines.get(at) {
+            Some(line) if start >= line.work_char => {
+                let shift = line.text_char - line.work_char;
+                (start + shift, end + shift)
+            }
+            _ => (start, end),
+        }
+    }
+
+    /// The text with its work lines replaced by those of `fixed` (the work
+    /// repaired, with as many line breaks).
+    fn rebuild(&self, text: &str, fixed: &str) -> String {
+        let mut fixed_lines = fixed.split_inclusive('\n');
+        if self.lines.first().is_some_and(|line| line.work_byte > 0) {
+            fixed_lines.next();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for line in &self.lines {
+            out.push_str(&text[at..line.text_byte]);
+            let original_len = text[line.text_byte..]
+                .find('\n')
+                .map_or(text.len() - line.text_byte, |i| i + 1);
+            out.push_str(
+                fixed_lines
+                    .next()
+                    .unwrap_or(&text[line.text_byte..line.text_byte + original_len]),
+            );
+            at = line.text_byte + original_len;
+        }
+        out.push_str(&text[at..]);
+        out
     }
 }
 
@@ -516,4 +627,30 @@ fn find_remnants(chars: &[char], edits: &Edits) -> Vec<Flag> {
         }
     }
     flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_lines_that_need_work_are_searched_and_offsets_are_the_texts() {
+        let clean = "今天天气很好，我们一起去公园散步。\n".repeat(30);
+        let text = format!("{clean}新闻：鍙戝竷会\n{clean}这是\u{200B}中文\n{clean}");
+        let (fixed, report) = fix_and_explain(&text);
+        assert_eq!(fixed, format!("{clean}新闻：发布会\n{clean}这是中文\n{clean}"));
+        assert_eq!(report.steps.len(), 2);
+        let chars: Vec<char> = text.chars().collect();
+        for step in &report.steps {
+            let before: String = chars[step.start..step.end].iter().collect();
+            assert_eq!(before, step.before);
+        }
+        assert_eq!(crate::apply_plan(&text, &report).unwrap(), fixed);
+        // A work line at the very start, and a byte-order mark that starts
+        // a later line (mid-text) before Han characters.
+        let text = format!("鍙戝竷\n{clean}\u{FEFF}中文\n");
+        let (fixed, report) = fix_and_explain(&text);
+        assert_eq!(fixed, format!("发布\n{clean}中文\n"));
+        assert_eq!(crate::apply_plan(&text, &report).unwrap(), fixed);
+    }
 }
