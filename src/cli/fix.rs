@@ -7,23 +7,34 @@ use zhfix::{Fixer, Report};
 
 use super::coding::{self, Coding};
 use super::convert::io_message;
+use super::normalize::Options;
 use super::output::{write_failure, Output};
 use super::Failure;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Files to repair, concatenated in order; standard input when none or `-`.
+    /// Remove flagged damage (`锟斤拷`, `烫烫烫`, U+FFFD runs, remnants)
+    /// instead of only reporting it.
+    #[arg(long)]
+    remove_flagged: bool,
+
+    #[command(flatten)]
+    whole: Whole,
+
+    #[command(flatten)]
+    normalize: Options,
+}
+
+/// What the commands that take each input whole (`fix`, `normalize`) share.
+#[derive(clap::Args)]
+pub(crate) struct Whole {
+    /// Files to read, concatenated in order; standard input when none or `-`.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
 
     /// Write the result to this file (only with a single input), atomically.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-
-    /// Remove flagged damage (`锟斤拷`, `烫烫烫`, U+FFFD runs, remnants)
-    /// instead of only reporting it.
-    #[arg(long)]
-    remove_flagged: bool,
 
     /// Write every step and flag to standard error as JSON Lines.
     #[arg(long)]
@@ -34,6 +45,19 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<(), Failure> {
+    let fixer = Fixer::new()
+        .remove_flagged(args.remove_flagged)
+        .normalize(args.normalize.resolve());
+    run_whole(&args.whole, |text| fixer.fix_and_explain(text))
+}
+
+/// Runs `transform` on each input of `args` as a whole (evidence such as
+/// ruby patterns is gathered over the whole document before it is used) and
+/// writes the results, and the reports on request.
+pub(crate) fn run_whole(
+    args: &Whole,
+    transform: impl Fn(&str) -> (String, Report),
+) -> Result<(), Failure> {
     let coding = args.coding.resolve()?;
     if args.output.is_some() && args.files.len() > 1 {
         return Err(Failure::usage("-o/--output takes a single input file"));
@@ -51,13 +75,12 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
             )));
         }
     }
-    let fixer = Fixer::new().remove_flagged(args.remove_flagged);
     let mut output = match &args.output {
         Some(path) => Output::file(path)?,
         None => Output::stdout(),
     };
     for input in inputs {
-        if let Err(failure) = fix_one(&fixer, input, &mut output, &coding, args.explain) {
+        if let Err(failure) = run_one(&transform, input, &mut output, &coding, args.explain) {
             output.abandon();
             return Err(failure);
         }
@@ -65,10 +88,9 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     output.commit()
 }
 
-/// Repairs one input as a whole: evidence such as ruby patterns is gathered
-/// over the whole document before it is used.
-fn fix_one(
-    fixer: &Fixer,
+/// Transforms one input as a whole.
+fn run_one(
+    transform: &impl Fn(&str) -> (String, Report),
     input: &Path,
     output: &mut Output,
     coding: &Coding,
@@ -87,7 +109,7 @@ fn fix_one(
     let text = coding
         .decode(&bytes, 0)
         .map_err(|message| Failure::runtime(format!("{name}: {message}")))?;
-    let (fixed, report) = fixer.fix_and_explain(&text);
+    let (fixed, report) = transform(&text);
     if explain {
         write_report(&name, &report)?;
     }

@@ -4,6 +4,7 @@ mod coding;
 mod convert;
 mod detect;
 mod fix;
+mod normalize;
 mod output;
 mod parallel;
 
@@ -23,6 +24,9 @@ enum Command {
     /// Repair mojibake, out-of-phase GBK, ruby leftovers and invisible
     /// characters; flag damage that cannot be undone.
     Fix(fix::Args),
+    /// Normalize Unicode: the CJK-safe profile (or exactly one form with
+    /// --form), and width, space, newline and punctuation rules on request.
+    Normalize(normalize::Args),
     /// Convert between Simplified and Traditional Chinese with an OpenCC config.
     Convert(convert::Args),
     /// Report each file's encoding (per run, for mixed files) and script.
@@ -65,6 +69,7 @@ pub fn run() -> i32 {
     };
     let result = match cli.command {
         Command::Fix(args) => fix::run(args),
+        Command::Normalize(args) => normalize::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Detect(args) => detect::run(args),
     };
