@@ -3,8 +3,10 @@
 //! that a form can change are handed to the normalizer.
 //!
 //! A character is *inert* for a form when it has canonical combining class
-//! 0, the form maps it to itself, and (for the composed forms) it never
-//! combines with a character before it. Text splits at inert characters:
+//! 0, the form maps it to itself, and (for the composed forms) the first
+//! character of its decomposition is a starter that never combines with a
+//! character before it (U+16D68 decomposes to U+16D67 U+16D67, and the
+//! first of those composes with U+16D63). Text splits at inert characters:
 //! nothing before one can reorder or compose across it. So a stretch from
 //! the inert character before a non-inert one up to the next inert one is
 //! normalized alone, and the rest is copied. The non-inert sets are
@@ -174,9 +176,16 @@ mod tests {
             for c in (0..0x110000).filter_map(char::from_u32) {
                 let mut buffer = [0; 4];
                 let alone: &str = c.encode_utf8(&mut buffer);
+                // A composed form can also join `c` with what is before it
+                // through the first character of its decomposition.
+                let decomposition = match form {
+                    Form::Nfc | Form::Nfd => Form::Nfd.apply(alone),
+                    Form::Nfkc | Form::Nfkd => Form::Nfkd.apply(alone),
+                };
+                let first = decomposition.chars().next().unwrap_or(c);
                 let inert = ccc.get_u8(c) == 0
                     && form.apply(alone) == alone
-                    && !(composed && combines_backward[c as usize]);
+                    && !(composed && (ccc.get_u8(first) != 0 || combines_backward[first as usize]));
                 if inert {
                     continue;
                 }
