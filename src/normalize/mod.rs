@@ -162,7 +162,35 @@ impl NormalizeOptions {
 
     /// Normalizes `text` and reports every change (and every bidi control
     /// found) in its character offsets.
+    ///
+    /// The stages run again on their output while it changes (at most
+    /// [`PASSES`] times): what one stage makes can be what an earlier one
+    /// acts on, as when NFKC turns `¨` into a space and a combining mark, or
+    /// `︒` into `。` after the punctuation stage. Text that the first pass
+    /// leaves alone is not looked at again.
     fn run(&self, text: &str) -> (String, Report) {
+        let (mut current, mut report) = self.pass(text);
+        for _ in 1..PASSES {
+            if report.steps.is_empty() {
+                break;
+            }
+            let (next, mut more) = self.pass(&current);
+            if next == current {
+                break;
+            }
+            // The first pass flagged all there is.
+            more.flags.clear();
+            report = report.then(text, &current, more);
+            current = next;
+        }
+        // Steps that came to nothing when joined (a comma made full-width,
+        // then folded back by NFKC).
+        report.steps.retain(|step| step.before != step.after);
+        (current, report)
+    }
+
+    /// One pass of the stages.
+    fn pass(&self, text: &str) -> (String, Report) {
         let mut current = Cow::Borrowed(text);
         let mut report = Report::default();
         // Clean text takes one scan for the whole profile.
@@ -204,6 +232,9 @@ impl NormalizeOptions {
         (current.into_owned(), report)
     }
 }
+
+/// How many times at most the stages run (see [`NormalizeOptions::run`]).
+const PASSES: usize = 4;
 
 /// The stages, in the order they run (see the module's documentation).
 #[derive(Debug, Clone, Copy)]
