@@ -2,9 +2,12 @@
 //! (U+2E80..U+2EF3) that stand in for ideographs: PDF text extraction and
 //! some fonts produce `⼈⺠` for `人民`. They are mapped to the ideograph
 //! Unicode names as their equivalent (`EquivalentUnifiedIdeograph.txt`, in
-//! `dictionaries/unicode/`), but only inside CJK text: a run of radicals is
-//! mapped when a Han character or kana stands right next to the run. A
-//! radical among punctuation, spaces or other radicals alone (a list of
+//! `dictionaries/unicode/`), but only where they read as characters: a run
+//! of radicals is mapped when a Han character or kana stands right next to
+//! it, every radical in it stands for a common character (a radical whose
+//! ideograph is rare, such as `⻊` for `𧾷`, is a component, not a word),
+//! and it does not open a description of a character (`{⻊兀}`, `⿰⻊兀`).
+//! A radical among punctuation, spaces or other radicals alone (a list of
 //! radicals, a dictionary's index) is a radical and stays one.
 
 use super::scan::{find, Table};
@@ -59,13 +62,28 @@ const fn hex(data: &[u8], mut at: usize) -> (u32, usize) {
 
 static TABLE: Table = Table::new(&[RADICALS], &[]);
 
-/// The ideograph `c` stands for, if it is a radical that has one.
+/// The ideograph `c` stands for, if it is a radical that has one and the
+/// ideograph is a common character.
 fn ideograph(c: char) -> Option<char> {
     let index = u32::from(c).checked_sub(0x2E80)? as usize;
     IDEOGRAPHS
         .get(index)
         .filter(|&&i| i != 0)
         .and_then(|&i| char::from_u32(i))
+        .filter(|&i| crate::score::char_cost(i) < COMMON_COST)
+}
+
+/// Below this cost (the plausibility model's), a character is common
+/// enough to be what a radical stands in for.
+const COMMON_COST: u32 = 15;
+
+/// What opens the description of a character that has no code point:
+/// a bracket, or an ideographic description character.
+fn opens_description(c: char) -> bool {
+    matches!(
+        c,
+        '{' | '[' | '［' | '｛' | '〔' | '\u{2FF0}'..='\u{2FFF}' | '\u{31EF}'
+    )
 }
 
 /// Text a radical can stand in: Han characters and kana.
@@ -89,7 +107,8 @@ pub(super) fn map(text: &str, edits: &mut Edits) {
         }
         let before = text[..start].chars().next_back();
         let after = text[end..].chars().next();
-        if before.is_some_and(is_cjk_text) || after.is_some_and(is_cjk_text) {
+        let next_to_text = before.is_some_and(is_cjk_text) || after.is_some_and(is_cjk_text);
+        if next_to_text && !before.is_some_and(opens_description) {
             edits.replace(start, end, run, Rule::Radical);
         }
         at = end;
@@ -110,9 +129,12 @@ mod tests {
     fn the_data_is_there() {
         assert_eq!(ideograph('⼈'), Some('人'));
         assert_eq!(ideograph('⺠'), Some('民'));
-        assert_eq!(ideograph('⿕'), Some('龠'));
+        assert_eq!(IDEOGRAPHS[0x2FD5 - 0x2E80], u32::from('龠'));
         assert_eq!(ideograph('\u{2E9A}'), None);
         assert_eq!(IDEOGRAPHS.iter().filter(|&&i| i != 0).count(), 328);
+        // 𧾷 is a component, not a word.
+        assert_eq!(IDEOGRAPHS[0x2ECA - 0x2E80], 0x27FB7);
+        assert_eq!(ideograph('⻊'), None);
     }
 
     #[test]
@@ -125,6 +147,10 @@ mod tests {
             ("⼈ ⼉ ⼊", "⼈ ⼉ ⼊"),
             ("⼈⼝", "⼈⼝"),
             ("a⼈b", "a⼈b"),
+            ("咿呦叫冤{⻊兀}。", "咿呦叫冤{⻊兀}。"),
+            ("冤{⾜兀}", "冤{⾜兀}"),
+            ("⿰⾜兀", "⿰⾜兀"),
+            ("⻓城⻔口", "长城门口"),
         ];
         for (input, expected) in cases {
             assert_eq!(mapped(input), expected, "{input}");
