@@ -17,6 +17,8 @@ pub(super) struct Table {
     /// Whether the only ASCII characters in the set are controls (so that
     /// printable ASCII can be skipped eight bytes at a time).
     ascii_controls_only: bool,
+    /// Whether the set has no ASCII character (so that all of ASCII can be).
+    no_ascii: bool,
 }
 
 impl Table {
@@ -48,6 +50,7 @@ impl Table {
             bmp,
             supplementary,
             ascii_controls_only: printable == 0,
+            no_ascii: bmp[0] == 0 && bmp[1] == 0,
         }
     }
 
@@ -77,6 +80,10 @@ pub(super) fn find(text: &str, from: usize, table: &Table) -> Option<(usize, cha
     while at < bytes.len() {
         let b = bytes[at];
         if b < 0x80 {
+            if table.no_ascii {
+                at += skip_ascii(&bytes[at..]);
+                continue;
+            }
             if table.ascii_controls_only {
                 at += skip_printable_ascii(&bytes[at..]);
                 match bytes.get(at) {
@@ -96,12 +103,21 @@ pub(super) fn find(text: &str, from: usize, table: &Table) -> Option<(usize, cha
             }
             at += 2;
         } else if b < 0xF0 {
-            // The first two bytes give the block of 64, the third the bit.
-            let word = table.bmp[(usize::from(b & 0x0F) << 6) | usize::from(bytes[at + 1] & 0x3F)];
-            if word != 0 && word >> (bytes[at + 2] & 0x3F) & 1 != 0 {
-                return Some((at, decode(text, at)));
+            // The first two bytes give the block of 64, the third the bit;
+            // a run of 3-byte characters (CJK text) stays in this loop.
+            let mut lead = b;
+            loop {
+                let word =
+                    table.bmp[(usize::from(lead & 0x0F) << 6) | usize::from(bytes[at + 1] & 0x3F)];
+                if word != 0 && word >> (bytes[at + 2] & 0x3F) & 1 != 0 {
+                    return Some((at, decode(text, at)));
+                }
+                at += 3;
+                match bytes.get(at) {
+                    Some(&next) if (0xE0..0xF0).contains(&next) => lead = next,
+                    _ => break,
+                }
             }
-            at += 3;
         } else {
             let c = decode(text, at);
             if table.contains_supplementary(u32::from(c)) {
@@ -116,6 +132,24 @@ pub(super) fn find(text: &str, from: usize, table: &Table) -> Option<(usize, cha
 /// The character at byte offset `at` (a character boundary) of `text`.
 fn decode(text: &str, at: usize) -> char {
     text[at..].chars().next().unwrap_or('\0')
+}
+
+/// How many bytes at the start of `bytes` are ASCII, counted eight at a
+/// time and then one by one.
+fn skip_ascii(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_le_bytes(word) & 0x8080_8080_8080_8080 != 0 {
+            break;
+        }
+        at += 8;
+    }
+    while bytes.get(at).is_some_and(u8::is_ascii) {
+        at += 1;
+    }
+    at
 }
 
 /// How many bytes at the start of `bytes` are printable ASCII (0x20 to
