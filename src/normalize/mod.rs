@@ -163,14 +163,20 @@ impl NormalizeOptions {
     /// Normalizes `text` and reports every change (and every bidi control
     /// found) in its character offsets.
     ///
-    /// The stages run again on their output while it changes (at most
-    /// [`PASSES`] times): what one stage makes can be what an earlier one
-    /// acts on, as when NFKC turns `¨` into a space and a combining mark, or
-    /// `︒` into `。` after the punctuation stage. Text that the first pass
-    /// leaves alone is not looked at again.
+    /// With a compatibility form, the stages run again on their output
+    /// while it changes (at most [`PASSES`] times): the form comes last, and
+    /// what it makes can be what an earlier stage acts on, as when NFKC
+    /// turns `¨` into a space and a combining mark, or `︒` into `。` after
+    /// the punctuation stage. The other stages only make what the stages
+    /// before them leave alone, so one pass is enough (the property tests
+    /// check both). Text that a pass leaves alone is not looked at again.
     fn run(&self, text: &str) -> (String, Report) {
+        let passes = match self.form {
+            Some(Form::Nfkc | Form::Nfkd) => PASSES,
+            _ => 1,
+        };
         let (mut current, mut report) = self.pass(text);
-        for _ in 1..PASSES {
+        for _ in 1..passes {
             if report.steps.is_empty() {
                 break;
             }
@@ -233,7 +239,8 @@ impl NormalizeOptions {
     }
 }
 
-/// How many times at most the stages run (see [`NormalizeOptions::run`]).
+/// How many times at most the stages run with a compatibility form (see
+/// [`NormalizeOptions::run`]).
 const PASSES: usize = 4;
 
 /// The stages, in the order they run (see the module's documentation).

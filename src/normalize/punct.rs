@@ -15,6 +15,8 @@
 //! ASCII: full-width punctuation, `。` and `、` to ASCII; quotes (`“”`,
 //! `「」`, `＂`, `＇`) are left alone.
 
+use icu_normalizer::properties::CanonicalCombiningClassMapBorrowed;
+
 use super::Edits;
 use crate::report::Rule;
 use crate::score::is_han;
@@ -99,11 +101,18 @@ fn to_fullwidth(line: &str, offset: usize, edits: &mut Edits) {
     let mut out: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
     // Parentheses, by a stack; what is inside a pair is counted with prefix
     // sums, so nesting stays linear.
+    // An ASCII letter or digit with a combining mark on it is not ASCII
+    // text (NFC may compose the two: `e\u{301}` is `é`).
+    let ccc = CanonicalCombiningClassMapBorrowed::new();
+    let marked = |i: usize| chars.get(i + 1).is_some_and(|&(_, c)| ccc.get_u8(c) != 0);
+    let ascii: Vec<bool> = (0..chars.len())
+        .map(|i| chars[i].1.is_ascii_alphanumeric() && !marked(i))
+        .collect();
     let mut han = vec![0usize; chars.len() + 1];
     let mut letters = vec![0usize; chars.len() + 1];
     for (i, &(_, c)) in chars.iter().enumerate() {
         han[i + 1] = han[i] + usize::from(is_han(c));
-        letters[i + 1] = letters[i] + usize::from(c.is_ascii_alphabetic());
+        letters[i + 1] = letters[i] + usize::from(ascii[i] && c.is_ascii_alphabetic());
     }
     let mut open = Vec::new();
     for (i, &(_, c)) in chars.iter().enumerate() {
@@ -122,10 +131,7 @@ fn to_fullwidth(line: &str, offset: usize, edits: &mut Edits) {
     }
     // Marks: what each character is, then a sweep from each side.
     let touches_alphanumeric = |i: usize| {
-        let alnum = |k: Option<usize>| {
-            k.and_then(|k| out.get(k))
-                .is_some_and(|c| c.is_ascii_alphanumeric())
-        };
+        let alnum = |k: Option<usize>| k.and_then(|k| ascii.get(k)).is_some_and(|&yes| yes);
         alnum(i.checked_sub(1)) || alnum(Some(i + 1))
     };
     let context: Vec<Context> = (0..out.len())

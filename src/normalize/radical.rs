@@ -10,6 +10,8 @@
 //! A radical among punctuation, spaces or other radicals alone (a list of
 //! radicals, a dictionary's index) is a radical and stays one.
 
+use icu_normalizer::properties::CanonicalCombiningClassMapBorrowed;
+
 use super::scan::{find, Table};
 use super::Edits;
 use crate::report::Rule;
@@ -86,26 +88,38 @@ fn opens_description(c: char) -> bool {
     )
 }
 
-/// Text a radical can stand in: Han characters and kana.
+/// Text a radical can stand in: Han characters and kana (letters, not the
+/// combining voiced sound marks, which NFC may move).
 fn is_cjk_text(c: char) -> bool {
-    crate::score::is_han(c) || matches!(c, '\u{3041}'..='\u{30FF}')
+    crate::score::is_han(c) || matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}')
 }
 
 /// Maps runs of radicals next to Han text.
 pub(super) fn map(text: &str, edits: &mut Edits) {
+    // Combining marks go with the character before them: the neighbours
+    // that count are the characters they sit on (NFC may compose or
+    // reorder marks, never move a base character).
+    let ccc = CanonicalCombiningClassMapBorrowed::new();
+    let is_mark = |c: char| ccc.get_u8(c) != 0;
     let mut at = 0;
     while let Some((start, _)) = find(text, at, &TABLE) {
-        let run: String = text[start..].chars().map_while(ideograph).collect();
-        let radicals = text[start..]
-            .chars()
-            .take_while(|&c| ideograph(c).is_some());
-        let end = start + radicals.map(char::len_utf8).sum::<usize>();
+        // Radicals, each with its marks.
+        let mut run = String::new();
+        let mut end = start;
+        for c in text[start..].chars() {
+            match ideograph(c) {
+                Some(ideograph) => run.push(ideograph),
+                None if is_mark(c) && end > start => run.push(c),
+                None => break,
+            }
+            end += c.len_utf8();
+        }
         if end == start {
             // A radical with no equivalent.
             at = start + 3;
             continue;
         }
-        let before = text[..start].chars().next_back();
+        let before = text[..start].chars().rev().find(|&c| !is_mark(c));
         let after = text[end..].chars().next();
         let next_to_text = before.is_some_and(is_cjk_text) || after.is_some_and(is_cjk_text);
         if next_to_text && !before.is_some_and(opens_description) {
@@ -151,6 +165,9 @@ mod tests {
             ("冤{⾜兀}", "冤{⾜兀}"),
             ("⿰⾜兀", "⿰⾜兀"),
             ("⻓城⻔口", "长城门口"),
+            ("カ\u{3099}⼈", "カ\u{3099}人"),
+            ("中⼈\u{301}⼈", "中人\u{301}人"),
+            ("⼈\u{301}\u{3099}", "⼈\u{301}\u{3099}"),
         ];
         for (input, expected) in cases {
             assert_eq!(mapped(input), expected, "{input}");
