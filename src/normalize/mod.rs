@@ -163,16 +163,18 @@ impl NormalizeOptions {
     /// Normalizes `text` and reports every change (and every bidi control
     /// found) in its character offsets.
     ///
-    /// With a compatibility form, the stages run again on their output
-    /// while it changes (at most [`PASSES`] times): the form comes last, and
-    /// what it makes can be what an earlier stage acts on, as when NFKC
-    /// turns `¨` into a space and a combining mark, or `︒` into `。` after
-    /// the punctuation stage. The other stages only make what the stages
-    /// before them leave alone, so one pass is enough (the property tests
-    /// check both). Text that a pass leaves alone is not looked at again.
+    /// With a compatibility form or a punctuation rule, the stages run
+    /// again on their output while it changes (at most [`PASSES`] times):
+    /// the form comes last, and what it makes can be what an earlier stage
+    /// acts on, as when NFKC turns `¨` into a space and a combining mark,
+    /// or NFC turns U+037E into `;` and U+2329 into `〈`, after the
+    /// punctuation stage. The other stages make nothing that the stages
+    /// before them act on, so one pass is enough (the property tests and
+    /// the fuzz target check both). Text that a pass leaves alone is not
+    /// looked at again.
     fn run(&self, text: &str) -> (String, Report) {
-        let passes = match self.form {
-            Some(Form::Nfkc | Form::Nfkd) => PASSES,
+        let passes = match (self.form, self.punct) {
+            (Some(Form::Nfkc | Form::Nfkd), _) | (_, Punct::Fullwidth | Punct::Ascii) => PASSES,
             _ => 1,
         };
         let (mut current, mut report) = self.pass(text);
