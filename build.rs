@@ -163,6 +163,21 @@ fn hanzi_costs(out: &Path) {
         .flat_map(|(&s, &t)| [s, t])
         .collect();
     fs::write(out.join("hanzi_dense.bin"), dense).unwrap();
+    // And packed into a byte a character, half the size (it stays in the
+    // first-level cache), for the scoring loop: the lower cost in the low
+    // six bits, and in the top two which scripts have the character (0:
+    // both, 1: Simplified only, 2: Traditional only, 3: neither).
+    let packed: Vec<u8> = simplified_dense
+        .iter()
+        .zip(&traditional_dense)
+        .map(|(&s, &t)| match (s, t) {
+            (u8::MAX, u8::MAX) => 3 << 6,
+            (s, u8::MAX) => 1 << 6 | s.min(63),
+            (u8::MAX, t) => 2 << 6 | t.min(63),
+            (s, t) => s.min(t).min(63),
+        })
+        .collect();
+    fs::write(out.join("hanzi_packed.bin"), packed).unwrap();
 }
 
 /// Compiles dictionaries/letters/frequencies.tsv into per-character costs

@@ -60,6 +60,19 @@ fn bench(c: &mut Criterion) {
     group.bench_function("zhfix::decode GBK", |b| {
         b.iter(|| zhfix::decode(&gbk).text.len())
     });
+    let (big5, _, _) = zhfix::encoding_rs::BIG5.encode(&hant);
+    group.throughput(Throughput::Bytes(big5.len() as u64));
+    group.bench_function("encoding_rs Big5", |b| {
+        b.iter(|| {
+            zhfix::encoding_rs::BIG5
+                .decode_without_bom_handling(&big5)
+                .0
+                .len()
+        })
+    });
+    group.bench_function("zhfix::decode Big5", |b| {
+        b.iter(|| zhfix::decode(&big5).text.len())
+    });
     group.finish();
 
     c.bench_function("converter creation (after the first)", |b| {

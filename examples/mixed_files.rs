@@ -1,11 +1,10 @@
 //! The mixed-file check of issue 3: generates files that are UTF-8 with GBK
 //! or Big5 lines, and with GBK or Big5 runs inside UTF-8 lines, decodes each
 //! with `zhfix::decode`, and checks that the text comes back and that every
-//! run is reported with its encoding. Exits non-zero when more than 1% of
-//! the files of the UTF-8 with GBK and with Big5 sets (together) have a
-//! mistake (the
-//! goal is none; what remains are two-character runs whose bytes are valid,
-//! plausible text both ways, such as GBK `杜甫` and UTF-8 `뗘를`).
+//! run is reported with its encoding. Exits non-zero when any file of the
+//! UTF-8 with GBK and UTF-8 with Big5 sets has a mistake. A third set, files
+//! that mix UTF-8, GBK and Big5, is reported but not required: short runs
+//! of GBK and Big5 are often valid, plausible text both ways.
 //!
 //! Usage: `mixed_files CORPUS_DIR [FILES]`, where CORPUS_DIR holds the
 //! `zh-hans.txt` and `zh-hant.txt` of `scripts/fetch-corpus` (Debian and npm
@@ -230,8 +229,9 @@ fn main() -> ExitCode {
             required_files += files;
         }
     }
-    match required_wrong * 100 > required_files {
-        false => ExitCode::SUCCESS,
-        true => ExitCode::FAILURE,
+    println!("required: {required_files} files, {required_wrong} decoded wrong");
+    match required_wrong {
+        0 => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
     }
 }

@@ -220,11 +220,23 @@ fn convert_help_lists_exactly_the_tested_flags() {
         "--unencodable",
         "--list",
         "--help",
+        // The shared input and output layer, tested in tests/cli_batch.rs.
+        "--recursive",
+        "--glob",
+        "--follow",
+        "--in-place",
+        "--backup",
+        "--output-dir",
+        "--quiet",
+        "--jsonl-field",
+        "--strict",
+        "--diff",
+        "--report",
     ]
     .into_iter()
     .collect();
     assert_eq!(flags, tested, "help:\n{help}");
-    for short in ["-c,", "-o,", "-j,", "-h,"] {
+    for short in ["-c,", "-o,", "-j,", "-h,", "-r,", "-g,", "-q,"] {
         assert!(help.contains(short), "help lacks {short}\n{help}");
     }
     // -h is the same help.
@@ -405,7 +417,7 @@ fn config_file_that_does_not_exist() {
         &[os("convert"), os("-c"), os("some/dir/config.json")],
         "汉字".as_bytes(),
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("config.json"), "{line}");
     assert!(output.stdout.is_empty());
 }
@@ -421,7 +433,7 @@ fn config_file_naming_a_missing_dictionary() {
         &["convert", "-c", config.to_str().unwrap()],
         "甲".as_bytes(),
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("absent.txt"), "{line}");
 }
 
@@ -433,7 +445,7 @@ fn invalid_config_file() {
         &["convert", "-c", config.to_str().unwrap()],
         "甲".as_bytes(),
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("config.json"), "{line}");
 }
 
@@ -489,7 +501,7 @@ fn missing_file_fails_with_one_line() {
     let dir = TempDir::new("missing");
     let missing = dir.join("no-such-file.txt");
     let output = run(&["convert", "-c", "s2t", missing.to_str().unwrap()], b"");
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(
         line.starts_with(&format!("zhfix: {}: ", missing.display())),
         "{line}"
@@ -513,7 +525,7 @@ fn missing_file_with_output_creates_nothing() {
         ],
         b"",
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("no-such-file.txt"), "{line}");
     assert!(!out.exists(), "the output file was created");
     assert!(dir.entries().is_empty(), "left behind: {:?}", dir.entries());
@@ -535,7 +547,7 @@ fn missing_file_keeps_an_existing_output_file() {
         ],
         b"",
     );
-    assert_failure(&output, 1);
+    assert_failure(&output, 2);
     assert_eq!(fs::read(&out).unwrap(), b"old contents");
     assert!(leftover_temporaries(&dir).is_empty(), "{:?}", dir.entries());
     assert_eq!(dir.entries(), BTreeSet::from(["out.txt".to_string()]));
@@ -556,7 +568,7 @@ fn missing_second_file_fails() {
         ],
         b"",
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("gone.txt"), "{line}");
 }
 
@@ -577,7 +589,7 @@ fn directory_as_input_fails() {
         ],
         b"",
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("subdir"), "{line}");
     assert_eq!(dir.entries(), BTreeSet::from(["subdir".to_string()]));
     // Without -o, and after a valid file: nothing is written either.
@@ -592,7 +604,7 @@ fn directory_as_input_fails() {
         ],
         b"",
     );
-    assert_failure(&output, 1);
+    assert_failure(&output, 2);
     assert!(output.stdout.is_empty(), "{}", describe(&output));
 }
 
@@ -618,7 +630,7 @@ fn invalid_utf8_names_the_byte_offset() {
         ],
         &input,
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("<stdin>"), "{line}");
     assert!(line.contains("UTF-8"), "{line}");
     assert!(line.contains("byte 6"), "{line}");
@@ -643,7 +655,7 @@ fn invalid_utf8_in_a_file_names_the_file_and_offset() {
         ],
         b"",
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("bad.txt"), "{line}");
     assert!(line.contains("byte 5"), "{line}");
 }
@@ -665,7 +677,7 @@ fn truncated_final_character_is_invalid() {
         ],
         &input,
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("byte 6"), "{line}");
 }
 
@@ -698,7 +710,7 @@ fn invalid_utf8_far_into_the_input_names_the_exact_offset() {
             ],
             &input,
         );
-        let line = assert_failure(&output, 1);
+        let line = assert_failure(&output, 2);
         assert!(
             line.contains(&format!("byte {offset}")),
             "-j {threads}: {line}"
@@ -728,7 +740,7 @@ fn invalid_utf8_with_output_creates_no_file() {
         ],
         b"",
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("byte 6"), "{line}");
     assert!(!out.exists());
     assert_eq!(dir.entries(), BTreeSet::from(["bad.txt".to_string()]));
@@ -747,7 +759,7 @@ fn invalid_utf8_with_output_creates_no_file() {
         ],
         &bytes,
     );
-    assert_failure(&output, 1);
+    assert_failure(&output, 2);
     assert_eq!(dir.entries(), BTreeSet::from(["bad.txt".to_string()]));
 }
 
@@ -879,7 +891,7 @@ fn output_in_a_missing_directory_fails() {
         &["convert", "-c", "s2t", "-o", out.to_str().unwrap()],
         "汉字".as_bytes(),
     );
-    assert_failure(&output, 1);
+    assert_failure(&output, 2);
     assert!(dir.entries().is_empty());
 }
 
@@ -903,7 +915,7 @@ fn output_in_a_read_only_directory_fails() {
         &["convert", "-c", "s2t", "-o", out.to_str().unwrap()],
         "汉字".as_bytes(),
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("out.txt"), "{line}");
     assert!(fs::read_dir(&locked).unwrap().next().is_none());
 }
@@ -1159,7 +1171,7 @@ fn user_dictionary_that_does_not_exist() {
         ],
         "汉字".as_bytes(),
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("absent.txt"), "{line}");
     assert!(dir.entries().is_empty());
 }
@@ -1172,7 +1184,7 @@ fn invalid_user_dictionary() {
         &["convert", "-c", "s2t", "--dict", dict.to_str().unwrap()],
         "汉字".as_bytes(),
     );
-    let line = assert_failure(&output, 1);
+    let line = assert_failure(&output, 2);
     assert!(line.contains("bad.txt"), "{line}");
     assert!(line.contains("line 2"), "{line}");
 }
@@ -1285,7 +1297,7 @@ fn unencodable_characters_fail_or_are_replaced() {
     // s2t gives 㑮 for 𫝈, which Big5 lacks; it is on the second line.
     let input = "头发\n在𫝈\n".as_bytes();
     let failed = run(&["convert", "-c", "s2t", "--to-encoding", "big5"], input);
-    let line = assert_failure(&failed, 1);
+    let line = assert_failure(&failed, 2);
     assert!(line.contains("U+346E") && line.contains("line 2"), "{line}");
     let replaced = run(
         &[

@@ -22,7 +22,7 @@ fn json_reports_runs_of_a_mixed_file_and_errors() {
         .arg("/nonexistent/zhfix-file")
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
         .unwrap()
         .lines()

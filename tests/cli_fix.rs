@@ -101,12 +101,12 @@ fn clean_text_passes_through_unchanged() {
 #[test]
 fn a_missing_file_is_a_one_line_error() {
     let output = run(&["fix", "no-such-file.txt"], b"");
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8(output.stderr).unwrap();
     assert_eq!(message.lines().count(), 1, "{message}");
     assert!(message.contains("no-such-file.txt"), "{message}");
     let output = run(&["fix", "tests"], b"");
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8(output.stderr)
         .unwrap()
         .contains("is a directory"));

@@ -185,7 +185,18 @@ impl Prior {
             }
             sample.extend_from_slice(&bytes[range.clone()]);
         }
-        let (file_choice, file_confidence) = best_reading(&sample);
+        // The file's UTF-8 text tells its language: legacy text in a file
+        // of Chinese is more likely Chinese (which tips two-character
+        // samples such as GBK `杜甫`, EUC-KR `뗘를`).
+        let mut utf8_sample = String::new();
+        for (range, _) in pieces.iter().filter(|(_, kind)| *kind == Piece::Utf8) {
+            if utf8_sample.len() >= SAMPLE_BYTES {
+                break;
+            }
+            utf8_sample.push_str(std::str::from_utf8(&bytes[range.clone()]).unwrap_or(""));
+        }
+        let language = Language::of(&Plausibility::of(&utf8_sample));
+        let (file_choice, file_confidence) = best_reading_in(&sample, language);
         let per_byte = reading_cost(&sample, file_choice) as f64 / sample.len().max(1) as f64;
         Prior {
             file_choice,
@@ -232,7 +243,14 @@ fn decode_pieces(
             // legacy reading of it is more plausible. (The file's reading is
             // judged as text only: a piece of Japanese need not have kana.)
             Piece::Utf8 => {
-                let decision = match text_cost(piece, file_choice) < text_cost(piece, UTF_8) {
+                // Legacy double-byte text seldom happens to be valid UTF-8
+                // in three-byte characters (it often is in two-byte ones).
+                let three_byte = piece.iter().filter(|&&b| b >= 0xE0).count() as u64;
+                let utf8_cost = text_cost(piece, UTF_8);
+                let decision = match text_cost(piece, file_choice)
+                    + UTF8_THREE_BYTE_PRIOR * three_byte
+                    < utf8_cost
+                {
                     true => (file_choice, file_confidence),
                     false => (UTF_8, 1.0),
                 };
@@ -317,6 +335,37 @@ fn decode_pieces(
     Ok(())
 }
 
+/// How much of a long line's text is judged first (see
+/// [`Context::first_switch`]).
+const LINE_START_BYTES: usize = 192;
+
+/// How many characters of `text` GB18030 encodes in four bytes (those of
+/// CJK Extension A and beyond the BMP: see `Plausibility`), counted from
+/// the UTF-8 bytes alone.
+fn four_byte_gb18030(text: &str) -> u32 {
+    let bytes = text.as_bytes();
+    let Some(last) = bytes.len().checked_sub(1) else {
+        return 0;
+    };
+    // (Branch-free over equal slices, so that it vectorizes; a lead byte is
+    // never last in valid UTF-8.)
+    bytes[..last]
+        .iter()
+        .zip(&bytes[1..])
+        .map(|(&lead, &next)| {
+            u32::from(
+                (lead >= 0xF0)
+                    | ((lead == 0xE3) & (next >= 0x90))
+                    | ((lead == 0xE4) & (next <= 0xB6)),
+            )
+        })
+        .sum()
+}
+
+/// What each character of three or four bytes adds to the cost of reading a
+/// valid UTF-8 piece another way.
+const UTF8_THREE_BYTE_PRIOR: u64 = 4;
+
 /// An encoding to decode a piece with, and the confidence in it.
 type Decision = (&'static Encoding, f32);
 
@@ -359,7 +408,26 @@ impl Context<'_> {
             let passed = undecodable_rest.partition_point(|&offset| offset < range.end);
             let undecodable = passed as u64;
             undecodable_rest = &undecodable_rest[passed..];
-            let score = Plausibility::of(&text[at..end]);
+            let line = &text[at..end];
+            // A long line whose start reads as the file's text typically
+            // does is the file's encoding: a line in another one reads
+            // badly from its start. (Judging only the start is most of this
+            // function's speed on long lines.)
+            if undecodable == 0 && line.len() > LINE_START_BYTES {
+                let mut start = LINE_START_BYTES;
+                while !line.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let score = Plausibility::of(&line[..start]);
+                let typical =
+                    self.typical_per_byte * range.len() as f64 * start as f64 / line.len() as f64;
+                if (score_cost(&score, self.file_choice) as f64) <= typical * 1.25 {
+                    at = end;
+                    four_byte += score.four_byte_gb18030 + four_byte_gb18030(&line[start..]);
+                    continue;
+                }
+            }
+            let score = Plausibility::of(line);
             let cost = score_cost(&score, self.file_choice) + undecodable * UNDECODABLE_COST;
             at = end;
             let decision = self.decide(&self.bytes[range.clone()], cost);
@@ -499,14 +567,15 @@ fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, Piece)> {
         let line_end =
             memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i + 1);
         let line = &bytes[line_start..line_end];
-        if std::str::from_utf8(line).is_ok() {
-            // Each cluster of non-ASCII characters apart: a legacy run can
-            // happen to be valid UTF-8 inside a line of real UTF-8.
-            let mut at = line_start;
-            while at < line_end {
-                let non_ascii = at + Encoding::ascii_valid_up_to(&line[at - line_start..]);
+        // Each cluster of non-ASCII characters of valid UTF-8 apart: a
+        // legacy run can happen to be valid UTF-8 inside a line of real
+        // UTF-8 (GBK `之一` is `֮һ`), and is judged on its own.
+        let push_utf8 = |push: &mut dyn FnMut(Range<usize>, bool), range: Range<usize>| {
+            let mut at = range.start;
+            while at < range.end {
+                let non_ascii = at + Encoding::ascii_valid_up_to(&bytes[at..range.end]);
                 let ascii = non_ascii
-                    + line[non_ascii - line_start..]
+                    + bytes[non_ascii..range.end]
                         .iter()
                         .take_while(|b| !b.is_ascii())
                         .count();
@@ -514,12 +583,15 @@ fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, Piece)> {
                 push(non_ascii..ascii, true);
                 at = ascii;
             }
+        };
+        if std::str::from_utf8(line).is_ok() {
+            push_utf8(&mut push, line_start..line_end);
         } else {
             let mut legacy_from = line_start;
             for stretch in utf8_stretches(line) {
                 let stretch = line_start + stretch.start..line_start + stretch.end;
                 push(legacy_from..stretch.start, false);
-                push(stretch.clone(), true);
+                push_utf8(&mut push, stretch.clone());
                 legacy_from = stretch.end;
             }
             push(legacy_from..line_end, false);
@@ -565,11 +637,27 @@ fn utf8_stretches(line: &[u8]) -> Vec<Range<usize>> {
                 }
             }
         }
+        // (Legacy text mostly ends here, at its first character.)
+        if multibyte == 0 {
+            i += non_ascii_len(&line[i..]);
+            continue;
+        }
         // An uncertain boundary stands only if the non-ASCII cluster next to
         // it reads better as UTF-8 than as legacy text (with the byte after
-        // it, which may be its trail byte).
-        let first_cluster_end = start + line[start..].iter().take_while(|&&b| b >= 0x80).count();
-        let start_stands = safe_start || utf8_reads_better(&line[start..first_cluster_end], None);
+        // it, which may be its trail byte). A lone character there is too
+        // weak a reading: Big5 `隤。`, after a trail byte, is `誡C`.
+        let start_stands = safe_start || {
+            let first_cluster_end = start + non_ascii_len(&line[start..]);
+            let first_cluster_chars = line[start..first_cluster_end]
+                .iter()
+                .filter(|&&b| b >= 0xC0)
+                .count();
+            first_cluster_chars >= 2
+                && utf8_reads_better(
+                    &line[start..first_cluster_end],
+                    line.get(first_cluster_end).copied(),
+                )
+        };
         let end_stands = |end: usize| {
             let cluster_start = line[..end]
                 .iter()
@@ -590,14 +678,25 @@ fn utf8_stretches(line: &[u8]) -> Vec<Range<usize>> {
                 i = end;
             }
             // Skip this non-ASCII cluster.
-            _ => {
-                while i < line.len() && line[i] >= 0x80 {
-                    i += 1;
-                }
-            }
+            _ => i += non_ascii_len(&line[i..]),
         }
     }
     stretches
+}
+
+/// How many bytes at the start of `bytes` are not ASCII, read a word at a
+/// time (legacy lines are mostly such bytes).
+fn non_ascii_len(bytes: &[u8]) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        if word & HIGH_BITS != HIGH_BITS {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..].iter().take_while(|&&b| b >= 0x80).count()
 }
 
 /// Whether `cluster` (valid UTF-8), followed by the ASCII byte `next`, reads
@@ -613,9 +712,11 @@ fn utf8_reads_better(cluster: &[u8], next: Option<u8>) -> bool {
     with_next.extend(next);
     let next_cost = next.map_or(0, |b| Plausibility::of(&char::from(b).to_string()).cost);
     let as_utf8 = Plausibility::of(text).cost + next_cost;
-    LEGACY
-        .iter()
-        .all(|&encoding| as_utf8 + UTF8_BOUNDARY_MARGIN < text_cost(&with_next, encoding))
+    let three_byte = cluster.iter().filter(|&&b| b >= 0xE0).count() as u64;
+    LEGACY.iter().all(|&encoding| {
+        as_utf8 + UTF8_BOUNDARY_MARGIN
+            < text_cost(&with_next, encoding) + UTF8_THREE_BYTE_PRIOR * three_byte
+    })
 }
 
 /// The length of a valid UTF-8 character at the start of `bytes`.
@@ -634,12 +735,67 @@ fn utf8_char_len(bytes: &[u8]) -> Option<usize> {
 /// The most plausible legacy reading of `bytes`, with a confidence from the
 /// margin over the next best.
 fn best_reading(bytes: &[u8]) -> (&'static Encoding, f32) {
+    best_reading_in(bytes, None)
+}
+
+/// East Asian languages, each with its own legacy encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Language {
+    Chinese,
+    Japanese,
+    Korean,
+}
+
+impl Language {
+    /// The language of a text, if it has enough East Asian characters to
+    /// tell.
+    fn of(score: &Plausibility) -> Option<Language> {
+        let (han, kana, hangul) = (score.han, score.kana, score.hangul);
+        if han + kana + hangul < MIN_LANGUAGE_EVIDENCE {
+            return None;
+        }
+        match () {
+            _ if hangul * 2 > han + kana => Some(Language::Korean),
+            _ if kana * 8 > han && hangul == 0 => Some(Language::Japanese),
+            _ if kana == 0 && hangul == 0 => Some(Language::Chinese),
+            _ => None,
+        }
+    }
+
+    /// The language whose text `encoding` encodes, for the East Asian ones.
+    fn of_encoding(encoding: &'static Encoding) -> Option<Language> {
+        match encoding {
+            e if e == GBK || e == GB18030 || e == BIG5 => Some(Language::Chinese),
+            e if e == SHIFT_JIS || e == EUC_JP => Some(Language::Japanese),
+            e if e == EUC_KR => Some(Language::Korean),
+            _ => None,
+        }
+    }
+}
+
+/// How many East Asian characters a file's UTF-8 text needs to tell its
+/// language.
+const MIN_LANGUAGE_EVIDENCE: u32 = 8;
+
+/// [`best_reading`], where the rest of the file is in `language`: a reading
+/// in another East Asian language pays `MISSING_SCRIPT_COST` a character.
+fn best_reading_in(bytes: &[u8], language: Option<Language>) -> (&'static Encoding, f32) {
     if bytes.is_empty() {
         return (GBK, 1.0);
     }
     let mut costs: Vec<(&'static Encoding, u64)> = LEGACY
         .iter()
-        .map(|&encoding| (encoding, reading_cost(bytes, encoding)))
+        .map(|&encoding| {
+            let text = encoding.decode_without_bom_handling(bytes).0;
+            let score = Plausibility::of(&text);
+            let foreign = match (language, Language::of_encoding(encoding)) {
+                (Some(file), Some(own)) if file != own => {
+                    MISSING_SCRIPT_COST * u64::from(score.non_ascii)
+                }
+                _ => 0,
+            };
+            (encoding, score_cost(&score, encoding) + foreign)
+        })
         .collect();
     costs.sort_by_key(|&(_, cost)| cost);
     let margin = (costs[1].1 - costs[0].1) as f64 / bytes.len() as f64;
@@ -885,6 +1041,9 @@ mod tests {
         let decoded = decode(&four_byte);
         assert_eq!(decoded.text, "中文和\u{3400}汉字😀");
         assert_eq!(decoded.encoding, GB18030);
+        // Also far into a long line, past the start that is judged.
+        let long = format!("{}\u{3400}\n", "中文和汉字".repeat(40));
+        assert_eq!(decode(&encode(&long, GB18030)).encoding, GB18030);
     }
 
     #[test]
@@ -948,6 +1107,52 @@ mod tests {
             decoded.runs[1].bytes.start,
             encode("第一行是GBK编码的文字\n", GBK).len()
         );
+    }
+
+    /// Bytes of `parts`, each `(text, encoding)`.
+    fn mixed(parts: &[(&str, &'static Encoding)]) -> Vec<u8> {
+        parts
+            .iter()
+            .flat_map(|&(text, e)| encode(text, e))
+            .collect()
+    }
+
+    #[test]
+    fn legacy_runs_that_are_valid_utf8_are_judged_apart() {
+        // GBK `之一(小写)` is valid UTF-8 (`֮һ(Сд)`), and sits between UTF-8
+        // text and the rest of the GBK run.
+        let bytes = mixed(&[
+            ("红玉软，暖香薄。=", UTF_8),
+            ("之一(小写)。", GBK),
+            (", 、有\n", UTF_8),
+        ]);
+        assert_eq!(decode(&bytes).text, "红玉软，暖香薄。=之一(小写)。, 、有\n");
+        // Big5 `隤。` after a trail byte reads `誡C` as UTF-8.
+        let bytes = mixed(&[
+            ("何妨一见=", UTF_8),
+            ("陽山鳥路出臨武，驛馬拒地驅頻隤。", BIG5),
+            ("] 一旦建立, 在\n", UTF_8),
+        ]);
+        assert_eq!(
+            decode(&bytes).text,
+            "何妨一见=陽山鳥路出臨武，驛馬拒地驅頻隤。] 一旦建立, 在\n"
+        );
+    }
+
+    #[test]
+    fn the_files_language_decides_short_legacy_runs() {
+        // GBK `杜甫` reads as EUC-KR `뗘를` too; the file is Chinese.
+        let bytes = mixed(&[
+            ("的相关资料要上哪儿找？] ", UTF_8),
+            ("杜甫", GBK),
+            (" \"只恐芳菲过。\n", UTF_8),
+        ]);
+        let decoded = decode(&bytes);
+        assert_eq!(
+            decoded.text,
+            "的相关资料要上哪儿找？] 杜甫 \"只恐芳菲过。\n"
+        );
+        assert!(decoded.runs.iter().any(|run| run.encoding == GBK));
     }
 
     #[test]

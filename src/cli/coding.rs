@@ -47,6 +47,15 @@ pub(crate) struct Args {
     unencodable: UnencodableArg,
 }
 
+/// Whether `bytes` is valid UTF-8 but perhaps for a character cut at its
+/// end (as the start of a file read in blocks is).
+pub(crate) fn is_utf8_prefix(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    }
+}
+
 /// The resolved options.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Coding {
@@ -95,23 +104,31 @@ impl Coding {
             Some(forced) => utf16(forced),
             None => match Encoding::for_bom(first_block) {
                 Some((bom, _)) => utf16(bom),
-                None => {
-                    std::str::from_utf8(first_block).is_err()
-                        && utf16(zhfix::decode(first_block).encoding)
-                }
+                None => !is_utf8_prefix(first_block) && utf16(zhfix::decode(first_block).encoding),
             },
         }
     }
 
-    /// Decodes a piece of input that starts `offset` bytes into it.
-    pub fn decode<'a>(&self, bytes: &'a [u8], offset: u64) -> Result<Cow<'a, str>, String> {
+    /// Decodes a piece of input that starts `offset` bytes into it; with
+    /// the name of the encoding decided (of the first run, for mixed
+    /// input).
+    pub fn decode_named<'a>(
+        &self,
+        bytes: &'a [u8],
+        offset: u64,
+    ) -> Result<(Cow<'a, str>, &'static str), String> {
         if self.decode.encoding.is_none_or(|e| e == UTF_8) {
             if let Ok(text) = std::str::from_utf8(bytes) {
-                return Ok(Cow::Borrowed(text));
+                return Ok((Cow::Borrowed(text), UTF_8.name()));
             }
         }
         zhfix::decode_with(bytes, &self.decode)
-            .map(|decoded| Cow::Owned(decoded.text.into_owned()))
+            .map(|decoded| {
+                (
+                    Cow::Owned(decoded.text.into_owned()),
+                    decoded.encoding.name(),
+                )
+            })
             .map_err(|e| e.shifted(offset as usize).to_string())
     }
 

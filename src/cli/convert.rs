@@ -1,14 +1,14 @@
 //! `zhfix convert`.
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use zhfix::{Config, Converter, ConverterBuilder, ErrorKind};
 
-use super::coding::{self, Coding};
-use super::output::Output;
-use super::parallel;
+use super::batch::{self, Applied, Job, OutputArgs, Run};
+use super::coding;
+use super::inputs;
+use super::jsonl::{self, FieldJob};
 use super::Failure;
 
 #[derive(clap::Args)]
@@ -17,13 +17,11 @@ pub(crate) struct Args {
     #[arg(short, long, value_name = "CONFIG", required_unless_present = "list")]
     config: Option<String>,
 
-    /// Files to convert, concatenated in order; standard input when none or `-`.
-    #[arg(value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: inputs::Args,
 
-    /// Write the result to this file (only with a single input), atomically.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
 
     /// A user dictionary (`key<TAB>value` lines, OpenCC's text format) whose
     /// phrases take priority over the config; repeatable, earlier first.
@@ -35,10 +33,8 @@ pub(crate) struct Args {
     #[arg(long)]
     no_rare_forms: bool,
 
-    /// Threads to convert with (default: all cores). The output does not
-    /// depend on it.
-    #[arg(short = 'j', long, value_name = "N")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    corpus: jsonl::Args,
 
     #[command(flatten)]
     coding: coding::Args,
@@ -48,6 +44,41 @@ pub(crate) struct Args {
     list: bool,
 }
 
+/// Converts text.
+struct ConvertJob {
+    converter: Converter,
+}
+
+impl Job for ConvertJob {
+    fn apply(&self, text: &str) -> Applied {
+        let converted = self.converter.convert(text);
+        let mut applied = Applied::default();
+        let lines = changed_lines(text, &converted);
+        if lines > 0 {
+            applied.changes.insert("converted lines", lines);
+        }
+        applied.text = converted;
+        applied
+    }
+
+    fn split_point(&self, text: &str) -> Option<usize> {
+        self.converter.split_point(text)
+    }
+}
+
+/// How many lines of `before` differ in `after` (conversion keeps lines one
+/// to one).
+pub(crate) fn changed_lines(before: &str, after: &str) -> u64 {
+    if before == after {
+        return 0;
+    }
+    before
+        .split('\n')
+        .zip(after.split('\n'))
+        .filter(|(a, b)| a != b)
+        .count() as u64
+}
+
 pub(crate) fn run(args: Args) -> Result<(), Failure> {
     if args.list {
         for config in Config::ALL {
@@ -55,45 +86,46 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    let converter = build_converter(&args)?;
+    let converter = build_converter(
+        args.config.as_deref().unwrap_or_default(),
+        &args.dicts,
+        !args.no_rare_forms,
+    )?;
     let coding = args.coding.resolve()?;
-    if args.output.is_some() && args.files.len() > 1 {
-        return Err(Failure::usage("-o/--output takes a single input file"));
-    }
-    let inputs: Vec<&Path> = if args.files.is_empty() {
-        vec![Path::new("-")]
-    } else {
-        args.files.iter().map(PathBuf::as_path).collect()
-    };
-    // Check every input before writing anything.
-    for input in &inputs {
-        if input != &Path::new("-") && input.is_dir() {
-            return Err(Failure::runtime(format!(
-                "{}: is a directory",
-                input.display()
-            )));
+    let inputs = args.inputs.collect(args.output.in_place, &coding)?;
+    let job = ConvertJob { converter };
+    let field_job;
+    let job: &dyn Job = match &args.corpus.jsonl_field {
+        Some(path) => {
+            field_job = FieldJob::new(&job, path);
+            &field_job
         }
-    }
-    let mut output = match &args.output {
-        Some(path) => Output::file(path)?,
-        None => Output::stdout(),
+        None => &job,
     };
-    let threads = args
-        .threads
-        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
-        .unwrap_or(1)
-        .max(1);
-    for input in inputs {
-        if let Err(failure) = convert_one(&converter, input, &mut output, threads, &coding) {
-            output.abandon();
-            return Err(failure);
-        }
+    let run = Run {
+        job,
+        coding: &coding,
+        destination: args.output.destination(inputs.inputs.len())?,
+        threads: batch::threads(args.output.threads),
+        quiet: args.output.quiet,
+        explain: false,
+        strict: args.corpus.strict,
+        report: args.output.report.clone(),
+    };
+    let totals = run.run(inputs)?;
+    match totals.failed {
+        0 => Ok(()),
+        _ => Err(Failure::runtime(String::new())),
     }
-    output.commit()
 }
 
-fn build_converter(args: &Args) -> Result<Converter, Failure> {
-    let name = args.config.as_deref().unwrap_or_default();
+/// The converter for a config name or JSON config file, with user
+/// dictionaries.
+pub(crate) fn build_converter(
+    name: &str,
+    dicts: &[PathBuf],
+    rare_forms: bool,
+) -> Result<Converter, Failure> {
     let looks_like_file = name.ends_with(".json") && Path::new(name).is_file()
         || name.contains(std::path::MAIN_SEPARATOR);
     let builder = if looks_like_file {
@@ -101,8 +133,8 @@ fn build_converter(args: &Args) -> Result<Converter, Failure> {
     } else {
         Converter::builder(name.parse().map_err(to_failure)?)
     };
-    let mut builder = builder.rare_forms(!args.no_rare_forms);
-    for dict in &args.dicts {
+    let mut builder = builder.rare_forms(rare_forms);
+    for dict in dicts {
         builder = builder.dictionary_file(dict).map_err(to_failure)?;
     }
     builder.build().map_err(to_failure)
@@ -113,23 +145,6 @@ fn to_failure(error: zhfix::Error) -> Failure {
         ErrorKind::UnknownConfig => Failure::usage(error.to_string()),
         _ => Failure::runtime(error.to_string()),
     }
-}
-
-fn convert_one(
-    converter: &Converter,
-    input: &Path,
-    output: &mut Output,
-    threads: usize,
-    coding: &Coding,
-) -> Result<(), Failure> {
-    let (reader, name): (Box<dyn Read + Send>, String) = if input == Path::new("-") {
-        (Box::new(io::stdin()), "<stdin>".to_string())
-    } else {
-        let file = File::open(input)
-            .map_err(|e| Failure::runtime(format!("{}: {}", input.display(), io_message(&e))))?;
-        (Box::new(file), input.display().to_string())
-    };
-    parallel::convert(converter, reader, output.writer(), threads, &name, coding)
 }
 
 /// The OS message without Rust's " (os error N)" suffix.

@@ -1,127 +1,235 @@
-//! `zhfix fix`.
+//! `zhfix fix` and `zhfix check`.
 
-use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use zhfix::{Converter, Fixer, NormalizeOptions, Report};
 
-use zhfix::{Fixer, Report};
-
-use super::coding::{self, Coding};
-use super::convert::io_message;
-use super::normalize::Options;
-use super::output::{write_failure, Output};
+use super::batch::{self, Applied, Destination, Job, OutputArgs, Run};
+use super::coding;
+use super::convert::build_converter;
+use super::inputs;
+use super::jsonl::{self, FieldJob};
+use super::normalize;
 use super::Failure;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
+    #[command(flatten)]
+    inputs: inputs::Args,
+
+    #[command(flatten)]
+    output: OutputArgs,
+
+    #[command(flatten)]
+    repair: RepairArgs,
+
+    /// Write every step and flag to standard error as JSON Lines (`path`,
+    /// `kind`, `rule`, `start`, `end` in characters, `before`, `after`,
+    /// `encodings`, `confidence`).
+    #[arg(long)]
+    explain: bool,
+
+    /// Then convert with this OpenCC config (as `zhfix convert -c`), in
+    /// the same pass.
+    #[arg(long, value_name = "CONFIG")]
+    to: Option<String>,
+
+    #[command(flatten)]
+    corpus: jsonl::Args,
+
+    #[command(flatten)]
+    coding: coding::Args,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct RepairArgs {
     /// Remove flagged damage (`锟斤拷`, `烫烫烫`, U+FFFD runs, remnants)
     /// instead of only reporting it.
     #[arg(long)]
     remove_flagged: bool,
 
     #[command(flatten)]
-    whole: Whole,
-
-    #[command(flatten)]
-    normalize: Options,
+    normalize: normalize::Options,
 }
 
-/// What the commands that take each input whole (`fix`, `normalize`) share.
+impl RepairArgs {
+    fn fixer(&self) -> Fixer {
+        Fixer::new()
+            .remove_flagged(self.remove_flagged)
+            .normalize(self.normalize.resolve())
+    }
+}
+
+/// `zhfix check`: what `fix` would change, without writing.
 #[derive(clap::Args)]
-pub(crate) struct Whole {
-    /// Files to read, concatenated in order; standard input when none or `-`.
-    #[arg(value_name = "FILE")]
-    files: Vec<PathBuf>,
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    inputs: inputs::Args,
 
-    /// Write the result to this file (only with a single input), atomically.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    repair: RepairArgs,
 
-    /// Write every step and flag to standard error as JSON Lines.
-    #[arg(long)]
-    explain: bool,
+    #[command(flatten)]
+    corpus: jsonl::Args,
 
     #[command(flatten)]
     coding: coding::Args,
+
+    /// Threads to work with (default: all cores).
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    threads: Option<usize>,
+
+    /// Print no summary on standard error.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// What a [`FixJob`] does to text before converting it.
+pub(crate) enum Work {
+    /// `zhfix fix`: repair, then normalize as the fixer says.
+    Repair(Fixer),
+    /// `zhfix normalize`.
+    Normalize(NormalizeOptions),
+}
+
+impl Work {
+    fn run(&self, text: &str) -> (String, Report) {
+        match self {
+            Work::Repair(fixer) => fixer.fix_and_explain(text),
+            Work::Normalize(options) => zhfix::normalize_and_explain(text, options),
+        }
+    }
+}
+
+/// Repairs (or normalizes) text, then converts it if asked.
+pub(crate) struct FixJob {
+    pub work: Work,
+    pub then: Option<Converter>,
+    pub explain: bool,
+}
+
+impl Job for FixJob {
+    fn apply(&self, text: &str) -> Applied {
+        let (fixed, report) = self.work.run(text);
+        let mut applied = Applied::default();
+        for step in &report.steps {
+            *applied.changes.entry(step.rule.name()).or_default() += 1;
+        }
+        for flag in &report.flags {
+            *applied.flags.entry(flag.damage.name()).or_default() += 1;
+        }
+        if self.explain {
+            applied.records = records(&report);
+        }
+        applied.text = match &self.then {
+            Some(converter) => {
+                let converted = converter.convert(&fixed);
+                let lines = super::convert::changed_lines(&fixed, &converted);
+                if lines > 0 {
+                    applied.changes.insert("converted lines", lines);
+                }
+                converted
+            }
+            None => fixed,
+        };
+        applied
+    }
+
+    fn explains(&self) -> bool {
+        self.explain
+    }
 }
 
 pub(crate) fn run(args: Args) -> Result<(), Failure> {
-    let fixer = Fixer::new()
-        .remove_flagged(args.remove_flagged)
-        .normalize(args.normalize.resolve());
-    run_whole(&args.whole, |text| fixer.fix_and_explain(text))
+    let then = args
+        .to
+        .as_deref()
+        .map(|config| build_converter(config, &[], true))
+        .transpose()?;
+    let job = FixJob {
+        work: Work::Repair(args.repair.fixer()),
+        then,
+        explain: args.explain || args.output.report.is_some(),
+    };
+    run_job(
+        &job,
+        &args.inputs,
+        &args.output,
+        &args.corpus,
+        &args.coding,
+        args.explain,
+    )
 }
 
-/// Runs `transform` on each input of `args` as a whole (evidence such as
-/// ruby patterns is gathered over the whole document before it is used) and
-/// writes the results, and the reports on request.
-pub(crate) fn run_whole(
-    args: &Whole,
-    transform: impl Fn(&str) -> (String, Report),
-) -> Result<(), Failure> {
-    let coding = args.coding.resolve()?;
-    if args.output.is_some() && args.files.len() > 1 {
-        return Err(Failure::usage("-o/--output takes a single input file"));
-    }
-    let inputs: Vec<&Path> = if args.files.is_empty() {
-        vec![Path::new("-")]
-    } else {
-        args.files.iter().map(PathBuf::as_path).collect()
-    };
-    for input in &inputs {
-        if input != &Path::new("-") && input.is_dir() {
-            return Err(Failure::runtime(format!(
-                "{}: is a directory",
-                input.display()
-            )));
-        }
-    }
-    let mut output = match &args.output {
-        Some(path) => Output::file(path)?,
-        None => Output::stdout(),
-    };
-    for input in inputs {
-        if let Err(failure) = run_one(&transform, input, &mut output, &coding, args.explain) {
-            output.abandon();
-            return Err(failure);
-        }
-    }
-    output.commit()
-}
-
-/// Transforms one input as a whole.
-fn run_one(
-    transform: &impl Fn(&str) -> (String, Report),
-    input: &Path,
-    output: &mut Output,
-    coding: &Coding,
+/// Runs `job` over the inputs to the destination (`fix` and `normalize`).
+pub(crate) fn run_job(
+    job: &FixJob,
+    inputs: &inputs::Args,
+    output: &OutputArgs,
+    corpus: &jsonl::Args,
+    coding: &coding::Args,
     explain: bool,
 ) -> Result<(), Failure> {
-    let name = match input == Path::new("-") {
-        true => "<stdin>".to_string(),
-        false => input.display().to_string(),
+    let coding = coding.resolve()?;
+    let inputs = inputs.collect(output.in_place, &coding)?;
+    let field_job;
+    let job: &dyn Job = match &corpus.jsonl_field {
+        Some(path) => {
+            field_job = FieldJob::new(job, path);
+            &field_job
+        }
+        None => job,
     };
-    let mut bytes = Vec::new();
-    let read = match input == Path::new("-") {
-        true => io::stdin().read_to_end(&mut bytes),
-        false => std::fs::File::open(input).and_then(|mut file| file.read_to_end(&mut bytes)),
+    let run = Run {
+        job,
+        coding: &coding,
+        destination: output.destination(inputs.inputs.len())?,
+        threads: batch::threads(output.threads),
+        quiet: output.quiet,
+        explain,
+        strict: corpus.strict,
+        report: output.report.clone(),
     };
-    read.map_err(|e| Failure::runtime(format!("{name}: {}", io_message(&e))))?;
-    let text = coding
-        .decode(&bytes, 0)
-        .map_err(|message| Failure::runtime(format!("{name}: {message}")))?;
-    let (fixed, report) = transform(&text);
-    if explain {
-        write_report(&name, &report)?;
+    let totals = run.run(inputs)?;
+    match totals.failed {
+        0 => Ok(()),
+        _ => Err(Failure::runtime(String::new())),
     }
-    let encoded = coding.encode(&fixed).map_err(|(line, c)| {
-        Failure::runtime(format!(
-            "{name}: line {}: {c:?} (U+{:04X}) cannot be encoded in {}",
-            line + 1,
-            c as u32,
-            coding.output.name()
-        ))
-    })?;
-    output.writer().write_all(&encoded).map_err(write_failure)
+}
+
+pub(crate) fn check(args: CheckArgs) -> Result<(), Failure> {
+    let coding = args.coding.resolve()?;
+    let job = FixJob {
+        work: Work::Repair(args.repair.fixer()),
+        then: None,
+        explain: false,
+    };
+    let inputs = args.inputs.collect(false, &coding)?;
+    let field_job;
+    let job: &dyn Job = match &args.corpus.jsonl_field {
+        Some(path) => {
+            field_job = FieldJob::new(&job, path);
+            &field_job
+        }
+        None => &job,
+    };
+    let run = Run {
+        job,
+        coding: &coding,
+        destination: Destination::Nowhere,
+        threads: batch::threads(args.threads),
+        quiet: args.quiet,
+        explain: false,
+        strict: args.corpus.strict,
+        report: None,
+    };
+    let totals = run.run(inputs)?;
+    match (totals.failed, totals.changed_files) {
+        (0, 0) => Ok(()),
+        (0, _) => Err(Failure {
+            message: String::new(),
+            code: 1,
+        }),
+        _ => Err(Failure::runtime(String::new())),
+    }
 }
 
 /// A confidence with three decimals (not an `f32`'s binary noise).
@@ -129,17 +237,16 @@ fn rounded(confidence: f32) -> f64 {
     (f64::from(confidence) * 1000.0).round() / 1000.0
 }
 
-/// The report as JSON Lines on standard error: one object per step or flag.
-fn write_report(path: &str, report: &Report) -> Result<(), Failure> {
-    let mut stderr = io::stderr().lock();
-    for step in &report.steps {
+/// The report as JSON objects: one per step or flag.
+fn records(report: &zhfix::Report) -> Vec<serde_json::Value> {
+    let steps = report.steps.iter().map(|step| {
         let encodings: Vec<[&str; 2]> = step
             .encodings
             .iter()
             .map(|(read_as, was)| [read_as.name(), was.name()])
             .collect();
-        let line = serde_json::json!({
-            "path": path,
+        serde_json::json!({
+            "path": "",
             "kind": "step",
             "rule": step.rule.name(),
             "start": step.start,
@@ -148,12 +255,11 @@ fn write_report(path: &str, report: &Report) -> Result<(), Failure> {
             "after": step.after,
             "encodings": encodings,
             "confidence": rounded(step.confidence),
-        });
-        writeln!(stderr, "{line}").map_err(write_failure)?;
-    }
-    for flag in &report.flags {
-        let line = serde_json::json!({
-            "path": path,
+        })
+    });
+    let flags = report.flags.iter().map(|flag| {
+        serde_json::json!({
+            "path": "",
             "kind": "flag",
             "rule": flag.damage.name(),
             "start": flag.start,
@@ -161,8 +267,7 @@ fn write_report(path: &str, report: &Report) -> Result<(), Failure> {
             "before": flag.text,
             "after": flag.text,
             "confidence": 1.0,
-        });
-        writeln!(stderr, "{line}").map_err(write_failure)?;
-    }
-    Ok(())
+        })
+    });
+    steps.chain(flags).collect()
 }

@@ -2,16 +2,31 @@
 
 use zhfix::{CompatIdeographs, Form, Newlines, NormalizeOptions, Punct};
 
-use super::fix::{run_whole, Whole};
-use super::Failure;
+use super::batch::OutputArgs;
+use super::fix::{run_job, FixJob, Work};
+use super::{coding, inputs, jsonl, Failure};
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
-    whole: Whole,
+    inputs: inputs::Args,
+
+    #[command(flatten)]
+    output: OutputArgs,
 
     #[command(flatten)]
     options: Options,
+
+    /// Write every step and flag to standard error as JSON Lines (as
+    /// `zhfix fix --explain`).
+    #[arg(long)]
+    explain: bool,
+
+    #[command(flatten)]
+    corpus: jsonl::Args,
+
+    #[command(flatten)]
+    coding: coding::Args,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -110,8 +125,17 @@ impl Options {
 }
 
 pub(crate) fn run(args: Args) -> Result<(), Failure> {
-    let options = args.options.resolve();
-    run_whole(&args.whole, |text| {
-        zhfix::normalize_and_explain(text, &options)
-    })
+    let job = FixJob {
+        work: Work::Normalize(args.options.resolve()),
+        then: None,
+        explain: args.explain || args.output.report.is_some(),
+    };
+    run_job(
+        &job,
+        &args.inputs,
+        &args.output,
+        &args.corpus,
+        &args.coding,
+        args.explain,
+    )
 }

@@ -18,6 +18,8 @@ pub(crate) enum Output {
         target: PathBuf,
         temporary: PathBuf,
         writer: BufWriter<File>,
+        /// Synced to disk before the rename (for files edited in place).
+        sync: bool,
     },
 }
 
@@ -52,7 +54,28 @@ impl Output {
             target: target.to_path_buf(),
             temporary,
             writer: BufWriter::with_capacity(256 * 1024, file),
+            sync: false,
         })
+    }
+
+    /// The same output, synced to disk before it replaces its target: an
+    /// input edited in place survives a power loss as the old file or the
+    /// new one.
+    pub fn synced(self) -> Output {
+        match self {
+            Output::File {
+                target,
+                temporary,
+                writer,
+                ..
+            } => Output::File {
+                target,
+                temporary,
+                writer,
+                sync: true,
+            },
+            stdout => stdout,
+        }
     }
 
     pub fn writer(&mut self) -> &mut dyn Write {
@@ -70,11 +93,16 @@ impl Output {
                 target,
                 temporary,
                 writer,
+                sync,
             } => {
                 let result = writer
                     .into_inner()
                     .map_err(|e| e.into_error())
-                    .and_then(|_file| fs::rename(&temporary, &target));
+                    .and_then(|file| match sync {
+                        true => file.sync_all(),
+                        false => Ok(()),
+                    })
+                    .and_then(|()| fs::rename(&temporary, &target));
                 result.map_err(|e| {
                     let _ = fs::remove_file(&temporary);
                     Failure::runtime(format!("{}: cannot write: {e}", target.display()))

@@ -113,12 +113,11 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
         // Each character's bytes in the wrong encoding, and where they start.
         let mut bytes = Vec::new();
         let mut starts = Vec::with_capacity(chars.len() + 1);
-        for c in &chars {
+        for &c in &chars {
             starts.push(bytes.len());
-            match encode(c.encode_utf8(&mut [0; 4]), read_as) {
-                Some(encoded) => bytes.extend(encoded),
+            if !encode_char(c, read_as, &mut bytes) {
                 // A character the wrong encoding could not have given.
-                None => bytes.push(0xFF),
+                bytes.push(0xFF);
             }
         }
         starts.push(bytes.len());
@@ -135,10 +134,14 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
             // also UTF-8 boundaries, longest first: the longest run may take
             // in a clean character that happens to be valid UTF-8 (`影` is
             // `Ӱ`).
-            let ends = (i + 2..=chars.len())
+            // (Inside the valid run, a character boundary is a UTF-8 one
+            // unless a continuation byte follows it.)
+            let last = starts.partition_point(|&start| start <= from + valid) - 1;
+            let ends = (i + 2..=last.min(chars.len()))
                 .rev()
-                .filter(|&j| starts[j] - from <= valid)
-                .filter(|&j| std::str::from_utf8(&bytes[from..starts[j]]).is_ok())
+                .filter(|&j| {
+                    !matches!(bytes.get(starts[j]), Some(0x80..=0xBF)) || starts[j] - from == valid
+                })
                 .take(MAX_ENDS);
             let mut accepted = None;
             for j in ends {
@@ -180,13 +183,38 @@ fn valid_utf8_runs(bytes: &[u8]) -> Vec<usize> {
             0xF0..=0xF4 => 4,
             _ => continue,
         };
-        if let Some(char_bytes) = bytes.get(at..at + len) {
-            if std::str::from_utf8(char_bytes).is_ok() {
-                runs[at] = len + runs[at + len];
-            }
+        if bytes.get(at..at + len).is_some_and(is_utf8_char) {
+            runs[at] = len + runs[at + len];
         }
     }
     runs
+}
+
+/// Whether `bytes` (of the length its lead byte says) is one valid UTF-8
+/// character: checked by hand, as this runs on every byte of a window.
+fn is_utf8_char(bytes: &[u8]) -> bool {
+    let continuation = |b: u8| (0x80..=0xBF).contains(&b);
+    match *bytes {
+        [lead] => lead < 0x80,
+        [0xC2..=0xDF, b] => continuation(b),
+        [lead @ 0xE0..=0xEF, b, c] => {
+            let second = match lead {
+                0xE0 => (0xA0..=0xBF).contains(&b),
+                0xED => (0x80..=0x9F).contains(&b),
+                _ => continuation(b),
+            };
+            second && continuation(c)
+        }
+        [lead @ 0xF0..=0xF4, b, c, d] => {
+            let second = match lead {
+                0xF0 => (0x90..=0xBF).contains(&b),
+                0xF4 => (0x80..=0x8F).contains(&b),
+                _ => continuation(b),
+            };
+            second && continuation(c) && continuation(d)
+        }
+        _ => false,
+    }
 }
 
 /// How many ends the search for repaired parts tries from each start.
@@ -287,16 +315,15 @@ pub(crate) fn repair_swaps(span: &str, context: Script) -> Vec<(usize, usize, Re
         if !possible {
             continue;
         }
+        let mut bytes = Vec::with_capacity(4);
         let swapped: Vec<Option<char>> = chars
             .iter()
             .map(|&c| {
-                let bytes = encode(c.encode_utf8(&mut [0; 4]), read_as)?;
-                let decoded = decode(&bytes, was)?;
-                let mut out = decoded.chars();
-                match (c.is_ascii(), out.next(), out.next()) {
-                    (false, Some(d), None) if bytes.len() == 2 => Some(d),
-                    _ => None,
+                bytes.clear();
+                if c.is_ascii() || !encode_char(c, read_as, &mut bytes) || bytes.len() != 2 {
+                    return None;
                 }
+                decode_char(&bytes, was)
             })
             .collect();
         // The best run by summed gain (Kadane's), among swappable characters.
@@ -467,49 +494,74 @@ pub(crate) fn is_single_byte(c: char) -> bool {
 /// no character (its C1 controls), since text decoded as either looks the
 /// same.
 pub(crate) fn encode(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(text.len());
+    text.chars()
+        .all(|c| encode_char(c, encoding, &mut bytes))
+        .then_some(bytes)
+}
+
+/// What windows-1252 decodes the bytes 0x80..=0x9F to (as WHATWG has it:
+/// the five bytes it leaves undefined are the C1 controls).
+const WINDOWS_1252_HIGH: [u16; 32] = [
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+];
+
+/// Appends `c` in `encoding` (see [`encode`]) to `bytes`; false, having
+/// appended nothing, if `encoding` could not have given it.
+fn encode_char(c: char, encoding: &'static Encoding, bytes: &mut Vec<u8>) -> bool {
+    if c.is_ascii() {
+        bytes.push(c as u8);
+        return true;
+    }
+    let mut buffer = [0; 4];
     if encoding == WINDOWS_1252 {
-        let mut bytes = Vec::with_capacity(text.len());
-        for c in text.chars() {
-            match c as u32 {
-                0..=0x7F | 0xA0..=0xFF => bytes.push(c as u8),
-                code => {
-                    let mut buffer = [0; 4];
-                    let (encoded, _, unmappable) = WINDOWS_1252.encode(c.encode_utf8(&mut buffer));
-                    match (unmappable, &encoded[..]) {
-                        (false, &[byte]) => bytes.push(byte),
-                        // The C1 controls Latin-1 decodes 0x80..=0x9F to.
-                        _ if (0x80..=0x9F).contains(&code) => bytes.push(code as u8),
-                        _ => return None,
-                    }
-                }
-            }
+        let code = c as u32;
+        // Latin-1's letters, and the C1 controls Latin-1 decodes 0x80..=0x9F
+        // to; else one of the 27 characters windows-1252 puts there.
+        let byte = match code {
+            0x80..=0xFF => Some(code as u8),
+            0x2123.. => None,
+            _ => WINDOWS_1252_HIGH
+                .iter()
+                .position(|&high| u32::from(high) == code)
+                .map(|at| 0x80 + at as u8),
+        };
+        if let Some(byte) = byte {
+            bytes.push(byte);
         }
-        return Some(bytes);
+        return byte.is_some();
     }
     let Some(table) = reverse_table(encoding) else {
-        let (bytes, _, unmappable) = encoding.encode(text);
-        return (!unmappable).then(|| bytes.into_owned());
-    };
-    let mut bytes = Vec::with_capacity(text.len());
-    for c in text.chars() {
-        match table.get(c as usize).copied().unwrap_or(0) {
-            _ if c.is_ascii() => bytes.push(c as u8),
-            // Big5 and Shift_JIS have nothing beyond their tables.
-            0 if encoding != GB18030 => return None,
-            0 => {
-                // GB18030's four-byte characters: as the encoder has them.
-                let mut buffer = [0; 4];
-                let (encoded, _, unmappable) = encoding.encode(c.encode_utf8(&mut buffer));
-                if unmappable {
-                    return None;
-                }
-                bytes.extend_from_slice(&encoded);
-            }
-            code if code <= 0xFF => bytes.push(code as u8),
-            code => bytes.extend(code.to_be_bytes()),
+        let (encoded, _, unmappable) = encoding.encode(c.encode_utf8(&mut buffer));
+        if !unmappable {
+            bytes.extend_from_slice(&encoded);
         }
+        return !unmappable;
+    };
+    match table.get(c as usize).copied().unwrap_or(0) {
+        // Big5 and Shift_JIS have nothing beyond their tables.
+        0 if encoding != GB18030 => return false,
+        0 => {
+            // GB18030's four-byte characters: as the encoder has them
+            // (into a buffer on the stack: this runs on every character).
+            let mut encoder = encoding.new_encoder();
+            let mut out = [0u8; 8];
+            let (result, _, written) = encoder.encode_from_utf8_without_replacement(
+                c.encode_utf8(&mut buffer),
+                &mut out,
+                true,
+            );
+            if result != encoding_rs::EncoderResult::InputEmpty {
+                return false;
+            }
+            bytes.extend_from_slice(&out[..written]);
+        }
+        code if code <= 0xFF => bytes.push(code as u8),
+        code => bytes.extend(code.to_be_bytes()),
     }
-    Some(bytes)
+    true
 }
 
 /// For GB18030, Big5 and Shift_JIS: the byte sequence (one or two bytes, as
@@ -570,6 +622,24 @@ fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
 }
 
 /// `bytes` decoded with `encoding`, if they are valid in it.
+/// The one character `bytes` decode to in `encoding`, if they decode to
+/// exactly one (without allocating: this runs on every character of a
+/// window).
+fn decode_char(bytes: &[u8], encoding: &'static Encoding) -> Option<char> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = [0u8; 16];
+    let (result, read, written) = decoder.decode_to_utf8_without_replacement(bytes, &mut out, true);
+    if result != encoding_rs::DecoderResult::InputEmpty || read != bytes.len() {
+        return None;
+    }
+    let text = std::str::from_utf8(&out[..written]).ok()?;
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
 pub(crate) fn decode(bytes: &[u8], encoding: &'static Encoding) -> Option<String> {
     encoding
         .decode_without_bom_handling_and_without_replacement(bytes)
@@ -585,6 +655,34 @@ mod tests {
             .decode_without_bom_handling(&was.encode(text).0)
             .0
             .into_owned()
+    }
+
+    #[test]
+    fn utf8_characters_are_checked_as_std_does() {
+        for lead in 0..=0xFFu8 {
+            let len = match lead {
+                0x00..=0x7F => 1,
+                0xC2..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF4 => 4,
+                _ => continue,
+            };
+            for second in [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0] {
+                for third in [0x41, 0x80, 0xBF] {
+                    let bytes = &[lead, second, third, 0xBF][..len];
+                    let std = std::str::from_utf8(bytes).is_ok();
+                    assert_eq!(is_utf8_char(bytes), std, "{bytes:x?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn windows_1252_high_bytes_match_encoding_rs() {
+        let high: Vec<u8> = (0x80..=0x9F).collect();
+        let (text, _) = WINDOWS_1252.decode_without_bom_handling(&high);
+        let decoded: Vec<u16> = text.chars().map(|c| c as u16).collect();
+        assert_eq!(decoded, WINDOWS_1252_HIGH);
     }
 
     #[test]

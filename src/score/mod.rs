@@ -71,37 +71,38 @@ impl Plausibility {
                 continue;
             }
             score.non_ascii += 1;
-            // The common case first: a three-byte character in the main
-            // CJK block, decoded by hand.
-            if let (0xE4..=0xE9, Some(&[second, third])) = (lead, bytes.get(at + 1..at + 3)) {
+            // The common case first: a run of three-byte characters in the
+            // main CJK block, decoded by hand. Only the run's first character
+            // can complete a pattern with what precedes.
+            let run_start = at;
+            while let (Some(&lead @ 0xE4..=0xE9), Some(&[second, third])) =
+                (bytes.get(at), bytes.get(at + 1..at + 3))
+            {
                 let code = (u32::from(lead & 0x0F) << 12)
                     | (u32::from(second & 0x3F) << 6)
                     | u32::from(third & 0x3F);
-                if (0x4E00..=0x9FFF).contains(&code) {
-                    at += 3;
-                    let index = 2 * (code - 0x3400) as usize;
-                    let (simplified, traditional) = match DENSE.get(index..index + 2) {
-                        Some(&[s, t]) => (s, t),
-                        _ => (u8::MAX, u8::MAX),
-                    };
-                    score.cost += u64::from(match (simplified, traditional) {
-                        (u8::MAX, u8::MAX) => RARE_HAN,
-                        (u8::MAX, t) => {
-                            score.traditional_only += 1;
-                            u32::from(t)
-                        }
-                        (s, u8::MAX) => {
-                            score.simplified_only += 1;
-                            u32::from(s)
-                        }
-                        (s, t) => u32::from(s.min(t)),
-                    });
-                    score.han += 1;
-                    let class = Class::Wide(EastAsian::Han);
-                    score.cost += u64::from(transition_cost(before, class));
-                    before = (before.1, class);
-                    continue;
+                if !(0x4E00..=0x9FFF).contains(&code) {
+                    break;
                 }
+                at += 3;
+                let packed = PACKED.get((code - 0x3400) as usize).map_or(3 << 6, |&b| b);
+                let scripts = packed >> 6;
+                score.cost +=
+                    u64::from(packed & 63) + [0, 0, 0, u64::from(RARE_HAN)][usize::from(scripts)];
+                score.simplified_only += u32::from(scripts == 1);
+                score.traditional_only += u32::from(scripts == 2);
+            }
+            if at > run_start {
+                let han = ((at - run_start) / 3) as u32;
+                score.non_ascii += han - 1;
+                score.han += han;
+                let class = Class::Wide(EastAsian::Han);
+                score.cost += u64::from(transition_cost(before, class));
+                before = match han {
+                    1 => (before.1, class),
+                    _ => (class, class),
+                };
+                continue;
             }
             let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
                 break;
@@ -262,6 +263,11 @@ fn transition_cost(before: (Class, Class), class: Class) -> u32 {
     }
 }
 
+/// `DENSE` packed into a byte a character: the lower cost in the low six
+/// bits; in the top two, 1 for Simplified only, 2 for Traditional only and 3
+/// for neither (see `build.rs`).
+static PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hanzi_packed.bin"));
+
 /// Dense copies of `HANZI_COSTS` for U+3400..=U+9FFF, where nearly all Han
 /// text is, interleaved (Simplified, Traditional): one load per character
 /// instead of a search.
@@ -279,6 +285,10 @@ fn han_costs(c: char) -> Option<(u8, u8)> {
         let at = 2 * (code - 0x3400) as usize;
         let costs = (*DENSE.get(at)?, *DENSE.get(at + 1)?);
         return (costs != (u8::MAX, u8::MAX)).then_some(costs);
+    }
+    // (Full-width punctuation, most of what is left, is not Han: no search.)
+    if !is_han(c) {
+        return None;
     }
     HANZI_COSTS
         .binary_search_by(|&(entry, _, _)| entry.cmp(&code))
@@ -313,7 +323,12 @@ fn class_cost(c: char) -> u32 {
         0xF900..=0xFAFF => 22,
         0xE000..=0xF8FF | 0xF0000..=0x10FFFF => 30,
         0xFFFD => 40,
-        0x0100..=0x024F | 0x0370..=0x04FF => 14,
+        // Latin Extended-B: pinyin's tone marks on ǎ ǐ ǒ ǔ ü, Vietnamese
+        // ơ ư and Romanian ș ț are common; the rest rarely written (and
+        // what GBK read as UTF-8 gives: `飘飘` as `ƮƮ`).
+        0x01A0 | 0x01A1 | 0x01AF | 0x01B0 | 0x01CD..=0x01DC | 0x0218..=0x021B => 14,
+        0x0180..=0x024F => 20,
+        0x0100..=0x017F | 0x0370..=0x04FF => 14,
         0x2000..=0x206F => 8,
         0xFF61..=0xFF9F => 18,
         _ => 16,

@@ -1,0 +1,960 @@
+//! The pipeline shared by the commands that rewrite text (`fix`, `check`,
+//! `convert`): every core busy, results written in input order, memory
+//! bounded by the pieces in flight rather than the input.
+//!
+//! A reader thread reads the inputs one after another and cuts each into
+//! pieces of about `PIECE` bytes that end just after a line break (no
+//! dictionary key and no repair crosses one); small files are one piece
+//! each, so many files are worked on in parallel just as the pieces of a
+//! large one are. Workers decode, transform and encode the pieces; the
+//! calling thread writes them, in order, to where each input's result goes.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, ErrorKind, IsTerminal, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use super::coding::Coding;
+use super::convert::io_message;
+use super::diff;
+use super::inputs::{binary, Input, Inputs};
+use super::output::{write_failure, Output};
+use super::Failure;
+
+/// Changes (or flags) by kind.
+pub(crate) type Counts = BTreeMap<&'static str, u64>;
+
+/// What a piece of text became.
+#[derive(Default)]
+pub(crate) struct Applied {
+    pub text: String,
+    /// Changes by kind.
+    pub changes: Counts,
+    /// Damage flagged and left (not changes).
+    pub flags: Counts,
+    /// Report lines (`--explain`), with `start` and `end` in characters of
+    /// the piece; the writer makes them offsets into the whole input.
+    pub records: Vec<serde_json::Value>,
+    /// Notes on lines of the piece (0-based) to print, such as records
+    /// passed through by `--jsonl-field`; `fatal` ones fail with `--strict`.
+    pub notes: Vec<Note>,
+}
+
+/// A note on a line of an input.
+pub(crate) struct Note {
+    pub line: usize,
+    pub message: String,
+    pub fatal: bool,
+}
+
+/// What a command does to text.
+pub(crate) trait Job: Sync {
+    /// Transforms a piece of decoded text: whole lines, except in text
+    /// without usable line breaks, where the piece ends at `split_point`.
+    fn apply(&self, text: &str) -> Applied;
+
+    /// Where text without a line break near its end may be cut into pieces
+    /// that transform independently, if anywhere.
+    fn split_point(&self, _text: &str) -> Option<usize> {
+        None
+    }
+
+    /// Whether `apply` fills in `records` (which then need character
+    /// offsets).
+    fn explains(&self) -> bool {
+        false
+    }
+}
+
+/// Where results go.
+#[derive(Debug, Clone)]
+pub(crate) enum Destination {
+    /// Standard output, all inputs concatenated.
+    Stdout,
+    /// One file (a single input), replaced atomically.
+    File(std::path::PathBuf),
+    /// Each input replaced by its result (only if it changed), atomically
+    /// and synced to disk, keeping a copy under `backup` when given.
+    InPlace { backup: Option<String> },
+    /// A tree mirroring the inputs' under a directory.
+    Directory(std::path::PathBuf),
+    /// Nowhere: only what would change is reported (`check`).
+    Nowhere,
+    /// A unified diff of each input against its result, on standard output.
+    Diff,
+}
+
+/// The size of a piece handed to one worker.
+const PIECE: usize = 1 << 20;
+
+/// How far back from a line break an ideographic description operator
+/// (U+2FF0..U+2FFF, which can reach 64 characters forward) forbids cutting.
+const IDS_REACH_BYTES: usize = 64 * 4;
+
+/// A run's options.
+pub(crate) struct Run<'a> {
+    pub job: &'a dyn Job,
+    pub coding: &'a Coding,
+    pub destination: Destination,
+    pub threads: usize,
+    /// No summary line.
+    pub quiet: bool,
+    /// `--explain`: report lines to standard error.
+    pub explain: bool,
+    /// Fatal notes fail the run.
+    pub strict: bool,
+    /// `--report FILE`: a JSON object per input.
+    pub report: Option<std::path::PathBuf>,
+}
+
+/// What a run did, for the summary and the exit code.
+#[derive(Default)]
+pub(crate) struct Totals {
+    pub files: u64,
+    pub bytes: u64,
+    pub changed_files: u64,
+    pub changes: Counts,
+    pub flags: Counts,
+    pub skipped: Vec<String>,
+    pub failed: u64,
+}
+
+enum Work {
+    Data(Vec<u8>),
+    /// The input could not be read: the failure, and whether it ends the
+    /// run.
+    Failed(Failure),
+    /// Skipped (binary, found under -r).
+    Skipped(String),
+}
+
+struct Piece {
+    seq: u64,
+    input: usize,
+    offset: u64,
+    last: bool,
+    work: Work,
+}
+
+struct Done {
+    /// The input bytes' length.
+    length: u64,
+    bytes: Vec<u8>,
+    lines: usize,
+    chars: usize,
+    changed: bool,
+    applied: Applied,
+    /// The encoding the piece was decoded from.
+    encoding: &'static str,
+    /// For `--diff`.
+    hunks: Vec<diff::Hunk>,
+}
+
+enum Outcome {
+    Done(Done),
+    Failed(Failure),
+    Unencodable { line: usize, c: char },
+    Skipped(String),
+}
+
+impl Run<'_> {
+    /// Runs over `inputs`; returns the totals, or the failure that ended
+    /// the run.
+    pub fn run(&self, inputs: Inputs) -> Result<Totals, Failure> {
+        let started = Instant::now();
+        let Inputs { inputs, skipped } = inputs;
+        let threads = self.threads.max(1);
+        let (piece_tx, piece_rx) = sync_channel::<Piece>(threads);
+        let (done_tx, done_rx) = sync_channel::<(Piece, Outcome)>(threads);
+        let piece_rx = Mutex::new(piece_rx);
+        let stop = AtomicBool::new(false);
+        let mut totals = Totals {
+            skipped,
+            ..Totals::default()
+        };
+        let result = std::thread::scope(|scope| {
+            let inputs = &inputs;
+            let stop = &stop;
+            let reading = scope.spawn(move || {
+                self.read_all(inputs, |piece| {
+                    !stop.load(Ordering::Relaxed) && piece_tx.send(piece).is_ok()
+                })
+            });
+            for _ in 0..threads {
+                let done_tx = done_tx.clone();
+                let piece_rx = &piece_rx;
+                scope.spawn(move || {
+                    self.work(piece_rx, |piece, outcome| {
+                        done_tx.send((piece, outcome)).is_ok()
+                    })
+                });
+            }
+            drop(done_tx);
+            let written = self.write_in_order(&done_rx, inputs, &mut totals);
+            // On a failure, stop the reader (which may be waiting to send)
+            // and the workers (which fail to send once `done_rx` is gone).
+            stop.store(true, Ordering::Relaxed);
+            drop(done_rx);
+            while let Ok(receiver) = piece_rx.lock() {
+                if receiver.recv().is_err() {
+                    break;
+                }
+            }
+            let _ = reading.join();
+            written
+        });
+        if !self.quiet {
+            self.summarize(&totals, inputs.len(), started.elapsed().as_secs_f64());
+        }
+        result.map(|()| totals)
+    }
+
+    /// Reads the inputs in order and sends them on in pieces.
+    fn read_all(&self, inputs: &[Input], mut send: impl FnMut(Piece) -> bool) {
+        let mut seq = 0;
+        for (index, input) in inputs.iter().enumerate() {
+            let mut send_piece = |offset: u64, last: bool, work: Work| {
+                let piece = Piece {
+                    seq,
+                    input: index,
+                    offset,
+                    last,
+                    work,
+                };
+                seq += 1;
+                send(piece)
+            };
+            let reader: Box<dyn Read> = match &input.path {
+                None => Box::new(io::stdin()),
+                Some(path) => match File::open(path) {
+                    Ok(file) => Box::new(file),
+                    Err(e) => {
+                        let failure =
+                            Failure::runtime(format!("{}: {}", input.name(), io_message(&e)));
+                        if !send_piece(0, true, Work::Failed(failure)) {
+                            return;
+                        }
+                        continue;
+                    }
+                },
+            };
+            if !self.cut_pieces(input, reader, &mut send_piece) {
+                return;
+            }
+        }
+    }
+
+    /// Sends one input in pieces; false when the run is over.
+    fn cut_pieces(
+        &self,
+        input: &Input,
+        mut reader: impl Read,
+        send: &mut impl FnMut(u64, bool, Work) -> bool,
+    ) -> bool {
+        let name = input.name();
+        let mut pending: Vec<u8> = Vec::new();
+        let mut offset = 0u64;
+        let mut at_end = false;
+        // Without a cut, `pending` grows: the line breaks already rejected
+        // are not looked at again, and the job is asked again only once the
+        // text has doubled, which keeps the work linear.
+        let mut scanned = 0;
+        let mut ask_job_at = 0;
+        let mut first = true;
+        let mut whole = false;
+        loop {
+            while pending.len() < PIECE && !at_end {
+                match read_more(&mut reader, &mut pending) {
+                    Ok(more) => at_end = !more,
+                    Err(e) => {
+                        let failure =
+                            Failure::runtime(format!("{name}: read error: {}", io_message(&e)));
+                        return send(offset, true, Work::Failed(failure));
+                    }
+                }
+            }
+            if first {
+                first = false;
+                // A binary file found under -r is skipped whole.
+                let start = &pending[..pending.len().min(super::inputs::SNIFF_BYTES)];
+                if !input.named {
+                    if let Some(why) = binary(start, self.coding) {
+                        return send(
+                            0,
+                            true,
+                            Work::Skipped(format!("{name}: a binary file ({why})")),
+                        );
+                    }
+                }
+                // UTF-16 cannot be cut at line-break bytes: read it all,
+                // then decode and transform it as one piece.
+                whole = self.coding.whole_input(start);
+            }
+            if whole {
+                while !at_end {
+                    match read_more(&mut reader, &mut pending) {
+                        Ok(more) => at_end = !more,
+                        Err(e) => {
+                            let failure =
+                                Failure::runtime(format!("{name}: read error: {}", io_message(&e)));
+                            return send(offset, true, Work::Failed(failure));
+                        }
+                    }
+                }
+            }
+            let mut cut = match at_end {
+                true => Some(pending.len()),
+                false => line_cut(&pending, scanned),
+            };
+            if cut.is_none() && pending.len() >= ask_job_at {
+                cut = self.text_cut(&pending);
+                ask_job_at = pending.len() * 2;
+            }
+            let Some(cut) = cut else {
+                // No cut yet: read on.
+                scanned = pending.len();
+                match read_more(&mut reader, &mut pending) {
+                    Ok(more) => at_end = !more,
+                    Err(e) => {
+                        let failure =
+                            Failure::runtime(format!("{name}: read error: {}", io_message(&e)));
+                        return send(offset, true, Work::Failed(failure));
+                    }
+                }
+                continue;
+            };
+            scanned = 0;
+            ask_job_at = 0;
+            let rest = pending.split_off(cut);
+            let bytes = std::mem::replace(&mut pending, rest);
+            let length = bytes.len() as u64;
+            let last = at_end && pending.is_empty();
+            if !send(offset, last, Work::Data(bytes)) {
+                return false;
+            }
+            offset += length;
+            if last {
+                return true;
+            }
+        }
+    }
+
+    /// A cut chosen by the job, in text without usable line breaks.
+    fn text_cut(&self, bytes: &[u8]) -> Option<usize> {
+        let valid = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        self.job.split_point(valid)
+    }
+
+    /// A worker: decodes, transforms and encodes pieces until there are
+    /// none.
+    fn work(&self, pieces: &Mutex<Receiver<Piece>>, mut done: impl FnMut(Piece, Outcome) -> bool) {
+        loop {
+            let piece = match pieces.lock() {
+                Ok(receiver) => receiver.recv(),
+                Err(_) => return,
+            };
+            let Ok(mut piece) = piece else { return };
+            let outcome = match std::mem::replace(&mut piece.work, Work::Data(Vec::new())) {
+                Work::Data(bytes) => self.transform(&bytes, piece.offset),
+                Work::Failed(failure) => Outcome::Failed(failure),
+                Work::Skipped(note) => Outcome::Skipped(note),
+            };
+            if !done(piece, outcome) {
+                return;
+            }
+        }
+    }
+
+    fn transform(&self, bytes: &[u8], offset: u64) -> Outcome {
+        let (text, encoding) = match self.coding.decode_named(bytes, offset) {
+            Ok(decoded) => decoded,
+            Err(message) => return Outcome::Failed(Failure::runtime(message)),
+        };
+        let applied = self.job.apply(&text);
+        let chars = match self.job.explains() {
+            true => text.chars().count(),
+            false => 0,
+        };
+        let lines = applied.text.matches('\n').count();
+        let bytes_out = match self.coding.encode(&applied.text) {
+            Ok(encoded) => encoded.into_owned(),
+            Err((line, c)) => return Outcome::Unencodable { line, c },
+        };
+        let changed = bytes_out != bytes;
+        let hunks = match self.destination {
+            Destination::Diff if changed => diff::hunks(&text, &applied.text),
+            _ => Vec::new(),
+        };
+        Outcome::Done(Done {
+            encoding,
+            hunks,
+            length: bytes.len() as u64,
+            bytes: bytes_out,
+            lines,
+            chars,
+            changed,
+            applied: Applied {
+                text: String::new(),
+                ..applied
+            },
+        })
+    }
+
+    /// Writes the pieces in order, each to its input's destination.
+    fn write_in_order(
+        &self,
+        done: &Receiver<(Piece, Outcome)>,
+        inputs: &[Input],
+        totals: &mut Totals,
+    ) -> Result<(), Failure> {
+        let mut next = 0;
+        let mut waiting = BTreeMap::new();
+        let mut stdout = match self.destination {
+            Destination::Stdout | Destination::Diff => Some(Output::stdout()),
+            Destination::File(ref path) => Some(Output::file(path)?),
+            _ => None,
+        };
+        let mut report_file = self.report.as_deref().map(Output::file).transpose()?;
+        let mut progress = Progress::new(self.quiet, inputs);
+        let mut current: Option<Current> = None;
+        for (piece, outcome) in done {
+            waiting.insert(piece.seq, (piece, outcome));
+            while let Some((piece, outcome)) = waiting.remove(&next) {
+                next += 1;
+                let input = &inputs[piece.input];
+                if current.as_ref().is_none_or(|c| c.input != piece.input) {
+                    current = Some(Current::new(piece.input));
+                    totals.files += 1;
+                }
+                let state = current.as_mut().expect("set above");
+                if let Outcome::Done(done) = &outcome {
+                    progress.advance(done.length);
+                }
+                let result = self.write_piece(input, outcome, state, stdout.as_mut(), totals);
+                let result = result.and_then(|()| match piece.last {
+                    true => self.finish_input(input, state, totals, report_file.as_mut()),
+                    false => Ok(()),
+                });
+                if let Err(failure) = result {
+                    if let Some(file) = state.file.take() {
+                        file.abandon();
+                    }
+                    match self.destination {
+                        // Results of other inputs go elsewhere: report it
+                        // and go on.
+                        Destination::InPlace { .. }
+                        | Destination::Directory(_)
+                        | Destination::Nowhere => {
+                            report(&failure);
+                            totals.failed += 1;
+                            state.failed = true;
+                        }
+                        _ => {
+                            progress.finish();
+                            if let Some(output) = stdout.take() {
+                                output.abandon();
+                            }
+                            if let Some(output) = report_file.take() {
+                                output.abandon();
+                            }
+                            return Err(failure);
+                        }
+                    }
+                }
+            }
+        }
+        progress.finish();
+        if let Some(output) = report_file {
+            output.commit()?;
+        }
+        match stdout {
+            Some(output) => output.commit(),
+            None => Ok(()),
+        }
+    }
+
+    fn write_piece(
+        &self,
+        input: &Input,
+        outcome: Outcome,
+        state: &mut Current,
+        mut stdout: Option<&mut Output>,
+        totals: &mut Totals,
+    ) -> Result<(), Failure> {
+        if state.failed {
+            return Ok(());
+        }
+        let name = input.name();
+        let done = match outcome {
+            Outcome::Done(done) => done,
+            Outcome::Failed(failure) => {
+                // (Decoding errors name an offset but not the input.)
+                return Err(match failure.message.starts_with(&name) {
+                    true => failure,
+                    false => Failure::runtime(format!("{name}: {}", failure.message)),
+                });
+            }
+            Outcome::Unencodable { line, c } => {
+                return Err(Failure::runtime(format!(
+                    "{name}: {c:?} (U+{:04X}) on output line {} cannot be encoded in {} \
+                     (--unencodable replace writes ? instead)",
+                    c as u32,
+                    state.lines + line + 1,
+                    self.coding.output.name()
+                )))
+            }
+            Outcome::Skipped(note) => {
+                totals.files -= 1;
+                state.skipped = true;
+                totals.skipped.push(note);
+                return Ok(());
+            }
+        };
+        totals.bytes += done.length;
+        state.changed |= done.changed;
+        state.encoding = match state.encoding {
+            Some(encoding) if encoding != done.encoding => Some("mixed"),
+            _ => Some(done.encoding),
+        };
+        for (kind, count) in &done.applied.changes {
+            *state.changes.entry(kind).or_default() += count;
+        }
+        for (kind, count) in &done.applied.flags {
+            *state.flags.entry(kind).or_default() += count;
+        }
+        let mut stderr = io::stderr().lock();
+        for mut record in done.applied.records {
+            for key in ["start", "end"] {
+                if let Some(at) = record.get(key).and_then(serde_json::Value::as_u64) {
+                    record[key] = (at + state.chars as u64).into();
+                }
+            }
+            record["path"] = name.clone().into();
+            if self.explain {
+                writeln!(stderr, "{record}").map_err(write_failure)?;
+            }
+            if self.report.is_some() {
+                state.records.push(record);
+            }
+        }
+        drop(stderr);
+        if let (Destination::Diff, Some(output), false) = (
+            &self.destination,
+            stdout.as_deref_mut(),
+            done.hunks.is_empty(),
+        ) {
+            let colour = io::stdout().is_terminal();
+            let mut text = String::new();
+            if !state.diff_started {
+                state.diff_started = true;
+                // (`a/` and `b/` as git writes them; an absolute path
+                // keeps its own slash.)
+                let shown = name.trim_start_matches('/');
+                text.push_str(&format!("--- a/{shown}\n+++ b/{shown}\n"));
+            }
+            text.push_str(&diff::format(&done.hunks, state.lines, colour));
+            output
+                .writer()
+                .write_all(text.as_bytes())
+                .map_err(write_failure)?;
+        }
+        for note in &done.applied.notes {
+            eprintln!(
+                "zhfix: {name}: line {}: {}",
+                state.lines + note.line + 1,
+                note.message
+            );
+            state.fatal |= note.fatal;
+        }
+        state.lines += done.lines;
+        state.chars += done.chars;
+        let writer: &mut dyn Write = match (&self.destination, stdout) {
+            (Destination::Nowhere | Destination::Diff, _) => return Ok(()),
+            (Destination::Stdout | Destination::File(_), Some(output)) => output.writer(),
+            (Destination::InPlace { .. }, _) => {
+                let path = input.path.as_deref().expect("in-place inputs are files");
+                if state.file.is_none() {
+                    state.file = Some(Output::file(path)?.synced());
+                }
+                state.file.as_mut().expect("set above").writer()
+            }
+            (Destination::Directory(dir), _) => {
+                if state.file.is_none() {
+                    let target = dir.join(&input.relative);
+                    if let Some(parent) = target.parent() {
+                        std::fs::create_dir_all(parent).map_err(|e| {
+                            Failure::runtime(format!(
+                                "{}: cannot create: {}",
+                                parent.display(),
+                                io_message(&e)
+                            ))
+                        })?;
+                    }
+                    state.file = Some(Output::file(&target)?);
+                }
+                state.file.as_mut().expect("set above").writer()
+            }
+            (_, None) => return Ok(()),
+        };
+        writer.write_all(&done.bytes).map_err(|e| match state.file {
+            Some(_) => Failure::runtime(format!("{name}: cannot write: {}", io_message(&e))),
+            None => write_failure(e),
+        })
+    }
+
+    /// An input's last piece is written: commit its file, count it, report
+    /// it.
+    fn finish_input(
+        &self,
+        input: &Input,
+        state: &mut Current,
+        totals: &mut Totals,
+        report_file: Option<&mut Output>,
+    ) -> Result<(), Failure> {
+        if state.failed {
+            return Ok(());
+        }
+        if let Some(output) = report_file {
+            let line = match state.skipped {
+                true => serde_json::json!({
+                    "path": input.name(),
+                    "skipped": totals.skipped.last(),
+                }),
+                false => serde_json::json!({
+                    "path": input.name(),
+                    "encoding": state.encoding,
+                    "changed": state.changed,
+                    "changes": state.changes,
+                    "flags": state.flags,
+                    "steps": std::mem::take(&mut state.records),
+                }),
+            };
+            writeln!(output.writer(), "{line}").map_err(|e| {
+                Failure::runtime(format!(
+                    "{}: cannot write: {}",
+                    self.report
+                        .as_deref()
+                        .unwrap_or(std::path::Path::new(""))
+                        .display(),
+                    io_message(&e)
+                ))
+            })?;
+        }
+        if state.skipped {
+            return Ok(());
+        }
+        if state.fatal && self.strict {
+            return Err(Failure::runtime(format!(
+                "{}: --strict: records were passed through (see above)",
+                input.name()
+            )));
+        }
+        for (kind, count) in &state.changes {
+            *totals.changes.entry(kind).or_default() += count;
+        }
+        for (kind, count) in &state.flags {
+            *totals.flags.entry(kind).or_default() += count;
+        }
+        if state.changed {
+            totals.changed_files += 1;
+        }
+        if let Destination::Nowhere = self.destination {
+            if state.changed {
+                println!(
+                    "{}: {}",
+                    input.name(),
+                    describe(&state.changes, &state.flags)
+                );
+            }
+        }
+        let Some(file) = state.file.take() else {
+            return Ok(());
+        };
+        match &self.destination {
+            // A file that would not change is not rewritten.
+            Destination::InPlace { .. } if !state.changed => {
+                file.abandon();
+                Ok(())
+            }
+            Destination::InPlace {
+                backup: Some(suffix),
+            } => {
+                let path = input.path.as_deref().expect("in-place inputs are files");
+                let mut backup = path.as_os_str().to_owned();
+                backup.push(suffix);
+                std::fs::copy(path, &backup).map_err(|e| {
+                    Failure::runtime(format!(
+                        "{}: cannot back up: {}",
+                        input.name(),
+                        io_message(&e)
+                    ))
+                })?;
+                file.commit()
+            }
+            _ => file.commit(),
+        }
+    }
+
+    fn summarize(&self, totals: &Totals, inputs: usize, seconds: f64) {
+        let several = inputs > 1 || !totals.skipped.is_empty();
+        let writes_files = matches!(
+            self.destination,
+            Destination::InPlace { .. } | Destination::Directory(_) | Destination::Nowhere
+        ) || self.report.is_some();
+        for note in &totals.skipped {
+            eprintln!("zhfix: skipped {note}");
+        }
+        // (A filter in a pipeline stays silent; a person at a terminal, or
+        // a run that writes files, hears what happened.)
+        if !(writes_files || several && io::stderr().is_terminal()) {
+            return;
+        }
+        let megabytes = totals.bytes as f64 / 1e6;
+        eprintln!(
+            "zhfix: {} file{}, {:.1} MB, {} changed: {}{}; {:.2} s, {:.1} MB/s",
+            totals.files,
+            if totals.files == 1 { "" } else { "s" },
+            megabytes,
+            totals.changed_files,
+            describe(&totals.changes, &totals.flags),
+            match totals.skipped.len() {
+                0 => String::new(),
+                n => format!(", {n} skipped"),
+            },
+            seconds,
+            megabytes / seconds.max(1e-9),
+        );
+    }
+}
+
+/// The state of the input being written.
+struct Current {
+    input: usize,
+    file: Option<Output>,
+    changed: bool,
+    skipped: bool,
+    failed: bool,
+    fatal: bool,
+    lines: usize,
+    chars: usize,
+    changes: Counts,
+    flags: Counts,
+    encoding: Option<&'static str>,
+    /// Report lines kept for `--report`.
+    records: Vec<serde_json::Value>,
+    diff_started: bool,
+}
+
+impl Current {
+    fn new(input: usize) -> Current {
+        Current {
+            input,
+            encoding: None,
+            records: Vec::new(),
+            diff_started: false,
+            file: None,
+            changed: false,
+            skipped: false,
+            failed: false,
+            fatal: false,
+            lines: 0,
+            chars: 0,
+            changes: Counts::new(),
+            flags: Counts::new(),
+        }
+    }
+}
+
+/// `3 changes (mojibake 2, ruby 1), 1 flag (replacement 1)`.
+pub(crate) fn describe(changes: &Counts, flags: &Counts) -> String {
+    let part = |counts: &Counts, noun: &str| {
+        let total: u64 = counts.values().sum();
+        let kinds: Vec<String> = counts
+            .iter()
+            .map(|(kind, n)| format!("{kind} {n}"))
+            .collect();
+        match total {
+            0 => format!("0 {noun}s"),
+            _ => format!(
+                "{total} {noun}{} ({})",
+                if total == 1 { "" } else { "s" },
+                kinds.join(", ")
+            ),
+        }
+    };
+    match flags.is_empty() {
+        true => part(changes, "change"),
+        false => format!("{}, {}", part(changes, "change"), part(flags, "flag")),
+    }
+}
+
+/// Prints a failure that does not end the run.
+pub(crate) fn report(failure: &Failure) {
+    if !failure.message.is_empty() {
+        eprintln!("zhfix: {}", failure.message);
+    }
+}
+
+/// Appends up to `PIECE` more bytes; false at the end of input.
+fn read_more(reader: &mut impl Read, pending: &mut Vec<u8>) -> io::Result<bool> {
+    let start = pending.len();
+    pending.resize(start + PIECE, 0);
+    let read = loop {
+        match reader.read(&mut pending[start..]) {
+            Ok(read) => break read,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => {
+                pending.truncate(start);
+                return Err(e);
+            }
+        }
+    };
+    pending.truncate(start + read);
+    Ok(read > 0)
+}
+
+/// Just after the last line break at or after `from` that no ideographic
+/// description operator precedes closely. (A line break never occurs inside
+/// a UTF-8 sequence, so this needs no decoding.)
+fn line_cut(bytes: &[u8], from: usize) -> Option<usize> {
+    let from = from.saturating_sub(1);
+    memchr::memrchr_iter(b'\n', &bytes[from..])
+        .map(|at| from + at + 1)
+        .find(|&cut| {
+            let before = &bytes[cut.saturating_sub(IDS_REACH_BYTES)..cut];
+            !before
+                .windows(3)
+                .any(|w| w[0] == 0xE2 && w[1] == 0xBF && w[2] >= 0xB0)
+        })
+}
+
+/// Where results go, and how the work is run: options shared by the
+/// commands that rewrite text.
+#[derive(clap::Args, Debug)]
+pub(crate) struct OutputArgs {
+    /// Write the result to this file (a single input), atomically.
+    #[arg(short, long, value_name = "FILE", conflicts_with_all = ["in_place", "output_dir"])]
+    pub output: Option<std::path::PathBuf>,
+
+    /// Rewrite each input file with its result: a temporary file in the
+    /// same directory, synced and renamed over it, with its permissions.
+    /// Files that would not change are not touched.
+    #[arg(long, conflicts_with = "output_dir")]
+    pub in_place: bool,
+
+    /// With --in-place, keep each original file changed as its name plus
+    /// SUFFIX (e.g. `.orig`).
+    #[arg(long, value_name = "SUFFIX", requires = "in_place")]
+    pub backup: Option<String>,
+
+    /// Write each result under DIR, mirroring the input tree.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<std::path::PathBuf>,
+
+    /// Threads to work with (default: all cores). The output does not
+    /// depend on it.
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print a unified diff of each input against its result instead of
+    /// the result (coloured on a terminal); nothing is written.
+    #[arg(long, conflicts_with_all = ["output", "in_place", "output_dir"])]
+    pub diff: bool,
+
+    /// Write a JSON object per input to FILE: `path`, `encoding`,
+    /// `changed`, `changes` and `flags` by kind, and `steps`.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
+
+    /// Print no summary and no notes on standard error (errors still).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl OutputArgs {
+    pub fn destination(&self, inputs: usize) -> Result<Destination, Failure> {
+        Ok(match (&self.output, self.in_place, &self.output_dir) {
+            (Some(_), _, _) if inputs > 1 => {
+                return Err(Failure::usage("-o/--output takes a single input file"))
+            }
+            (Some(path), _, _) => Destination::File(path.clone()),
+            (None, false, None) if self.diff => Destination::Diff,
+            (None, true, _) => Destination::InPlace {
+                backup: self.backup.clone(),
+            },
+            (None, false, Some(dir)) => Destination::Directory(dir.clone()),
+            (None, false, None) => Destination::Stdout,
+        })
+    }
+}
+
+/// The number of threads to use: `requested`, or all cores.
+pub(crate) fn threads(requested: Option<usize>) -> usize {
+    requested
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// A progress bar on standard error, for a person watching a long run: it
+/// appears only on a terminal, and only after a second.
+struct Progress {
+    total: Option<u64>,
+    done: u64,
+    started: Instant,
+    bar: Option<indicatif::ProgressBar>,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(quiet: bool, inputs: &[Input]) -> Progress {
+        let wanted = !quiet && io::stderr().is_terminal();
+        // (Standard input's size is unknown: a spinner then.)
+        let total = inputs
+            .iter()
+            .map(|input| {
+                let path = input.path.as_ref()?;
+                std::fs::metadata(path).ok().map(|m| m.len())
+            })
+            .sum();
+        Progress {
+            total,
+            done: 0,
+            started: Instant::now(),
+            bar: None,
+            shown: !wanted,
+        }
+    }
+
+    fn advance(&mut self, bytes: u64) {
+        self.done += bytes;
+        if !self.shown && self.started.elapsed().as_secs_f64() > 1.0 {
+            self.shown = true;
+            let bar = match self.total {
+                Some(total) => indicatif::ProgressBar::new(total).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                ),
+                None => indicatif::ProgressBar::new_spinner(),
+            };
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.done);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
