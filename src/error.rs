@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Io,
     /// A repair plan that does not fit the text it is applied to.
     Plan,
+    /// A normalization form name that is not nfc, nfd, nfkc or nfkd.
+    UnknownForm,
 }
 
 /// An error with a one-line, self-contained message.

@@ -31,6 +31,7 @@
 mod bytes;
 mod convert;
 mod error;
+mod normalize;
 mod repair;
 mod report;
 mod score;
@@ -41,6 +42,9 @@ pub use bytes::{
 pub use convert::{convert, ChunkedConverter, Config, Converter, ConverterBuilder};
 pub use encoding_rs;
 pub use error::{Error, ErrorKind};
+pub use normalize::{
+    normalize, normalize_and_explain, CompatIdeographs, Form, Newlines, NormalizeOptions, Punct,
+};
 pub use repair::{fix_and_explain, fix_bytes, fix_text, Fixer};
 pub use report::{apply_plan, Damage, Flag, Report, Rule, Step};
 pub use score::Script;

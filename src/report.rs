@@ -22,6 +22,26 @@ pub enum Rule {
     Invisible,
     /// A span flagged as irreversible damage, removed on request.
     RemovedFlagged,
+    /// C0 or C1 control characters (other than tab, CR and LF), removed.
+    Control,
+    /// A terminal escape sequence (CSI or OSC), removed.
+    TerminalEscape,
+    /// Bidirectional controls, removed on request.
+    Bidi,
+    /// A sequence that is not in NFC, composed (the CJK-safe profile).
+    Compose,
+    /// A stretch put in the Unicode normalization form asked for.
+    Form,
+    /// Radicals standing in for ideographs inside Han text, mapped to them.
+    Radical,
+    /// Full-width letters and digits to ASCII, half-width kana to full-width.
+    Width,
+    /// Spaces made ASCII, collapsed, or removed between Han characters.
+    Space,
+    /// A CRLF or CR line break made LF.
+    Newline,
+    /// Punctuation made full-width or ASCII.
+    Punct,
 }
 
 impl Rule {
@@ -33,6 +53,16 @@ impl Rule {
             Rule::Ruby => "ruby",
             Rule::Invisible => "invisible",
             Rule::RemovedFlagged => "removed-flagged",
+            Rule::Control => "control",
+            Rule::TerminalEscape => "terminal-escape",
+            Rule::Bidi => "bidi",
+            Rule::Compose => "compose",
+            Rule::Form => "form",
+            Rule::Radical => "radical",
+            Rule::Width => "width",
+            Rule::Space => "space",
+            Rule::Newline => "newline",
+            Rule::Punct => "punct",
         }
     }
 }
@@ -50,6 +80,9 @@ pub enum Damage {
     /// What is left of damage next to a repair or inside Han text: a lone
     /// `?` where a byte was lost, with any syllable and parenthesis after it.
     Remnant,
+    /// Bidirectional controls, which can make text read differently from
+    /// how it is stored.
+    Bidi,
 }
 
 impl Damage {
@@ -60,6 +93,7 @@ impl Damage {
             Damage::FillBytes => "fill-bytes",
             Damage::Replacement => "replacement",
             Damage::Remnant => "remnant",
+            Damage::Bidi => "bidi",
         }
     }
 }
@@ -173,5 +207,187 @@ impl Cursor<'_> {
             self.chars += 1;
         }
         Some(self.bytes)
+    }
+}
+
+impl Report {
+    /// The report of two passes in a row, in `original`'s offsets: `self`
+    /// was found in `original` and made it `middle`, `next` was found in
+    /// `middle`. A step of `next` that overlaps steps of `self` becomes one
+    /// step with them, from `original` to the final text, under the first
+    /// one's rule; so the steps still replay with [`apply_plan`].
+    pub(crate) fn then(self, original: &str, middle: &str, next: Report) -> Report {
+        if self.steps.is_empty() {
+            let mut flags = self.flags;
+            flags.extend(next.flags);
+            flags.sort_by_key(|flag| flag.start);
+            return Report {
+                steps: next.steps,
+                flags,
+            };
+        }
+        let map = Placement::new(&self.steps);
+        let mut flags = self.flags;
+        flags.extend(next.flags.into_iter().map(|flag| Flag {
+            start: map.start(flag.start, &self.steps),
+            end: map.end(flag.end, &self.steps),
+            ..flag
+        }));
+        flags.sort_by_key(|flag| flag.start);
+
+        let mut firsts = self.steps.into_iter().zip(map.ranges.iter()).peekable();
+        let mut seconds = next.steps.into_iter().peekable();
+        let mut original_at = Cursor {
+            text: original,
+            chars: 0,
+            bytes: 0,
+        };
+        let mut middle_at = Cursor {
+            text: middle,
+            chars: 0,
+            bytes: 0,
+        };
+        let mut steps = Vec::new();
+        // Clusters of overlapping steps, by their ranges in `middle` (a
+        // step of `self` first where both start at the same place).
+        loop {
+            let first_start = firsts.peek().map(|(_, range)| range.0);
+            let second_start = seconds.peek().map(|step| step.start);
+            let mut cluster_firsts = Vec::new();
+            let mut cluster_seconds = Vec::new();
+            let (m0, mut m1) = match (first_start, second_start) {
+                (None, None) => break,
+                (Some(a), b) if b.is_none_or(|b| a <= b) => {
+                    let (step, range) = firsts.next().expect("peeked");
+                    cluster_firsts.push(step);
+                    (range.0, range.1)
+                }
+                _ => {
+                    let step = seconds.next().expect("peeked");
+                    let range = (step.start, step.end);
+                    cluster_seconds.push(step);
+                    range
+                }
+            };
+            loop {
+                if let Some((step, range)) = firsts.next_if(|(_, range)| range.0 < m1) {
+                    m1 = m1.max(range.1);
+                    cluster_firsts.push(step);
+                } else if let Some(step) = seconds.next_if(|step| step.start < m1) {
+                    m1 = m1.max(step.end);
+                    cluster_seconds.push(step);
+                } else {
+                    break;
+                }
+            }
+            if cluster_seconds.is_empty() && cluster_firsts.len() == 1 {
+                steps.extend(cluster_firsts);
+                continue;
+            }
+            let (o0, o1) = (map.start(m0, &[]), map.end(m1, &[]));
+            if cluster_firsts.is_empty() && cluster_seconds.len() == 1 {
+                let step = cluster_seconds.pop().expect("one step");
+                steps.push(Step {
+                    start: o0,
+                    end: o1,
+                    ..step
+                });
+                continue;
+            }
+            // One step for the cluster.
+            let before = original_at.slice(o0, o1).to_string();
+            let mut after = String::new();
+            let mut at = m0;
+            for step in &cluster_seconds {
+                after.push_str(middle_at.slice(at, step.start));
+                after.push_str(&step.after);
+                at = step.end;
+            }
+            after.push_str(middle_at.slice(at, m1));
+            let confidence = cluster_firsts
+                .iter()
+                .chain(&cluster_seconds)
+                .map(|step| step.confidence)
+                .fold(1.0, f32::min);
+            let lead = cluster_firsts
+                .into_iter()
+                .next()
+                .or_else(|| cluster_seconds.into_iter().next())
+                .expect("a cluster has a step");
+            steps.push(Step {
+                start: o0,
+                end: o1,
+                before,
+                after,
+                confidence,
+                ..lead
+            });
+        }
+        Report { steps, flags }
+    }
+}
+
+/// Where steps put their outputs: for each, its range in the text after it
+/// and the shift (characters after minus before) once it is made.
+struct Placement {
+    ranges: Vec<(usize, usize, isize)>,
+}
+
+impl Placement {
+    fn new(steps: &[Step]) -> Placement {
+        let mut shift = 0isize;
+        let ranges = steps
+            .iter()
+            .map(|step| {
+                let start = step.start.saturating_add_signed(shift);
+                let len = step.after.chars().count();
+                shift += len as isize - (step.end as isize - step.start as isize);
+                (start, start + len, shift)
+            })
+            .collect();
+        Placement { ranges }
+    }
+
+    /// The offset before the steps of the start of something at `at` after
+    /// them (the start of the step it is inside, if any: `steps` are the
+    /// steps, or empty when `at` is inside none).
+    fn start(&self, at: usize, steps: &[Step]) -> usize {
+        let i = self.ranges.partition_point(|range| range.1 <= at);
+        match self.ranges.get(i) {
+            Some(range) if range.0 < at => steps.get(i).map_or(at, |step| step.start),
+            _ => self.shifted(at, i),
+        }
+    }
+
+    /// The same for an end: a removal right at `at` comes after it.
+    fn end(&self, at: usize, steps: &[Step]) -> usize {
+        let i = self
+            .ranges
+            .partition_point(|range| range.1 < at || (range.1 == at && range.0 < at));
+        match self.ranges.get(i) {
+            Some(range) if range.0 < at && at < range.1 => steps.get(i).map_or(at, |step| step.end),
+            _ => self.shifted(at, i),
+        }
+    }
+
+    /// `at` moved back by the shift of the first `count` steps.
+    fn shifted(&self, at: usize, count: usize) -> usize {
+        let shift = match count {
+            0 => 0,
+            _ => self.ranges[count - 1].2,
+        };
+        at.saturating_add_signed(-shift)
+    }
+}
+
+impl<'a> Cursor<'a> {
+    /// The text from character `start` to `end`, neither behind the cursor
+    /// (empty if they are).
+    fn slice(&mut self, start: usize, end: usize) -> &'a str {
+        let text = self.text;
+        match (self.advance_to(start), self.advance_to(end)) {
+            (Some(s), Some(e)) => &text[s..e],
+            _ => "",
+        }
     }
 }

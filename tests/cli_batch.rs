@@ -503,9 +503,17 @@ fn help_flags(command: &str) -> std::collections::BTreeSet<String> {
 
 #[test]
 fn fix_and_check_help_list_exactly_the_tested_flags() {
-    // Each is exercised in this file, tests/cli_fix.rs or (for the coding
-    // flags, shared with convert) tests/cli_convert.rs.
+    // Each is exercised in this file, tests/cli_fix.rs, (for the coding
+    // flags, shared with convert) tests/cli_convert.rs or (for the
+    // normalization flags, shared with normalize) tests/cli_normalize.rs.
     let shared = [
+        "--form",
+        "--compat-ideographs",
+        "--width",
+        "--space",
+        "--newlines",
+        "--punct",
+        "--remove-bidi",
         "--recursive",
         "--glob",
         "--follow",

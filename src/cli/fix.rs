@@ -1,12 +1,13 @@
 //! `zhfix fix` and `zhfix check`.
 
-use zhfix::{Converter, Fixer};
+use zhfix::{Converter, Fixer, NormalizeOptions, Report};
 
 use super::batch::{self, Applied, Destination, Job, OutputArgs, Run};
 use super::coding;
 use super::convert::build_converter;
 use super::inputs;
 use super::jsonl::{self, FieldJob};
+use super::normalize;
 use super::Failure;
 
 #[derive(clap::Args)]
@@ -44,6 +45,17 @@ pub(crate) struct RepairArgs {
     /// instead of only reporting it.
     #[arg(long)]
     remove_flagged: bool,
+
+    #[command(flatten)]
+    normalize: normalize::Options,
+}
+
+impl RepairArgs {
+    fn fixer(&self) -> Fixer {
+        Fixer::new()
+            .remove_flagged(self.remove_flagged)
+            .normalize(self.normalize.resolve())
+    }
 }
 
 /// `zhfix check`: what `fix` would change, without writing.
@@ -70,16 +82,33 @@ pub(crate) struct CheckArgs {
     quiet: bool,
 }
 
-/// Repairs text, then converts it if asked.
+/// What a [`FixJob`] does to text before converting it.
+pub(crate) enum Work {
+    /// `zhfix fix`: repair, then normalize as the fixer says.
+    Repair(Fixer),
+    /// `zhfix normalize`.
+    Normalize(NormalizeOptions),
+}
+
+impl Work {
+    fn run(&self, text: &str) -> (String, Report) {
+        match self {
+            Work::Repair(fixer) => fixer.fix_and_explain(text),
+            Work::Normalize(options) => zhfix::normalize_and_explain(text, options),
+        }
+    }
+}
+
+/// Repairs (or normalizes) text, then converts it if asked.
 pub(crate) struct FixJob {
-    fixer: Fixer,
-    then: Option<Converter>,
-    explain: bool,
+    pub work: Work,
+    pub then: Option<Converter>,
+    pub explain: bool,
 }
 
 impl Job for FixJob {
     fn apply(&self, text: &str) -> Applied {
-        let (fixed, report) = self.fixer.fix_and_explain(text);
+        let (fixed, report) = self.work.run(text);
         let mut applied = Applied::default();
         for step in &report.steps {
             *applied.changes.entry(step.rule.name()).or_default() += 1;
@@ -110,35 +139,54 @@ impl Job for FixJob {
 }
 
 pub(crate) fn run(args: Args) -> Result<(), Failure> {
-    let coding = args.coding.resolve()?;
     let then = args
         .to
         .as_deref()
         .map(|config| build_converter(config, &[], true))
         .transpose()?;
     let job = FixJob {
-        fixer: Fixer::new().remove_flagged(args.repair.remove_flagged),
+        work: Work::Repair(args.repair.fixer()),
         then,
         explain: args.explain || args.output.report.is_some(),
     };
-    let inputs = args.inputs.collect(args.output.in_place, &coding)?;
+    run_job(
+        &job,
+        &args.inputs,
+        &args.output,
+        &args.corpus,
+        &args.coding,
+        args.explain,
+    )
+}
+
+/// Runs `job` over the inputs to the destination (`fix` and `normalize`).
+pub(crate) fn run_job(
+    job: &FixJob,
+    inputs: &inputs::Args,
+    output: &OutputArgs,
+    corpus: &jsonl::Args,
+    coding: &coding::Args,
+    explain: bool,
+) -> Result<(), Failure> {
+    let coding = coding.resolve()?;
+    let inputs = inputs.collect(output.in_place, &coding)?;
     let field_job;
-    let job: &dyn Job = match &args.corpus.jsonl_field {
+    let job: &dyn Job = match &corpus.jsonl_field {
         Some(path) => {
-            field_job = FieldJob::new(&job, path);
+            field_job = FieldJob::new(job, path);
             &field_job
         }
-        None => &job,
+        None => job,
     };
     let run = Run {
         job,
         coding: &coding,
-        destination: args.output.destination(inputs.inputs.len())?,
-        threads: batch::threads(args.output.threads),
-        quiet: args.output.quiet,
-        explain: args.explain,
-        strict: args.corpus.strict,
-        report: args.output.report.clone(),
+        destination: output.destination(inputs.inputs.len())?,
+        threads: batch::threads(output.threads),
+        quiet: output.quiet,
+        explain,
+        strict: corpus.strict,
+        report: output.report.clone(),
     };
     let totals = run.run(inputs)?;
     match totals.failed {
@@ -150,7 +198,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
 pub(crate) fn check(args: CheckArgs) -> Result<(), Failure> {
     let coding = args.coding.resolve()?;
     let job = FixJob {
-        fixer: Fixer::new().remove_flagged(args.repair.remove_flagged),
+        work: Work::Repair(args.repair.fixer()),
         then: None,
         explain: false,
     };

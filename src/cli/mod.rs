@@ -8,6 +8,7 @@ mod diff;
 mod fix;
 mod inputs;
 mod jsonl;
+mod normalize;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +31,10 @@ enum Command {
     /// Report what `fix` would change, without writing (exit 1 if anything).
     #[command(after_help = CHECK_EXAMPLES)]
     Check(fix::CheckArgs),
+    /// Normalize Unicode: the CJK-safe profile (or exactly one form with
+    /// --form), and width, space, newline and punctuation rules on request.
+    #[command(after_help = NORMALIZE_EXAMPLES)]
+    Normalize(normalize::Args),
     /// Convert between Simplified and Traditional Chinese with an OpenCC config.
     #[command(after_help = CONVERT_EXAMPLES)]
     Convert(convert::Args),
@@ -52,6 +57,11 @@ const FIX_EXAMPLES: &str = "Examples:
   zhfix fix -r corpus/ --output-dir clean/   write a repaired copy of the tree
   zhfix fix --to s2t old.txt -o new.txt      repair, then convert to Traditional
   zhfix fix --jsonl-field text data.jsonl    repair one field of each record";
+
+const NORMALIZE_EXAMPLES: &str = "Examples:
+  zhfix normalize in.txt                     the CJK-safe profile, on stdout
+  zhfix normalize --form nfc --explain in.txt  exactly NFC, every step on stderr
+  zhfix normalize --punct fullwidth in.txt   近日,濱州 to 近日，濱州, 18:14 kept";
 
 const CHECK_EXAMPLES: &str = "Examples:
   zhfix check -r docs/                       list files that fix would change
@@ -111,6 +121,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Fix(args) => fix::run(args),
         Command::Check(args) => fix::check(args),
+        Command::Normalize(args) => normalize::run(args),
         Command::Convert(args) => convert::run(args),
         Command::Detect(args) => detect::run(args),
         Command::Completions { shell } => {

@@ -13,20 +13,28 @@ mod ruby;
 pub(crate) mod syllable;
 
 use crate::bytes::decode;
+use crate::normalize::{normalize_and_explain, NormalizeOptions};
 use crate::report::{Damage, Flag, Report, Rule, Step};
 use crate::score::{char_cost, is_han};
 
 /// Options for repairing text; [`Fixer::default`] is what [`fix_text`] uses.
 ///
+/// After the repairs, the text is normalized: by default with the CJK-safe
+/// profile (see [`NormalizeOptions`]).
+///
 /// ```
-/// use zhfix::Fixer;
+/// use zhfix::{Fixer, NormalizeOptions, Punct};
 ///
 /// let fixer = Fixer::new().remove_flagged(true);
 /// assert_eq!(fixer.fix_text("中文锟斤拷锟斤拷"), "中文");
+///
+/// let fixer = Fixer::new().normalize(NormalizeOptions::new().punct(Punct::Fullwidth));
+/// assert_eq!(fixer.fix_text("鍙戝竷新版本,好"), "发布新版本，好");
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Fixer {
     remove_flagged: bool,
+    normalize: NormalizeOptions,
 }
 
 impl Fixer {
@@ -39,6 +47,12 @@ impl Fixer {
     /// remnants) instead of only reporting it.
     pub fn remove_flagged(mut self, yes: bool) -> Fixer {
         self.remove_flagged = yes;
+        self
+    }
+
+    /// How to normalize the repaired text (default: the CJK-safe profile).
+    pub fn normalize(mut self, options: NormalizeOptions) -> Fixer {
+        self.normalize = options;
         self
     }
 
@@ -55,6 +69,13 @@ impl Fixer {
 
     /// Repairs `text` and reports every change and every flag.
     pub fn fix_and_explain(&self, text: &str) -> (String, Report) {
+        let (fixed, report) = self.repair(text);
+        let (normalized, normalization) = normalize_and_explain(&fixed, &self.normalize);
+        (normalized, report.then(text, &fixed, normalization))
+    }
+
+    /// The repairs alone.
+    fn repair(&self, text: &str) -> (String, Report) {
         if !needs_work(text) {
             return (text.to_string(), Report::default());
         }

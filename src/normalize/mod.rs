@@ -1,0 +1,404 @@
+//! Unicode normalization that is safe for Chinese, Japanese and Korean.
+//!
+//! Either exactly one of the four Unicode forms ([`Form`]), or (the default)
+//! the CJK-safe profile, which changes only what is broken or invisible and
+//! keeps what NFKC-style folding would destroy: full-width punctuation,
+//! U+3000, compatibility ideographs. On top of either, opt-in width, space,
+//! newline and punctuation rules.
+//!
+//! The work is a fixed sequence of stages, each a module of its own, and
+//! each stage's changes are [`Step`](crate::Step)s in the report:
+//!
+//! 1. `cleanup`: controls, terminal escapes, invisible characters, bidi
+//!    controls (profile only);
+//! 2. `width`: full-width letters and digits, half-width katakana;
+//! 3. `radical`: radicals standing in for ideographs (profile only);
+//! 4. `space`: spaces, then line breaks;
+//! 5. `punct`: punctuation;
+//! 6. `forms`: the form, or NFC without compatibility ideographs (profile).
+//!
+//! The form comes last so that nothing after it can leave text that is not
+//! in the form; cleanup comes first so that what it removes cannot hide a
+//! radical's neighbour or a combining sequence. With this order,
+//! normalizing twice gives what normalizing once does.
+
+mod cleanup;
+mod forms;
+mod punct;
+mod radical;
+mod scan;
+mod space;
+mod tables;
+mod width;
+
+use std::borrow::Cow;
+
+use crate::report::{Damage, Flag, Report, Rule, Step};
+
+pub use forms::Form;
+
+/// What to do with CJK compatibility ideographs (U+F900..U+FAFF,
+/// U+2F800..U+2FA1F), which NFC replaces by their unified equivalents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CompatIdeographs {
+    /// Keep them: they often carry a distinction the text's source made
+    /// (Korean hanja readings, Big5 duplicates).
+    #[default]
+    Keep,
+    /// Map them to their unified ideographs, as NFC (and OpenCC's configs)
+    /// do.
+    Map,
+}
+
+/// What to do with punctuation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Punct {
+    /// Leave punctuation as it is.
+    #[default]
+    Keep,
+    /// Restore full-width punctuation that was folded to ASCII in Chinese
+    /// text: `,:;!?` next to Han characters or CJK punctuation (with no
+    /// ASCII letter or digit touching), and parentheses around Han text
+    /// without ASCII letters. Numbers, times, URLs and code are left alone.
+    Fullwidth,
+    /// Fold CJK punctuation to ASCII (`，` to `,`, `。` to `.`); quotes are
+    /// left alone.
+    Ascii,
+}
+
+/// What to do with line breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Newlines {
+    /// Leave them.
+    #[default]
+    Keep,
+    /// CRLF and CR to LF.
+    Lf,
+}
+
+/// How to normalize; the default is the CJK-safe profile and nothing more.
+///
+/// ```
+/// use zhfix::{Form, NormalizeOptions, Punct};
+///
+/// // The CJK-safe profile: an invisible character goes, a combining
+/// // sequence is composed, full-width punctuation stays.
+/// let options = NormalizeOptions::new();
+/// assert_eq!(zhfix::normalize("中\u{200B}文，e\u{301}", &options), "中文，é");
+///
+/// // Exactly NFKC.
+/// let nfkc = NormalizeOptions::new().form(Some(Form::Nfkc));
+/// assert_eq!(zhfix::normalize("中文，ＡＢ", &nfkc), "中文,AB");
+///
+/// // Full-width punctuation restored where Chinese text had it folded.
+/// let punct = NormalizeOptions::new().punct(Punct::Fullwidth);
+/// assert_eq!(zhfix::normalize("近日,濱州(完) 18:14", &punct), "近日，濱州（完） 18:14");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct NormalizeOptions {
+    form: Option<Form>,
+    compat_ideographs: CompatIdeographs,
+    width: bool,
+    space: bool,
+    newlines: Newlines,
+    punct: Punct,
+    remove_bidi: bool,
+}
+
+impl NormalizeOptions {
+    /// The CJK-safe profile, with no other rule.
+    pub fn new() -> NormalizeOptions {
+        NormalizeOptions::default()
+    }
+
+    /// Exactly this Unicode form instead of the CJK-safe profile (`None`:
+    /// the profile).
+    pub fn form(mut self, form: Option<Form>) -> NormalizeOptions {
+        self.form = form;
+        self
+    }
+
+    /// What the profile does with compatibility ideographs (a form decides
+    /// for itself: all four map them).
+    pub fn compat_ideographs(mut self, what: CompatIdeographs) -> NormalizeOptions {
+        self.compat_ideographs = what;
+        self
+    }
+
+    /// Full-width ASCII letters and digits to ASCII, half-width katakana
+    /// (and CJK punctuation) to full-width, voiced sound marks composed.
+    pub fn width(mut self, yes: bool) -> NormalizeOptions {
+        self.width = yes;
+        self
+    }
+
+    /// U+3000 and no-break spaces to ASCII spaces, runs of spaces inside a
+    /// line to one, spaces between two Han characters removed (a line's
+    /// indentation keeps its length).
+    pub fn space(mut self, yes: bool) -> NormalizeOptions {
+        self.space = yes;
+        self
+    }
+
+    /// What to do with line breaks.
+    pub fn newlines(mut self, newlines: Newlines) -> NormalizeOptions {
+        self.newlines = newlines;
+        self
+    }
+
+    /// What to do with punctuation.
+    pub fn punct(mut self, punct: Punct) -> NormalizeOptions {
+        self.punct = punct;
+        self
+    }
+
+    /// Whether the profile removes bidirectional controls (U+061C, U+200E,
+    /// U+200F, U+202A..U+202E, U+2066..U+2069) instead of only flagging
+    /// them.
+    pub fn remove_bidi(mut self, yes: bool) -> NormalizeOptions {
+        self.remove_bidi = yes;
+        self
+    }
+
+    /// Normalizes `text` and reports every change (and every bidi control
+    /// found) in its character offsets.
+    ///
+    /// With a compatibility form or a punctuation rule, the stages run
+    /// again on their output while it changes (at most [`PASSES`] times):
+    /// the form comes last, and what it makes can be what an earlier stage
+    /// acts on, as when NFKC turns `¨` into a space and a combining mark,
+    /// or NFC turns U+037E into `;` and U+2329 into `〈`, after the
+    /// punctuation stage. The other stages make nothing that the stages
+    /// before them act on, so one pass is enough (the property tests and
+    /// the fuzz target check both). Text that a pass leaves alone is not
+    /// looked at again.
+    fn run(&self, text: &str) -> (String, Report) {
+        let passes = match (self.form, self.punct) {
+            (Some(Form::Nfkc | Form::Nfkd), _) | (_, Punct::Fullwidth | Punct::Ascii) => PASSES,
+            _ => 1,
+        };
+        let (mut current, mut report) = self.pass(text);
+        for _ in 1..passes {
+            if report.steps.is_empty() {
+                break;
+            }
+            let (next, mut more) = self.pass(&current);
+            if next == current {
+                break;
+            }
+            // The first pass flagged all there is.
+            more.flags.clear();
+            report = report.then(text, &current, more);
+            current = next;
+        }
+        // Steps that came to nothing when joined (a comma made full-width,
+        // then folded back by NFKC).
+        report.steps.retain(|step| step.before != step.after);
+        (current, report)
+    }
+
+    /// One pass of the stages.
+    fn pass(&self, text: &str) -> (String, Report) {
+        let mut current = Cow::Borrowed(text);
+        let mut report = Report::default();
+        // Clean text takes one scan for the whole profile.
+        let profile = self.form.is_none() && cleanup::may_act(text);
+        for stage in Stage::ALL {
+            let mut edits = Edits::default();
+            match stage {
+                Stage::Cleanup if profile => cleanup::clean(&current, self.remove_bidi, &mut edits),
+                Stage::Width if self.width => width::normalize(&current, &mut edits),
+                Stage::Radical if profile => radical::map(&current, &mut edits),
+                Stage::Space if self.space => space::spaces(&current, &mut edits),
+                Stage::Newlines if self.newlines == Newlines::Lf => {
+                    space::newlines(&current, &mut edits)
+                }
+                Stage::Punct => punct::normalize(&current, self.punct, &mut edits),
+                Stage::Form => match self.form {
+                    Some(form) => forms::normalize(&current, form, false, Rule::Form, &mut edits),
+                    // Stages before may have left what the first scan found
+                    // nothing of (a full-width letter before a combining
+                    // mark, say): unless all were off, the scan runs.
+                    None if profile || self.width || self.punct != Punct::Keep => forms::normalize(
+                        &current,
+                        Form::Nfc,
+                        self.compat_ideographs == CompatIdeographs::Keep,
+                        Rule::Compose,
+                        &mut edits,
+                    ),
+                    None => {}
+                },
+                _ => {}
+            }
+            if edits.is_empty() {
+                continue;
+            }
+            let (next, steps, flags) = edits.apply(&current);
+            report = report.then(text, &current, Report { steps, flags });
+            current = Cow::Owned(next);
+        }
+        (current.into_owned(), report)
+    }
+}
+
+/// How many times at most the stages run with a compatibility form (see
+/// [`NormalizeOptions::run`]).
+const PASSES: usize = 4;
+
+/// The stages, in the order they run (see the module's documentation).
+#[derive(Debug, Clone, Copy)]
+enum Stage {
+    Cleanup,
+    Width,
+    Radical,
+    Space,
+    Newlines,
+    Punct,
+    Form,
+}
+
+impl Stage {
+    const ALL: [Stage; 7] = [
+        Stage::Cleanup,
+        Stage::Width,
+        Stage::Radical,
+        Stage::Space,
+        Stage::Newlines,
+        Stage::Punct,
+        Stage::Form,
+    ];
+}
+
+/// Normalizes `text` with `options`.
+///
+/// ```
+/// use zhfix::NormalizeOptions;
+///
+/// // Clean text comes back unchanged: full-width punctuation, U+3000 and
+/// // compatibility ideographs included.
+/// let clean = "　　中文，（完）\u{F900}";
+/// assert_eq!(zhfix::normalize(clean, &NormalizeOptions::new()), clean);
+/// // Terminal colours, a stray control, a Kangxi radical inside Han text.
+/// assert_eq!(
+///     zhfix::normalize("\u{1B}[31m中华⼈民\u{1B}[0m\u{7}", &NormalizeOptions::new()),
+///     "中华人民"
+/// );
+/// ```
+pub fn normalize(text: &str, options: &NormalizeOptions) -> String {
+    options.run(text).0
+}
+
+/// Normalizes `text` with `options` and reports every change as a
+/// [`Step`](crate::Step) (which [`apply_plan`](crate::apply_plan) replays)
+/// and every bidi control as a [`Flag`](crate::Flag).
+///
+/// ```
+/// use zhfix::{NormalizeOptions, Rule};
+///
+/// let text = "e\u{301}\u{AD}中";
+/// let (normalized, report) = zhfix::normalize_and_explain(text, &NormalizeOptions::new());
+/// assert_eq!(normalized, "é中");
+/// let rules: Vec<Rule> = report.steps.iter().map(|step| step.rule).collect();
+/// assert_eq!(rules, [Rule::Compose, Rule::Invisible]);
+/// assert_eq!(zhfix::apply_plan(text, &report).unwrap(), normalized);
+/// ```
+pub fn normalize_and_explain(text: &str, options: &NormalizeOptions) -> (String, Report) {
+    options.run(text)
+}
+
+/// One stage's changes to its input, in byte offsets, in order and not
+/// overlapping, and what it flagged.
+#[derive(Debug, Default)]
+pub(crate) struct Edits {
+    edits: Vec<(usize, usize, String, Rule)>,
+    flags: Vec<(usize, usize, Damage)>,
+}
+
+impl Edits {
+    /// Replaces `text[start..end]` (after every earlier edit) by `after`.
+    fn replace(&mut self, start: usize, end: usize, after: String, rule: Rule) {
+        self.edits.push((start, end, after, rule));
+    }
+
+    /// Removes `text[start..end]`, as part of the previous removal by the
+    /// same rule when the two touch (a run of controls is one step).
+    fn remove(&mut self, start: usize, end: usize, rule: Rule) {
+        if let Some(last) = self.edits.last_mut() {
+            if last.1 == start && last.2.is_empty() && last.3 == rule {
+                last.1 = end;
+                return;
+            }
+        }
+        self.edits.push((start, end, String::new(), rule));
+    }
+
+    /// Flags `text[start..end]`.
+    fn flag(&mut self, start: usize, end: usize, damage: Damage) {
+        self.flags.push((start, end, damage));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.edits.is_empty() && self.flags.is_empty()
+    }
+
+    /// The text with the edits made, the steps and the flags, in character
+    /// offsets of `text`.
+    fn apply(self, text: &str) -> (String, Vec<Step>, Vec<Flag>) {
+        let mut out = String::with_capacity(text.len());
+        let mut steps = Vec::with_capacity(self.edits.len());
+        let mut chars = CharOffsets::new(text);
+        let mut copied = 0;
+        for (start, end, after, rule) in self.edits {
+            out.push_str(&text[copied..start]);
+            out.push_str(&after);
+            copied = end;
+            steps.push(Step {
+                rule,
+                start: chars.at(start),
+                end: chars.at(end),
+                before: text[start..end].to_string(),
+                after,
+                encodings: Vec::new(),
+                confidence: 1.0,
+            });
+        }
+        out.push_str(&text[copied..]);
+        let mut chars = CharOffsets::new(text);
+        let flags = self
+            .flags
+            .into_iter()
+            .map(|(start, end, damage)| Flag {
+                damage,
+                start: chars.at(start),
+                end: chars.at(end),
+                text: text[start..end].to_string(),
+            })
+            .collect();
+        (out, steps, flags)
+    }
+}
+
+/// Character offsets of byte offsets that only move forward.
+struct CharOffsets<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharOffsets<'a> {
+    fn new(text: &'a str) -> CharOffsets<'a> {
+        CharOffsets {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The character offset of byte offset `byte` (a character boundary,
+    /// not before the last one asked).
+    fn at(&mut self, byte: usize) -> usize {
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
