@@ -659,7 +659,10 @@ mod tests {
         let clean = "今天天气很好，我们一起去公园散步。\n".repeat(30);
         let text = format!("{clean}新闻：鍙戝竷会\n{clean}这是\u{200B}中文\n{clean}");
         let (fixed, report) = fix_and_explain(&text);
-        assert_eq!(fixed, format!("{clean}新闻：发布会\n{clean}这是中文\n{clean}"));
+        assert_eq!(
+            fixed,
+            format!("{clean}新闻：发布会\n{clean}这是中文\n{clean}")
+        );
         assert_eq!(report.steps.len(), 2);
         let chars: Vec<char> = text.chars().collect();
         for step in &report.steps {
