@@ -611,12 +611,8 @@ fn split_runs(bytes: &[u8]) -> Vec<(Range<usize>, Piece)> {
 fn utf8_stretches(line: &[u8]) -> Vec<Range<usize>> {
     let mut stretches = Vec::new();
     let mut i = 0;
-    while i < line.len() {
-        if line[i] < 0x80 {
-            i += Encoding::ascii_valid_up_to(&line[i..]);
-            continue;
-        }
-        let start = i;
+    while let Some(start) = next_stretch_start(line, i) {
+        i = start;
         let safe_start = line[..start].last().is_none_or(|&b| b < 0x40);
         // The ends (with their multi-byte counts) after the last multi-byte
         // character that a byte below 0x40 (or the line's end) follows, and
@@ -682,6 +678,24 @@ fn utf8_stretches(line: &[u8]) -> Vec<Range<usize>> {
         }
     }
     stretches
+}
+
+/// The first place from `from` where a stretch of UTF-8 could start: a
+/// UTF-8 lead byte and a continuation byte, at the start of a non-ASCII
+/// cluster. (Legacy lines have few: one tight loop finds them, where a
+/// cluster at a time would stop at every trail byte of Big5 that is ASCII.)
+fn next_stretch_start(line: &[u8], from: usize) -> Option<usize> {
+    let mut before = match from.checked_sub(1) {
+        Some(at) => line[at],
+        None => 0,
+    };
+    for (at, pair) in line.get(from..)?.windows(2).enumerate() {
+        if before < 0x80 && (0xC2..=0xF4).contains(&pair[0]) && (0x80..=0xBF).contains(&pair[1]) {
+            return Some(from + at);
+        }
+        before = pair[0];
+    }
+    None
 }
 
 /// How many bytes at the start of `bytes` are not ASCII, read a word at a
