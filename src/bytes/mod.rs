@@ -726,7 +726,12 @@ fn utf8_reads_better(cluster: &[u8], next: Option<u8>) -> bool {
     with_next.extend(next);
     let next_cost = next.map_or(0, |b| Plausibility::of(&char::from(b).to_string()).cost);
     let as_utf8 = Plausibility::of(text).cost + next_cost;
-    let three_byte = cluster.iter().filter(|&&b| b >= 0xE0).count() as u64;
+    // (Two or more three-byte characters in a row are evidence; one alone
+    // is not: Big5 `蝟起` is `糰_`.)
+    let three_byte = match cluster.iter().filter(|&&b| b >= 0xE0).count() as u64 {
+        0 | 1 => 0,
+        n => n,
+    };
     LEGACY.iter().all(|&encoding| {
         as_utf8 + UTF8_BOUNDARY_MARGIN
             < text_cost(&with_next, encoding) + UTF8_THREE_BYTE_PRIOR * three_byte
@@ -1141,6 +1146,16 @@ mod tests {
             (", 、有\n", UTF_8),
         ]);
         assert_eq!(decode(&bytes).text, "红玉软，暖香薄。=之一(小写)。, 、有\n");
+        // Big5 `蝟起` reads `糰_` as UTF-8 (with `_` a trail byte).
+        let bytes = mixed(&[
+            ("便合早、秣驺脂毂。=", UTF_8),
+            ("蝟起能高臥，只箇逍遙是謫仙。", BIG5),
+            ("=分散。\n", UTF_8),
+        ]);
+        assert_eq!(
+            decode(&bytes).text,
+            "便合早、秣驺脂毂。=蝟起能高臥，只箇逍遙是謫仙。=分散。\n"
+        );
         // Big5 `隤。` after a trail byte reads `誡C` as UTF-8.
         let bytes = mixed(&[
             ("何妨一见=", UTF_8),
