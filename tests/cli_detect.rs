@@ -61,3 +61,40 @@ fn text_output_names_the_encoding() {
     assert!(line.contains("traditional"), "{line}");
     std::fs::remove_file(big5).unwrap();
 }
+
+#[test]
+fn recursive_detection_with_globs() {
+    let dir = std::env::temp_dir().join(format!("zhfix-detect-tree-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("a.txt"), "简体中文的文字\n").unwrap();
+    std::fs::write(dir.join("sub/b.txt"), b"\xd6\xd0\xce\xc4\xb2\xe2\xca\xd4\n").unwrap();
+    std::fs::write(dir.join("sub/c.md"), "繁體中文的文字\n").unwrap();
+    let link = dir.join("link.txt");
+    std::os::unix::fs::symlink(dir.join("a.txt"), &link).unwrap();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_zhfix"))
+            .arg("detect")
+            .args(args)
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let all = run(&["-r"]);
+    assert_eq!(all.lines().count(), 3, "{all}");
+    assert!(all.contains("b.txt: GBK"), "{all}");
+    let txt = run(&["--recursive", "--glob", "*.txt"]);
+    assert_eq!(txt.lines().count(), 2, "{txt}");
+    let followed = run(&["-r", "-g", "*.txt", "--follow"]);
+    assert_eq!(followed.lines().count(), 3, "{followed}");
+    // A directory without -r is an error for that path.
+    let output = Command::new(env!("CARGO_BIN_EXE_zhfix"))
+        .arg("detect")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use serde_json::json;
 use zhfix::{Decoded, Script};
 
+use super::inputs;
 use super::Failure;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// Files to examine.
-    #[arg(value_name = "FILE", required = true)]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: inputs::Args,
 
     /// Print JSON Lines: one object per file with `path`, `encoding`,
     /// `confidence`, `script`, `runs` (`start`, `end` in bytes, `encoding`)
@@ -21,8 +21,24 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<(), Failure> {
+    if args.inputs.paths.is_empty() {
+        return Err(Failure::usage("detect needs files (or -r and directories)"));
+    }
+    // Directories searched as the other commands do (binary files
+    // included: detect describes bytes); other paths as named, each
+    // reported on its own, errors too.
+    let mut files: Vec<PathBuf> = Vec::new();
+    for path in &args.inputs.paths {
+        if args.inputs.recursive && path.is_dir() {
+            let (mut found, mut skipped) = (Vec::new(), Vec::new());
+            args.inputs.walk(path, false, &mut found, &mut skipped)?;
+            files.extend(found.into_iter().filter_map(|input| input.path));
+        } else {
+            files.push(path.clone());
+        }
+    }
     let mut failed = false;
-    for path in &args.files {
+    for path in &files {
         let shown = path.display().to_string();
         match std::fs::read(path) {
             Ok(bytes) => {

@@ -145,7 +145,7 @@ impl Args {
         Ok(Inputs { inputs, skipped })
     }
 
-    fn walk(
+    pub fn walk(
         &self,
         root: &Path,
         in_place: bool,
