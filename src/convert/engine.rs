@@ -1,12 +1,26 @@
 //! Forward maximum matching over a compiled table: the inner loop of every
 //! conversion and segmentation.
 
-use super::table::{Entry, Node, Start, Table, View};
+use super::table::{Node, Start, Table, View};
 
 /// Decodes the character starting at `i` of valid UTF-8: its code point and
 /// its length in bytes.
 #[inline(always)]
 fn char_at(bytes: &[u8], i: usize) -> (u32, usize) {
+    // Away from the end, one bounds check for the whole character.
+    if let Some(&[b0, b1, b2, b3]) = bytes.get(i..i + 4) {
+        let (b0, b1, b2, b3) = (b0 as u32, b1 as u32, b2 as u32, b3 as u32);
+        return if b0 < 0x80 {
+            (b0, 1)
+        } else if b0 < 0xE0 {
+            (((b0 & 0x1F) << 6) | (b1 & 0x3F), 2)
+        } else if b0 < 0xF0 {
+            (((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F), 3)
+        } else {
+            let c = ((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((b2 & 0x3F) << 6) | (b3 & 0x3F);
+            (c, 4)
+        };
+    }
     let b0 = bytes[i] as u32;
     let cont = |j: usize| (bytes.get(i + j).copied().unwrap_or(0x80) & 0x3F) as u32;
     if b0 < 0x80 {
@@ -42,33 +56,6 @@ pub(crate) enum Replacement {
     Value(u32),
     /// A single character.
     Char(char),
-}
-
-/// The match at `start` of the keys starting with its character (whose
-/// table entry is `entry`, not direct, and length `first_len`): the end of
-/// the consumed text and what to output.
-#[inline(always)]
-fn match_at(
-    view: &View<'_>,
-    bytes: &[u8],
-    start: usize,
-    entry: Entry,
-    first_len: usize,
-) -> Option<(usize, Replacement)> {
-    let first = view.start(entry);
-    let end = start + first_len;
-    if entry.continues() && end < bytes.len() && first.may_continue(char_at(bytes, end).0) {
-        if let Some(found) = match_phrase(view, bytes, start, &first, end) {
-            return Some(found);
-        }
-    }
-    if !entry.is_key() {
-        return None;
-    }
-    Some(match first.inline_value() {
-        Some(c) => (end, Replacement::Char(c)),
-        None => (end, Replacement::Value(first.node.value())),
-    })
 }
 
 /// The walk past the first character, when a phrase may continue there;
@@ -129,21 +116,58 @@ pub(crate) fn for_each_match(
             continue;
         }
         let (c, len) = char_at(bytes, i);
-        let entry = view.entry(c);
-        if let Some(replacement) = entry.direct() {
-            on_match(i, i + len, Replacement::Char(replacement));
-            i += len;
-            continue;
+        let next = next_char(bytes, i + len);
+        let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        if let Some(replacement) = replacement {
+            on_match(i, end, replacement);
         }
-        if entry.starts_key() {
-            if let Some((end, replacement)) = match_at(view, bytes, i, entry, len) {
-                on_match(i, end, replacement);
-                i = end;
-                continue;
-            }
-        }
-        i = ids.unit_end(bytes, i, c, len);
+        i = end;
     }
+}
+
+/// Stands for "no next character" at the end of the text: no key contains
+/// it, so the pair filter needs no special case.
+const NO_NEXT: u32 = u32::MAX;
+
+/// The character starting at `at`, or [`NO_NEXT`] at the end.
+#[inline(always)]
+fn next_char(bytes: &[u8], at: usize) -> u32 {
+    if at < bytes.len() {
+        char_at(bytes, at).0
+    } else {
+        NO_NEXT
+    }
+}
+
+/// One decision of forward maximum matching at `i`, whose character `c` is
+/// `len` bytes long and followed by `next`: where the unit ends and what it
+/// outputs (`None`: the unit is copied unchanged).
+#[inline(always)]
+fn decide(
+    view: &View<'_>,
+    bytes: &[u8],
+    i: usize,
+    c: u32,
+    len: usize,
+    next: u32,
+    ids: &mut IdsUnits,
+) -> (usize, Option<Replacement>) {
+    let entry = view.entry(c);
+    let end = i + len;
+    // A longer key first: only when the pair filter lets the next character
+    // through, which it does for few pairs but real prefixes.
+    if entry.continues() && view.may_start_pair(c, next) {
+        if let Some((end, replacement)) = match_phrase(view, bytes, i, &view.start(c), end) {
+            return (end, Some(replacement));
+        }
+    }
+    if let Some(replacement) = entry.inline() {
+        return (end, Some(Replacement::Char(replacement)));
+    }
+    if entry.is_key() {
+        return (end, Some(Replacement::Value(view.start(c).node.value())));
+    }
+    (ids.unit_end(bytes, i, c, len), None)
 }
 
 /// Where unmatched units end: a character, or a whole ideographic
@@ -227,17 +251,48 @@ pub(crate) fn push_replacement(view: &View<'_>, replacement: Replacement, out: &
 }
 
 /// Converts `text` with one table, appending the result to `out`.
+///
+/// The same decisions as [`for_each_match`], arranged for speed: most
+/// characters either are their own single-character key or occur in no key,
+/// start no phrase that the pair filter lets through and are no ideographic
+/// description character. Those are output at once, with the replacement
+/// chosen without a branch, so that the loop's only data-dependent branch
+/// is the rarely taken one to a full decision: in Chinese text, that is
+/// what keeps the processor from mispredicting a branch per character.
 pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
-    let mut copied = 0;
-    for_each_match(view, text, |start, end, replacement| {
-        // Most matches follow the previous one directly: skip the empty copy.
-        if start != copied {
-            out.push_str(&text[copied..start]);
+    let bytes = text.as_bytes();
+    out.reserve(text.len());
+    let mut ids = IdsUnits::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 && !view.ascii_in_keys(b) {
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| b >= 0x80 || view.ascii_in_keys(b))
+                .unwrap_or(bytes.len() - i);
+            out.push_str(&text[i..i + run]);
+            i += run;
+            continue;
         }
-        push_replacement(view, replacement, out);
-        copied = end;
-    });
-    out.push_str(&text[copied..]);
+        let (c, len) = char_at(bytes, i);
+        let next = next_char(bytes, i + len);
+        let entry = view.entry(c);
+        let phrase = entry.continues_bit() & view.pair_bit(c, next);
+        let quick = (phrase == 0) & entry.is_own_or_no_key() & !is_ids_operator(c);
+        if quick {
+            let replaced = entry.quick_replacement(c);
+            out.push(char::from_u32(replaced).unwrap_or(char::REPLACEMENT_CHARACTER));
+            i += len;
+            continue;
+        }
+        let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        match replacement {
+            Some(replacement) => push_replacement(view, replacement, out),
+            None => out.push_str(&text[i..end]),
+        }
+        i = end;
+    }
 }
 
 /// Whether `text` certainly has no match: none of the few two-byte

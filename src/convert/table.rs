@@ -12,8 +12,10 @@
 //! | header       | `HEADER_WORDS`  | magic, counts, ASCII key-character bitmap      |
 //! | block index  | `INDEX_WORDS`   | code point >> 8 → block number                 |
 //! | blocks       | 256 per block   | per code point: its *entry* (below)            |
-//! | starts       | 8 per start     | node word, value, second-character set, its    |
-//! |              |                 | own one-character value, second-char mask      |
+//! | start blocks | 256 per block   | per code point: the index of its start, if any |
+//! | pair filter  | a power of two  | Bloom filter of the first two characters of    |
+//! |              |                 | every key of two or more characters            |
+//! | starts       | 4 per start     | node word, value, second-character set         |
 //! | second slots | 1 per slot      | hashed sets of second characters, per start    |
 //! | second nodes | 4 per slot      | node word, value, mask of the third characters |
 //! | edges        | 4 per slot      | parent node, char, child's node word, value    |
@@ -21,16 +23,17 @@
 //!
 //! Why this shape: the hot path of conversion is "look up this character,
 //! check whether the next one continues a key", done for nearly every
-//! character of the text. A character's entry says whether it occurs in keys,
-//! whether keys start with it and, when it is converted on its own and starts
-//! no phrase, its replacement character itself. Entries are one word each, so
-//! that those of a whole script fit in the CPU's caches. A character that
-//! starts phrases points to its *start*, stored densely with the others:
-//! its own value and a 64-bit mask of the hashes of the second characters of
-//! its phrases, which rejects most pairs at once. Only when the mask lets the
-//! next character through are its second characters, a small open-addressing
-//! set, probed. Second
-//! nodes carry the same kind of mask for the third character, so that only
+//! character of the text (in classical Chinese, three characters in four
+//! start some phrase of OpenCC's). A character's entry says whether it occurs
+//! in keys, whether keys start with it and, when its own value is a single
+//! character, that character itself. Entries are one word each, so that those
+//! of a whole script fit in the CPU's caches. Whether the next character
+//! continues a phrase is asked of the pair filter: one bit test in a table
+//! small enough for the second-level cache, which rejects all but about one
+//! pair in a hundred that starts no key. Only a pair the filter lets through
+//! looks up the first character's *start* (through the start blocks) and
+//! probes its second characters, a small open-addressing set. Second nodes
+//! carry a 64-bit mask of the hashes of the third characters, so that only
 //! real phrase prefixes walk on into the hashed edge table of deeper nodes,
 //! and only phrase values touch the string arena.
 //!
@@ -49,7 +52,7 @@ const HEADER_WORDS: usize = 12;
 /// Block index entries: a power of two above 0x10FFFF >> 8, so that masking
 /// replaces a bounds check.
 const INDEX_WORDS: usize = 0x2000;
-const START_WORDS: usize = 8;
+const START_WORDS: usize = 4;
 const SECOND_WORDS: usize = 4;
 const SLOT_WORDS: usize = 4;
 
@@ -60,21 +63,27 @@ const HAS_CHILDREN: u32 = 1 << 29;
 
 /// Entry flag: the character occurs somewhere in a key.
 const IN_KEY: u32 = 1 << 31;
-/// Entry flag: keys start with the character; the payload indexes `starts`.
+/// Entry flag: keys start with the character.
 const STARTS_KEY: u32 = 1 << 30;
 /// Entry flag: longer keys start with the character.
 const CONTINUES: u32 = 1 << 29;
 /// Entry flag: the character is a key of its own.
 const TERMINAL: u32 = 1 << 28;
-/// Entry flag: the character starts no longer key and its value is the
-/// single character in the payload (otherwise the payload indexes `starts`).
-const DIRECT: u32 = 1 << 27;
+/// Entry flag: the character is a key of its own whose value is the single
+/// character in the payload.
+const INLINE: u32 = 1 << 27;
 const PAYLOAD_MASK: u32 = (1 << 27) - 1;
+/// In the start blocks: the character has no start (it starts no key longer
+/// than itself, and its own value is inline).
+const NO_START: u32 = u32::MAX;
+/// The pair filter's largest size, in words (128 KiB): it must stay in the
+/// second-level cache next to the entries.
+const MAX_PAIR_FILTER_LOG2: u32 = 15;
 
 /// In a start's third word: the log2 capacity of its second-character set.
 const CAPACITY_SHIFT: u32 = 27;
 const OFFSET_MASK: u32 = (1 << CAPACITY_SHIFT) - 1;
-/// In a start's fourth word: no inline character.
+/// No inline character.
 const NO_CHAR: u32 = u32::MAX;
 
 /// What a match needs to know about a trie node.
@@ -119,17 +128,11 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Whether any key starts with the character.
+    /// The character's own value, when it is a key of its own and its
+    /// value a single character.
     #[inline(always)]
-    pub fn starts_key(self) -> bool {
-        self.word & STARTS_KEY != 0
-    }
-
-    /// The replacement of a character that is converted on its own and
-    /// starts no phrase.
-    #[inline(always)]
-    pub fn direct(self) -> Option<char> {
-        match self.word & DIRECT {
+    pub fn inline(self) -> Option<char> {
+        match self.word & INLINE {
             0 => None,
             _ => char::from_u32(self.word & PAYLOAD_MASK),
         }
@@ -147,8 +150,28 @@ impl Entry {
         self.word & CONTINUES != 0
     }
 
-    fn start_index(self) -> usize {
-        (self.word & PAYLOAD_MASK) as usize
+    /// What the character becomes when converted on its own and it is
+    /// [`Entry::is_own_or_no_key`]: its inline value or itself. Computed
+    /// without a branch, which would be mispredicted at random in text
+    /// where converted and unchanged characters alternate.
+    #[inline(always)]
+    pub fn quick_replacement(self, c: u32) -> u32 {
+        let inline = 0u32.wrapping_sub((self.word >> INLINE.trailing_zeros()) & 1);
+        (self.word & PAYLOAD_MASK & inline) | (c & !inline)
+    }
+
+    /// Whether longer keys start with the character, as 0 or 1.
+    #[inline(always)]
+    pub fn continues_bit(self) -> u32 {
+        (self.word >> CONTINUES.trailing_zeros()) & 1
+    }
+
+    /// Whether the character, unless a longer key starts with it, is
+    /// output as its inline value or unchanged: it is not a key of its own
+    /// with a longer value.
+    #[inline(always)]
+    pub fn is_own_or_no_key(self) -> bool {
+        self.word & (TERMINAL | INLINE) != TERMINAL
     }
 }
 
@@ -158,23 +181,6 @@ pub struct Start {
     pub node: Node,
     seconds: u32,
     capacity_log2: u32,
-    inline: u32,
-    mask: u64,
-}
-
-impl Start {
-    /// Whether a key may continue with `next` as its second character (false
-    /// means certainly not).
-    #[inline(always)]
-    pub fn may_continue(&self, next: u32) -> bool {
-        self.mask & mask_bit(next) != 0
-    }
-
-    /// The character's own value when it is a single character.
-    #[inline(always)]
-    pub fn inline_value(&self) -> Option<char> {
-        char::from_u32(self.inline)
-    }
 }
 
 /// A longest-prefix-match table over characters.
@@ -195,6 +201,9 @@ pub struct Table {
 #[derive(Debug, Clone, Copy)]
 struct Sections {
     blocks: usize,
+    start_blocks: usize,
+    pair_filter: usize,
+    pair_mask: u32,
     starts: usize,
     seconds: usize,
     second_nodes: usize,
@@ -234,8 +243,14 @@ impl Table {
             | (words[7] as u128) << 32
             | (words[8] as u128) << 64
             | (words[9] as u128) << 96;
+        let pair_filter_log2 = words[11];
+        if pair_filter_log2 > MAX_PAIR_FILTER_LOG2 {
+            return Err(CorruptTable);
+        }
         let blocks = HEADER_WORDS + INDEX_WORDS;
-        let starts = blocks + n_blocks * 256;
+        let start_blocks = blocks + n_blocks * 256;
+        let pair_filter = start_blocks + n_blocks * 256;
+        let starts = pair_filter + (1 << pair_filter_log2);
         let seconds = starts + n_starts * START_WORDS;
         let second_nodes = seconds + n_slots;
         let edges = second_nodes + n_slots * SECOND_WORDS;
@@ -248,9 +263,9 @@ impl Table {
         let index_ok = words[HEADER_WORDS..blocks]
             .iter()
             .all(|&b| (b as usize) < n_blocks);
-        let entry_ok = words[blocks..starts].iter().all(|&e| {
-            e & STARTS_KEY == 0 || e & DIRECT != 0 || ((e & PAYLOAD_MASK) as usize) < n_starts
-        });
+        let start_index_ok = words[start_blocks..pair_filter]
+            .iter()
+            .all(|&s| s == NO_START || (s as usize) < n_starts);
         let start_ok = words[starts..seconds].chunks_exact(START_WORDS).all(|s| {
             let capacity = 1usize << (s[2] >> CAPACITY_SHIFT);
             value_ok(s[1]) && (s[2] & OFFSET_MASK) as usize + capacity <= n_slots
@@ -265,7 +280,7 @@ impl Table {
             let (start, len) = (v[0] as usize, v[1] as usize);
             arena.get(start..start + len).is_some()
         });
-        if !(index_ok && entry_ok && start_ok && pair_ok && edge_ok && arena_ok) {
+        if !(index_ok && start_index_ok && start_ok && pair_ok && edge_ok && arena_ok) {
             return Err(CorruptTable);
         }
         let mut pairs = std::collections::BTreeSet::new();
@@ -292,6 +307,9 @@ impl Table {
             arena,
             sections: Sections {
                 blocks,
+                start_blocks,
+                pair_filter,
+                pair_mask: (1 << pair_filter_log2) - 1,
                 starts,
                 seconds,
                 second_nodes,
@@ -314,7 +332,10 @@ impl Table {
             index: words[HEADER_WORDS..s.blocks]
                 .try_into()
                 .unwrap_or(&[0; INDEX_WORDS]),
-            blocks: bytemuck::cast_slice(&words[s.blocks..s.starts]),
+            blocks: bytemuck::cast_slice(&words[s.blocks..s.start_blocks]),
+            start_blocks: bytemuck::cast_slice(&words[s.start_blocks..s.pair_filter]),
+            pair_filter: &words[s.pair_filter..s.starts],
+            pair_mask: s.pair_mask,
             starts: bytemuck::cast_slice(&words[s.starts..s.seconds]),
             seconds: &words[s.seconds..s.second_nodes],
             second_nodes: bytemuck::cast_slice(&words[s.second_nodes..s.edges]),
@@ -360,6 +381,9 @@ impl Table {
 pub struct View<'t> {
     index: &'t [u32; INDEX_WORDS],
     blocks: &'t [[u32; 256]],
+    start_blocks: &'t [[u32; 256]],
+    pair_filter: &'t [u32],
+    pair_mask: u32,
     starts: &'t [[u32; START_WORDS]],
     seconds: &'t [u32],
     second_nodes: &'t [[u32; SECOND_WORDS]],
@@ -380,23 +404,36 @@ impl View<'_> {
     /// What the table says about `c`.
     #[inline(always)]
     pub fn entry(&self, c: u32) -> Entry {
-        let block = self.index[(c >> 8) as usize & (INDEX_WORDS - 1)] as usize;
-        let word = match self.blocks.get(block) {
-            Some(block) => block[(c & 0xFF) as usize],
-            None => 0,
-        };
-        Entry { word }
+        Entry {
+            word: block_word(self.index, self.blocks, c),
+        }
     }
 
-    /// The keys starting with the character of `entry` (which is not
-    /// direct).
+    /// Whether a key of two or more characters may start with `first` and
+    /// `second` (false means certainly not).
     #[inline(always)]
-    pub fn start(&self, entry: Entry) -> Start {
-        let [word, value, seconds, inline, mask_low, mask_high, ..] = self
+    pub fn may_start_pair(&self, first: u32, second: u32) -> bool {
+        self.pair_bit(first, second) != 0
+    }
+
+    /// [`View::may_start_pair`] as 0 or 1, computed without a branch.
+    #[inline(always)]
+    pub fn pair_bit(&self, first: u32, second: u32) -> u32 {
+        let (word, bits) = pair_filter_bits(first, second, self.pair_mask);
+        let w = self.pair_filter.get(word).copied().unwrap_or(0);
+        ((w & bits) == bits) as u32
+    }
+
+    /// The keys starting with `c` (when its entry says that keys do; an
+    /// empty start otherwise).
+    #[inline]
+    pub fn start(&self, c: u32) -> Start {
+        let index = block_word(self.index, self.start_blocks, c);
+        let [word, value, seconds, _] = self
             .starts
-            .get(entry.start_index())
+            .get(index as usize)
             .copied()
-            .unwrap_or([0, 0, 0, NO_CHAR, 0, 0, 0, 0]);
+            .unwrap_or([0; START_WORDS]);
         Start {
             node: Node {
                 word,
@@ -405,8 +442,6 @@ impl View<'_> {
             },
             seconds: seconds & OFFSET_MASK,
             capacity_log2: seconds >> CAPACITY_SHIFT,
-            inline,
-            mask: mask_low as u64 | (mask_high as u64) << 32,
         }
     }
 
@@ -468,6 +503,27 @@ impl View<'_> {
             None => "",
         }
     }
+}
+
+/// The word of `c` in a section of blocks (0 for a missing block).
+#[inline(always)]
+fn block_word(index: &[u32; INDEX_WORDS], blocks: &[[u32; 256]], c: u32) -> u32 {
+    let block = index[(c >> 8) as usize & (INDEX_WORDS - 1)] as usize;
+    match blocks.get(block) {
+        Some(block) => block[(c & 0xFF) as usize],
+        None => 0,
+    }
+}
+
+/// The word of the pair filter (of `mask + 1` words) and its two bits that
+/// stand for the pair `first`, `second`: one 64-bit multiply mixes both
+/// characters into every bit used.
+#[inline(always)]
+fn pair_filter_bits(first: u32, second: u32, mask: u32) -> (usize, u32) {
+    let h = ((first as u64) << 21 | second as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let word = (h >> 32) as u32 & mask;
+    let bits = 1 << ((h >> 52) & 31) | 1 << ((h >> 57) & 31);
+    (word as usize, bits)
 }
 
 /// The bit of `c` in a 64-bit character mask.
@@ -555,6 +611,8 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         .collect();
     let mut starts: Vec<(u32, u32)> = first.iter().map(|(&c, &id)| (c, id)).collect();
     starts.sort_unstable();
+    let mut start_of: HashMap<u32, u32> = HashMap::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut start_words = Vec::new();
     let mut slot_words: Vec<u32> = Vec::new();
     let mut slot_nodes: Vec<u32> = Vec::new();
@@ -571,7 +629,7 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
             _ => NO_CHAR,
         };
         if meta & HAS_CHILDREN == 0 && inline != NO_CHAR {
-            entry_of.insert(c, IN_KEY | STARTS_KEY | TERMINAL | DIRECT | inline);
+            entry_of.insert(c, IN_KEY | STARTS_KEY | TERMINAL | INLINE | inline);
             continue;
         }
         // The second-character set: open addressing, at most half full, so
@@ -583,6 +641,7 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         slot_words.resize(offset + capacity, 0);
         slot_nodes.resize((offset + capacity) * SECOND_WORDS, 0);
         for (second, child) in seconds {
+            pairs.push((c, second));
             let mut slot = pair_hash(second) as usize & (capacity - 1);
             while slot_words[offset + slot] != 0 {
                 slot = (slot + 1) & (capacity - 1);
@@ -604,18 +663,30 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         if consume > 0 {
             flags |= TERMINAL;
         }
-        let mask = child_masks.get(&id).copied().unwrap_or(0);
-        entry_of.insert(c, flags | (start_words.len() / START_WORDS) as u32);
+        if inline != NO_CHAR {
+            flags |= INLINE | inline;
+        }
+        entry_of.insert(c, flags);
+        start_of.insert(c, (start_words.len() / START_WORDS) as u32);
         start_words.extend([
             node_word(id),
             value,
             offset as u32 | capacity.trailing_zeros() << CAPACITY_SHIFT,
-            inline,
-            mask as u32,
-            (mask >> 32) as u32,
-            0,
             0,
         ]);
+    }
+
+    // The pair filter: about 32 bits per pair, so that two bits per pair
+    // leave roughly one false positive in a hundred.
+    let mut pair_filter_log2 = 0;
+    while pair_filter_log2 < MAX_PAIR_FILTER_LOG2 && (1usize << pair_filter_log2) < pairs.len() {
+        pair_filter_log2 += 1;
+    }
+    let pair_mask = (1u32 << pair_filter_log2) - 1;
+    let mut pair_filter = vec![0u32; 1 << pair_filter_log2];
+    for (first, second) in pairs {
+        let (word, bits) = pair_filter_bits(first, second, pair_mask);
+        pair_filter[word] |= bits;
     }
 
     // Character entries, in blocks of 256 code points; block 0 is the shared
@@ -624,12 +695,18 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
     chars.sort_unstable();
     let mut block_of: HashMap<u32, u32> = HashMap::new();
     let mut block_words: Vec<u32> = vec![0; 256];
+    let mut start_block_words: Vec<u32> = vec![NO_START; 256];
     for (c, entry) in chars {
         let block = *block_of.entry(c >> 8).or_insert_with(|| {
             block_words.extend(std::iter::repeat_n(0, 256));
+            start_block_words.extend(std::iter::repeat_n(NO_START, 256));
             (block_words.len() / 256 - 1) as u32
         });
-        block_words[block as usize * 256 + (c & 0xFF) as usize] = entry;
+        let at = block as usize * 256 + (c & 0xFF) as usize;
+        block_words[at] = entry;
+        if let Some(&start) = start_of.get(&c) {
+            start_block_words[at] = start;
+        }
     }
     let mut index = vec![0u32; INDEX_WORDS];
     for (&high, &block) in &block_of {
@@ -667,10 +744,12 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         (ascii_in_keys >> 64) as u32,
         (ascii_in_keys >> 96) as u32,
         max_key_chars as u32,
-        0,
+        pair_filter_log2,
     ];
     words.extend(index);
     words.extend(block_words);
+    words.extend(start_block_words);
+    words.extend(pair_filter);
     words.extend(start_words);
     words.extend(slot_words);
     words.extend(slot_nodes);
