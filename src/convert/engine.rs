@@ -1,7 +1,7 @@
 //! Forward maximum matching over a compiled table: the inner loop of every
 //! conversion and segmentation.
 
-use super::table::{Node, Start, Table, View};
+use super::table::{LeadRange, Node, Start, Table, View};
 
 /// Decodes the character starting at `i` of valid UTF-8: its code point and
 /// its length in bytes.
@@ -123,6 +123,20 @@ pub(crate) fn for_each_match(
         }
         i = end;
     }
+}
+
+/// Where the run of characters from `i` that occur in no key (and are no
+/// ideographic description characters) ends.
+#[inline(always)]
+fn unkeyed_run_end(view: &View<'_>, bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() {
+        let (c, len) = char_at(bytes, i);
+        if view.entry(c).in_key() || is_ids_operator(c) {
+            break;
+        }
+        i += len;
+    }
+    i
 }
 
 /// Stands for "no next character" at the end of the text: no key contains
@@ -260,11 +274,35 @@ pub(crate) fn push_replacement(view: &View<'_>, replacement: Replacement, out: &
 /// is the rarely taken one to a full decision: in Chinese text, that is
 /// what keeps the processor from mispredicting a branch per character.
 pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
+    convert_with_phrases(view, text, out, |out, phrase| out.push_str(phrase));
+}
+
+/// [`convert`], except that the value of each match of two or more
+/// characters goes to `on_phrase(out, value)` instead of `out`: the fused
+/// first stage of a segmented chain (see `Run::convert`) passes those on as
+/// segments of their own.
+#[inline(always)]
+pub(crate) fn convert_with_phrases(
+    view: &View<'_>,
+    text: &str,
+    out: &mut String,
+    mut on_phrase: impl FnMut(&mut String, &str),
+) {
     let bytes = text.as_bytes();
     out.reserve(text.len());
     let mut ids = IdsUnits::default();
     let mut i = 0;
     while i < bytes.len() {
+        if view.sparse() {
+            // Copy a run of characters in no key at once: with few key
+            // characters, the branch per character is well predicted.
+            let run_end = unkeyed_run_end(view, bytes, i);
+            if run_end > i {
+                out.push_str(&text[i..run_end]);
+                i = run_end;
+                continue;
+            }
+        }
         let b = bytes[i];
         if b < 0x80 && !view.ascii_in_keys(b) {
             let run = bytes[i..]
@@ -288,6 +326,7 @@ pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
         }
         let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
         match replacement {
+            Some(Replacement::Value(value)) if end != i + len => on_phrase(out, view.value(value)),
             Some(replacement) => push_replacement(view, replacement, out),
             None => out.push_str(&text[i..end]),
         }
@@ -295,30 +334,39 @@ pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
     }
 }
 
-/// Whether `text` certainly has no match: none of the few two-byte
-/// sequences that start keys occurs in it. A vectorized scan for their first
-/// bytes is far faster than matching; it serves the normalization pass, whose
-/// keys (compatibility ideographs) start with one of two bytes.
+/// Whether `text` certainly has no match: no key starts with its first
+/// two bytes anywhere (the table's lead ranges). That scan is a
+/// branch-free fold over byte pairs, which the compiler vectorizes, far
+/// faster than matching; it serves the normalization pass, whose keys
+/// (compatibility ideographs) start with one of two lead bytes, one of which
+/// also starts the full-width punctuation common in Chinese text.
 fn certainly_unmatched(table: &Table, text: &str) -> bool {
-    let Some(pairs) = table.lead_pairs() else {
+    let Some(ranges) = table.lead_ranges() else {
         return false;
     };
-    let bytes = text.as_bytes();
-    let is_pair = |at: usize| {
-        let next = bytes.get(at + 1).copied();
-        pairs
-            .iter()
-            .any(|p| p[0] == bytes[at] && Some(p[1]) == next)
+    let Some(&first) = ranges.first() else {
+        return true;
     };
-    let mut leads: Vec<u8> = pairs.iter().map(|p| p[0]).collect();
-    leads.dedup();
-    match leads.as_slice() {
-        [] => true,
-        [a] => !memchr::memchr_iter(*a, bytes).any(is_pair),
-        [a, b] => !memchr::memchr2_iter(*a, *b, bytes).any(is_pair),
-        [a, b, c] => !memchr::memchr3_iter(*a, *b, *c, bytes).any(is_pair),
-        _ => false,
-    }
+    // Three ranges always; repeating one costs nothing in the fold.
+    let [r0, r1, r2] = [0, 1, 2].map(|k| *ranges.get(k).unwrap_or(&first));
+    let starts_key = |x: u8, y: u8, r: LeadRange| {
+        ((x == r.lead) & (y.wrapping_sub(r.first) <= r.last.wrapping_sub(r.first))) as u8
+    };
+    let bytes = text.as_bytes();
+    let Some(last) = bytes.len().checked_sub(1) else {
+        return true;
+    };
+    // Chunks, so that text with a match stops early.
+    const CHUNK: usize = 4096;
+    bytes[..last]
+        .chunks(CHUNK)
+        .zip(bytes[1..].chunks(CHUNK))
+        .all(|(leads, seconds)| {
+            let hits = leads.iter().zip(seconds).fold(0u8, |hits, (&x, &y)| {
+                hits | starts_key(x, y, r0) | starts_key(x, y, r1) | starts_key(x, y, r2)
+            });
+            hits == 0
+        })
 }
 
 /// Converts `text` with one table, borrowing it when nothing matches.

@@ -303,24 +303,11 @@ impl Run<'_> {
                 // character by character) is one segment each.
                 let (run, next) = scratch;
                 run.clear();
-                let mut copied = 0;
-                engine::for_each_match(first, text, |start, end, replacement| {
-                    run.push_str(&text[copied..start]);
-                    copied = end;
-                    let single = text[start..end].chars().nth(1).is_none();
-                    if single {
-                        engine::push_replacement(first, replacement, run);
-                        return;
-                    }
+                engine::convert_with_phrases(first, text, run, |run, phrase| {
                     convert_segment(rest, run, out, next);
                     run.clear();
-                    let segment = match replacement {
-                        engine::Replacement::Value(value) => first.value(value),
-                        engine::Replacement::Char(_) => "",
-                    };
-                    convert_segment(rest, segment, out, next);
+                    convert_segment(rest, phrase, out, next);
                 });
-                run.push_str(&text[copied..]);
                 convert_segment(rest, run, out, next);
             }
             (Some(view), _) => {

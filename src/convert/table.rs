@@ -76,6 +76,9 @@ const PAYLOAD_MASK: u32 = (1 << 27) - 1;
 /// In the start blocks: the character has no start (it starts no key longer
 /// than itself, and its own value is inline).
 const NO_START: u32 = u32::MAX;
+/// Tables with at most this many characters in their keys are *sparse*:
+/// the variant tables have a few hundred, the character tables thousands.
+const SPARSE_KEY_CHARS: usize = 2000;
 /// The pair filter's largest size, in words (128 KiB): it must stay in the
 /// second-level cache next to the entries.
 const MAX_PAIR_FILTER_LOG2: u32 = 15;
@@ -144,6 +147,12 @@ impl Entry {
         self.word & TERMINAL != 0
     }
 
+    /// Whether the character occurs in any key.
+    #[inline(always)]
+    pub fn in_key(self) -> bool {
+        self.word & IN_KEY != 0
+    }
+
     /// Whether longer keys start with the character.
     #[inline(always)]
     pub fn continues(self) -> bool {
@@ -190,11 +199,20 @@ pub struct Table {
     arena: Cow<'static, str>,
     sections: Sections,
     ascii_in_keys: u128,
+    sparse: bool,
     max_key_chars: usize,
-    /// The distinct first two bytes of the keys' UTF-8, when keys start
-    /// with at most three distinct (non-ASCII) bytes: a text containing none
-    /// of these pairs cannot match.
-    lead_pairs: Option<Vec<[u8; 2]>>,
+    /// When keys start with at most three distinct (non-ASCII) bytes: per
+    /// such lead byte, the range of the second bytes of the keys' UTF-8. A
+    /// text containing none of these pairs cannot match.
+    lead_ranges: Option<Vec<LeadRange>>,
+}
+
+/// A lead byte and the range of second bytes that follow it in keys.
+#[derive(Debug, Clone, Copy)]
+pub struct LeadRange {
+    pub lead: u8,
+    pub first: u8,
+    pub last: u8,
 }
 
 /// Where each section starts in the words, and the counts that size them.
@@ -298,10 +316,25 @@ impl Table {
                 }
             }
         }
-        let leads: std::collections::BTreeSet<u8> = pairs.iter().map(|p| p[0]).collect();
-        let prefilter = leads.len() <= 3 && leads.iter().all(|&b| b >= 0x80);
+        let mut lead_ranges: Vec<LeadRange> = Vec::new();
+        for [lead, second] in pairs {
+            match lead_ranges.last_mut() {
+                Some(range) if range.lead == lead => range.last = second,
+                _ => lead_ranges.push(LeadRange {
+                    lead,
+                    first: second,
+                    last: second,
+                }),
+            }
+        }
+        let prefilter = lead_ranges.len() <= 3 && lead_ranges.iter().all(|r| r.lead >= 0x80);
+        let key_chars = words[blocks..start_blocks]
+            .iter()
+            .filter(|&&entry| entry & IN_KEY != 0)
+            .count();
         Ok(Table {
-            lead_pairs: prefilter.then(|| pairs.into_iter().collect()),
+            lead_ranges: prefilter.then_some(lead_ranges),
+            sparse: key_chars <= SPARSE_KEY_CHARS,
             max_key_chars: words[10] as usize,
             words,
             arena,
@@ -344,6 +377,7 @@ impl Table {
             values: bytemuck::cast_slice(&words[s.values..s.end]),
             arena: &self.arena,
             ascii_in_keys: self.ascii_in_keys,
+            sparse: self.sparse,
         }
     }
 
@@ -352,10 +386,10 @@ impl Table {
         self.max_key_chars
     }
 
-    /// The first two bytes of all keys, when the keys start with at most
-    /// three distinct non-ASCII bytes.
-    pub fn lead_pairs(&self) -> Option<&[[u8; 2]]> {
-        self.lead_pairs.as_deref()
+    /// The first two bytes of all keys, as ranges of second bytes per lead
+    /// byte, when the keys start with at most three distinct non-ASCII bytes.
+    pub fn lead_ranges(&self) -> Option<&[LeadRange]> {
+        self.lead_ranges.as_deref()
     }
 
     /// Whether `c` occurs anywhere in any key: a match can never span a
@@ -392,6 +426,7 @@ pub struct View<'t> {
     values: &'t [[u32; 2]],
     arena: &'t str,
     ascii_in_keys: u128,
+    sparse: bool,
 }
 
 impl View<'_> {
@@ -399,6 +434,13 @@ impl View<'_> {
     #[inline(always)]
     pub fn ascii_in_keys(&self, byte: u8) -> bool {
         byte < 128 && self.ascii_in_keys & (1u128 << byte) != 0
+    }
+
+    /// Whether few characters occur in keys (variant tables, for
+    /// example), so that text is mostly runs of characters in no key.
+    #[inline(always)]
+    pub fn sparse(&self) -> bool {
+        self.sparse
     }
 
     /// What the table says about `c`.
