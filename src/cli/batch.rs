@@ -9,6 +9,7 @@
 //! large one are. Workers decode, transform and encode the pieces; the
 //! calling thread writes them, in order, to where each input's result goes.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, ErrorKind, IsTerminal, Read, Write};
@@ -376,21 +377,24 @@ impl Run<'_> {
             Ok(decoded) => decoded,
             Err(message) => return Outcome::Failed(Failure::runtime(message)),
         };
-        let applied = self.job.apply(&text);
+        let mut applied = self.job.apply(&text);
         let chars = match self.job.explains() {
             true => text.chars().count(),
             false => 0,
         };
-        let lines = applied.text.matches('\n').count();
-        let bytes_out = match self.coding.encode(&applied.text) {
-            Ok(encoded) => encoded.into_owned(),
-            Err((line, c)) => return Outcome::Unencodable { line, c },
-        };
-        let changed = bytes_out != bytes;
+        let lines = memchr::memchr_iter(b'\n', applied.text.as_bytes()).count();
         let hunks = match self.destination {
-            Destination::Diff if changed => diff::hunks(&text, &applied.text),
+            Destination::Diff if applied.text != *text => diff::hunks(&text, &applied.text),
             _ => Vec::new(),
         };
+        let encoded = match self.coding.encode(&applied.text) {
+            Ok(Cow::Borrowed(_)) => None,
+            Ok(Cow::Owned(encoded)) => Some(encoded),
+            Err((line, c)) => return Outcome::Unencodable { line, c },
+        };
+        // UTF-8 out: the text's own bytes, not a copy.
+        let bytes_out = encoded.unwrap_or_else(|| std::mem::take(&mut applied.text).into_bytes());
+        let changed = bytes_out != bytes;
         Outcome::Done(Done {
             encoding,
             hunks,

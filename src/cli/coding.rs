@@ -118,7 +118,7 @@ impl Coding {
         offset: u64,
     ) -> Result<(Cow<'a, str>, &'static str), String> {
         if self.decode.encoding.is_none_or(|e| e == UTF_8) {
-            if let Ok(text) = std::str::from_utf8(bytes) {
+            if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
                 return Ok((Cow::Borrowed(text), UTF_8.name()));
             }
         }

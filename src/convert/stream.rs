@@ -245,7 +245,7 @@ pub(crate) fn convert_stream(
             Err(e) => return Err(Error::new(ErrorKind::Io, format!("read error: {e}"))),
         };
         let filled = carry + read;
-        let (text, valid) = match std::str::from_utf8(&buffer[..filled]) {
+        let (text, valid) = match simdutf8::compat::from_utf8(&buffer[..filled]) {
             Ok(text) => (text, filled),
             Err(e) if e.error_len().is_none() && read > 0 => {
                 let valid = e.valid_up_to();
