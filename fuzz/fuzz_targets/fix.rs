@@ -12,5 +12,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(fixed.matches('\n').count(), text.matches('\n').count());
         assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), fixed);
     }
+    let fixed = zhfix::fix_text(&text);
+    assert_eq!(fixed.matches('\n').count(), text.matches('\n').count());
     let _ = zhfix::fix_bytes(data);
 });
