@@ -13,7 +13,7 @@ mod ruby;
 pub(crate) mod syllable;
 
 use crate::bytes::decode;
-use crate::normalize::{normalize_and_explain, NormalizeOptions};
+use crate::normalize::{normalize, normalize_and_explain, NormalizeOptions};
 use crate::report::{Damage, Flag, Report, Rule, Step};
 use crate::score::{char_cost, is_han};
 
@@ -58,7 +58,7 @@ impl Fixer {
 
     /// Repairs `text`.
     pub fn fix_text(&self, text: &str) -> String {
-        self.fix_and_explain(text).0
+        self.fix(text, false).0
     }
 
     /// Decodes `bytes` (see [`decode`](crate::decode)), then repairs the
@@ -69,13 +69,22 @@ impl Fixer {
 
     /// Repairs `text` and reports every change and every flag.
     pub fn fix_and_explain(&self, text: &str) -> (String, Report) {
-        let (fixed, report) = self.repair(text);
+        self.fix(text, true)
+    }
+
+    /// Repairs and normalizes `text`; without `explain`, the report is left
+    /// empty (no step is made: see `NormalizeOptions::run`).
+    fn fix(&self, text: &str, explain: bool) -> (String, Report) {
+        let (fixed, report) = self.repair(text, explain);
+        if !explain {
+            return (normalize(&fixed, &self.normalize), report);
+        }
         let (normalized, normalization) = normalize_and_explain(&fixed, &self.normalize);
         (normalized, report.then(text, &fixed, normalization))
     }
 
     /// The repairs alone.
-    fn repair(&self, text: &str) -> (String, Report) {
+    fn repair(&self, text: &str, explain: bool) -> (String, Report) {
         if !needs_work(text) {
             return (text.to_string(), Report::default());
         }
@@ -85,9 +94,9 @@ impl Fixer {
         // still judged as a whole), unless they are most of the text.
         let lines = WorkLines::of(text);
         if lines.work.len() * 2 > text.len() {
-            return self.fix_all(text);
+            return self.fix_all(text, explain);
         }
-        let (fixed_work, mut report) = self.fix_all(&lines.work);
+        let (fixed_work, mut report) = self.fix_all(&lines.work, explain);
         for step in &mut report.steps {
             (step.start, step.end) = lines.to_original(step.start, step.end);
         }
@@ -98,7 +107,7 @@ impl Fixer {
     }
 
     /// [`Fixer::fix_and_explain`] on all of `text`.
-    fn fix_all(&self, text: &str) -> (String, Report) {
+    fn fix_all(&self, text: &str, explain: bool) -> (String, Report) {
         let chars: Vec<char> = text.chars().collect();
         let mut edits = Edits::default();
         let flags = find_flags(&chars);
@@ -124,7 +133,11 @@ impl Fixer {
                 });
             }
         }
-        let (fixed, steps) = edits.apply(&chars);
+        let (fixed, steps) = edits.apply(&chars, explain);
+        let flags = match explain {
+            true => flags,
+            false => Vec::new(),
+        };
         (fixed, Report { steps, flags })
     }
 }
@@ -205,11 +218,12 @@ impl Edits {
         true
     }
 
-    /// The text with the edits made, and the steps.
-    fn apply(mut self, chars: &[char]) -> (String, Vec<Step>) {
+    /// The text with the edits made, and the steps (none without
+    /// `explain`).
+    fn apply(mut self, chars: &[char], explain: bool) -> (String, Vec<Step>) {
         self.edits.sort_by_key(|edit| (edit.start, edit.end));
         let mut out = String::with_capacity(chars.len() * 3);
-        let mut steps = Vec::with_capacity(self.edits.len());
+        let mut steps = Vec::new();
         let mut at = 0;
         for edit in self.edits {
             if edit.start < at {
@@ -217,6 +231,10 @@ impl Edits {
             }
             out.extend(&chars[at..edit.start]);
             out.push_str(&edit.after);
+            at = edit.end;
+            if !explain {
+                continue;
+            }
             steps.push(Step {
                 rule: edit.rule,
                 start: edit.start,
@@ -226,7 +244,6 @@ impl Edits {
                 encodings: edit.chain,
                 confidence: edit.confidence,
             });
-            at = edit.end;
         }
         out.extend(&chars[at..]);
         (out, steps)
@@ -522,7 +539,7 @@ fn polish(text: String, rounds: usize) -> String {
     if edits.edits.is_empty() {
         return text;
     }
-    let (polished, _) = edits.apply(&chars);
+    let (polished, _) = edits.apply(&chars, false);
     polish(polished, rounds - 1)
 }
 
