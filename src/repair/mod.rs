@@ -183,27 +183,37 @@ struct Edit {
     claims: bool,
 }
 
-/// The changes found so far, which never overlap, and the ranges claimed
-/// (disjoint, by start: a lookup is a logarithmic search, so that text with
-/// thousands of flags and repairs stays linear).
+/// The changes found so far, which never overlap, and the characters
+/// claimed, a bit each: a lookup reads the bits of its range, which is short
+/// (a repair's) or, for a long run, claimed once, so that text with
+/// thousands of flags and repairs stays linear (and a lookup per character
+/// costs a bit, not a search).
 #[derive(Debug, Default)]
 struct Edits {
     edits: Vec<Edit>,
-    claimed: std::collections::BTreeMap<usize, usize>,
+    claimed: Vec<u64>,
 }
 
 impl Edits {
+    /// Whether no character of `start..end` (of `start` if it is empty) is
+    /// claimed.
     fn is_free(&self, start: usize, end: usize) -> bool {
-        // The last claim starting before `end` is the only one that can
-        // overlap, the claims being disjoint.
-        match self.claimed.range(..end.max(start + 1)).next_back() {
-            Some((_, &claim_end)) => claim_end <= start,
-            None => true,
-        }
+        (start..end.max(start + 1)).all(|i| {
+            self.claimed
+                .get(i / 64)
+                .is_none_or(|&word| word >> (i % 64) & 1 == 0)
+        })
     }
 
+    /// Claims `start..end` (`start` if it is empty).
     fn claim(&mut self, start: usize, end: usize) {
-        self.claimed.insert(start, end.max(start + 1));
+        let end = end.max(start + 1);
+        if self.claimed.len() < end.div_ceil(64) {
+            self.claimed.resize(end.div_ceil(64), 0);
+        }
+        for i in start..end {
+            self.claimed[i / 64] |= 1 << (i % 64);
+        }
     }
 
     /// Adds `edit` unless its range is claimed.
@@ -447,6 +457,9 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
             _ => windows.push((at, at + 1)),
         }
     }
+    // What is around each piece: stretches that move forward with the
+    // pieces.
+    let (mut before, mut after) = (ScriptCounts::new(span), ScriptCounts::new(span));
     // Long windows in overlapping pieces, as the searches inside look at a
     // bounded length.
     let pieces = windows.into_iter().flat_map(|(first, last)| {
@@ -463,11 +476,12 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
         let text: String = window.iter().collect();
         let parts = mojibake::repair_parts(&text);
         // The script of the text around the window (a bounded stretch of it,
-        // to keep the work linear).
-        let before = &span[start.saturating_sub(CONTEXT)..start];
-        let after = &span[end..(end + CONTEXT).min(span.len())];
-        let around: String = before.iter().chain(after).collect();
-        let swaps = mojibake::repair_swaps(&text, crate::score::Script::of(&around));
+        // to keep the work linear), if the search for swaps needs it.
+        let swaps = mojibake::repair_swaps(&text, || {
+            let (s0, t0) = before.counts(start.saturating_sub(CONTEXT), start);
+            let (s1, t1) = after.counts(end, (end + CONTEXT).min(span.len()));
+            crate::score::Script::of_counts(s0 + s1, t0 + t1)
+        });
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
                 offset + start + part_start,
@@ -507,6 +521,56 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
             }
         }
         at += run.max(1);
+    }
+}
+
+/// The characters seen only in Simplified and only in Traditional text (see
+/// `score::script_only`) in a stretch of a span, kept up to date as the
+/// stretch moves forward: a character at a time, not a scoring of the whole
+/// stretch for each piece of a window.
+struct ScriptCounts<'a> {
+    span: &'a [char],
+    start: usize,
+    end: usize,
+    simplified: u32,
+    traditional: u32,
+}
+
+impl<'a> ScriptCounts<'a> {
+    fn new(span: &'a [char]) -> ScriptCounts<'a> {
+        ScriptCounts {
+            span,
+            start: 0,
+            end: 0,
+            simplified: 0,
+            traditional: 0,
+        }
+    }
+
+    /// The counts over `span[start..end]`.
+    fn counts(&mut self, start: usize, end: usize) -> (u32, u32) {
+        if start < self.start || end < self.end {
+            // (Not asked by the pieces, which move forward: start over.)
+            *self = ScriptCounts::new(self.span);
+        }
+        let only = |i: usize| crate::score::script_only(self.span[i]);
+        while self.end < end {
+            let (s, t) = only(self.end);
+            (self.simplified, self.traditional) = (
+                self.simplified + u32::from(s),
+                self.traditional + u32::from(t),
+            );
+            self.end += 1;
+        }
+        while self.start < start {
+            let (s, t) = only(self.start);
+            (self.simplified, self.traditional) = (
+                self.simplified - u32::from(s),
+                self.traditional - u32::from(t),
+            );
+            self.start += 1;
+        }
+        (self.simplified, self.traditional)
     }
 }
 
