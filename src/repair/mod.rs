@@ -437,10 +437,16 @@ const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
 const WHOLE_SPAN: usize = 64;
 
 fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
-    let suspects: Vec<usize> = (0..span.len())
-        .filter(|&i| !span[i].is_ascii() && is_suspect(span[i]))
-        .collect();
-    if suspects.is_empty() {
+    // The windows around the suspect characters (made as they are found:
+    // a span can be millions of them).
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for at in (0..span.len()).filter(|&i| !span[i].is_ascii() && is_suspect(span[i])) {
+        match windows.last_mut() {
+            Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
+            _ => windows.push((at, at + 1)),
+        }
+    }
+    if windows.is_empty() {
         return;
     }
     if span.len() <= WHOLE_SPAN {
@@ -448,13 +454,6 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
         if let Some(repair) = mojibake::repair(&text) {
             edits.push(mojibake_edit(offset, offset + span.len(), repair));
             return;
-        }
-    }
-    let mut windows: Vec<(usize, usize)> = Vec::new();
-    for &at in &suspects {
-        match windows.last_mut() {
-            Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
-            _ => windows.push((at, at + 1)),
         }
     }
     // What is around each piece: stretches that move forward with the

@@ -226,18 +226,19 @@ fn is_utf8_char(bytes: &[u8]) -> bool {
 const MAX_ENDS: usize = 6;
 
 /// The cap on work per span in the repair search: how many candidate parts
-/// [`repair_parts`] judges at most in one piece of a span (at most
-/// `MAX_PART_SPAN` characters; a long span is searched in overlapping
-/// pieces, one every `WINDOW_STEP` characters). Each candidate costs a
-/// re-decoding, scoring and, if suspect characters remain, a search for
-/// more layers (at most 84 re-decodings, see `KEPT`): so a span's work is
-/// at most about `MAX_JUDGED * 85` re-decodings of a piece per piece,
-/// linear in the span whatever it holds. Damaged text needs a few judged
-/// per piece (the longest part from a start is mostly the one accepted);
-/// only text that is near misses throughout, such as Chinese text in
-/// UTF-8 read as GBK and then damaged again, reaches the cap, and then the
-/// rest of that piece is not searched for parts (the whole-span and
-/// single-byte searches still run).
+/// [`repair_parts`] judges at most in one piece of a span. A span is
+/// searched in pieces of at most `MAX_PART_SPAN` characters, one every
+/// `WINDOW_STEP` (224) characters of its suspect stretches; each candidate
+/// costs a re-decoding, a scoring and, if suspect characters remain, a
+/// search for more layers of at most `MAX_DEPTH * KEPT * PAIRS.len()` (84)
+/// re-decodings. So a span's work is at most `MAX_JUDGED * 85`
+/// re-decodings of at most `MAX_PART_SPAN` characters per 224 characters,
+/// linear in the span whatever it holds. Damaged text judges far fewer
+/// (the longest part from a start is mostly the one accepted; with a cap
+/// of 64, six lines of the repair benchmark came out differently, with 512
+/// none): only text of near misses throughout reaches it, and then the rest
+/// of that piece is not searched for parts (the searches of the whole span
+/// and of single-byte runs still run).
 const MAX_JUDGED: usize = 512;
 
 /// How much of a span the search for repaired parts looks at: bounding its
