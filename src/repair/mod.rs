@@ -108,7 +108,10 @@ impl Fixer {
 
     /// [`Fixer::fix_and_explain`] on all of `text`.
     fn fix_all(&self, text: &str, explain: bool) -> (String, Report) {
-        let chars: Vec<char> = text.chars().collect();
+        // (Counted first: collected blind, a long text's characters would be
+        // copied over and over as the vector grows.)
+        let mut chars: Vec<char> = Vec::with_capacity(text.chars().count());
+        chars.extend(text.chars());
         let mut edits = Edits::default();
         let flags = find_flags(&chars);
         for flag in &flags {

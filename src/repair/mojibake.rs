@@ -55,8 +55,9 @@ pub(crate) struct Repair {
 
 /// The best repair of `span` as a whole, if it has one.
 pub(crate) fn repair(span: &str) -> Option<Repair> {
-    let original = Plausibility::of(span).cost;
-    let mut level = vec![(span.to_string(), Vec::new(), original)];
+    // (The span's own cost is not needed: candidates are ranked among
+    // themselves, and `accept` scores the span.)
+    let mut level = vec![(span.to_string(), Vec::new(), 0)];
     let mut best: Option<(String, Vec<_>, u64)> = None;
     for _ in 0..MAX_DEPTH {
         let mut next = Vec::new();
