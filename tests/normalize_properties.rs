@@ -151,6 +151,8 @@ proptest! {
     fn the_report_replays_and_lines_are_kept(text in text(), options in options()) {
         let (out, report) = zhfix::normalize_and_explain(&text, &options);
         prop_assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), out.clone());
+        // Without the report, the same text (made without steps).
+        prop_assert_eq!(zhfix::normalize(&text, &options), out.clone());
         for step in &report.steps {
             prop_assert!(step.start <= step.end);
         }
@@ -162,7 +164,9 @@ proptest! {
     #[test]
     fn fix_then_normalize_replays(text in text(), punct in any::<bool>()) {
         let options = NormalizeOptions::new().punct(if punct { Punct::Fullwidth } else { Punct::Keep });
-        let (out, report) = zhfix::Fixer::new().normalize(options).fix_and_explain(&text);
-        prop_assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), out);
+        let fixer = zhfix::Fixer::new().normalize(options);
+        let (out, report) = fixer.fix_and_explain(&text);
+        prop_assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), out.clone());
+        prop_assert_eq!(fixer.fix_text(&text), out);
     }
 }

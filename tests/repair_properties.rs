@@ -79,8 +79,11 @@ proptest! {
 
     #[test]
     fn the_report_replays_and_lines_are_kept(text in damaged_text(""), remove in any::<bool>()) {
-        let (fixed, report) = Fixer::new().remove_flagged(remove).fix_and_explain(&text);
+        let fixer = Fixer::new().remove_flagged(remove);
+        let (fixed, report) = fixer.fix_and_explain(&text);
         prop_assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), fixed.clone());
+        // Without the report, the same text (made without steps).
+        prop_assert_eq!(fixer.fix_text(&text), fixed.clone());
         prop_assert_eq!(fixed.matches('\n').count(), text.matches('\n').count());
         let chars = text.chars().count();
         for step in &report.steps {

@@ -707,16 +707,10 @@ impl Run<'_> {
 
     fn summarize(&self, totals: &Totals, inputs: usize, seconds: f64) {
         let several = inputs > 1 || !totals.skipped.is_empty();
-        let writes_files = matches!(
-            self.destination,
-            Destination::InPlace { .. } | Destination::Directory(_) | Destination::Nowhere
-        ) || self.report.is_some();
         for note in &totals.skipped {
             eprintln!("zhfix: skipped {note}");
         }
-        // (A filter in a pipeline stays silent; a person at a terminal, or
-        // a run that writes files, hears what happened.)
-        if !(writes_files || several && io::stderr().is_terminal()) {
+        if !shows_summary(&self.destination, self.report.is_some(), several) {
             return;
         }
         let megabytes = totals.bytes as f64 / 1e6;
@@ -735,6 +729,19 @@ impl Run<'_> {
             megabytes / seconds.max(1e-9),
         );
     }
+}
+
+/// Whether a run shows its summary line (with the changes by kind): a run
+/// that writes files or a report does, and one of several inputs (or
+/// skipped ones) when standard error is a terminal. (A filter in a pipeline
+/// stays silent; a person at a terminal, or a run that writes files, hears
+/// what happened.)
+pub(crate) fn shows_summary(destination: &Destination, report: bool, several: bool) -> bool {
+    let writes_files = matches!(
+        destination,
+        Destination::InPlace { .. } | Destination::Directory(_) | Destination::Nowhere
+    ) || report;
+    writes_files || several && io::stderr().is_terminal()
 }
 
 /// The state of the input being written.

@@ -91,10 +91,17 @@ pub(crate) enum Work {
 }
 
 impl Work {
-    fn run(&self, text: &str) -> (String, Report) {
-        match self {
-            Work::Repair(fixer) => fixer.fix_and_explain(text),
-            Work::Normalize(options) => zhfix::normalize_and_explain(text, options),
+    /// The text, and the report if `report` (else an empty one: making a
+    /// step for every change is most of the work and of the memory on text
+    /// with a change every few characters).
+    fn run(&self, text: &str, report: bool) -> (String, Report) {
+        match (self, report) {
+            (Work::Repair(fixer), true) => fixer.fix_and_explain(text),
+            (Work::Repair(fixer), false) => (fixer.fix_text(text), Report::default()),
+            (Work::Normalize(options), true) => zhfix::normalize_and_explain(text, options),
+            (Work::Normalize(options), false) => {
+                (zhfix::normalize(text, options), Report::default())
+            }
         }
     }
 }
@@ -104,11 +111,14 @@ pub(crate) struct FixJob {
     pub work: Work,
     pub then: Option<Converter>,
     pub explain: bool,
+    /// Whether the changes and flags are counted (for a summary that is
+    /// shown, or `check`); `explain` counts them too.
+    pub counts: bool,
 }
 
 impl Job for FixJob {
     fn apply(&self, text: &str) -> Applied {
-        let (fixed, report) = self.work.run(text);
+        let (fixed, report) = self.work.run(text, self.explain || self.counts);
         let mut applied = Applied::default();
         for step in &report.steps {
             *applied.changes.entry(step.rule.name()).or_default() += 1;
@@ -148,9 +158,10 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         work: Work::Repair(args.repair.fixer()),
         then,
         explain: args.explain || args.output.report.is_some(),
+        counts: false,
     };
     run_job(
-        &job,
+        job,
         &args.inputs,
         &args.output,
         &args.corpus,
@@ -159,9 +170,10 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     )
 }
 
-/// Runs `job` over the inputs to the destination (`fix` and `normalize`).
+/// Runs `job` over the inputs to the destination (`fix` and `normalize`),
+/// counting its changes if the summary shows them.
 pub(crate) fn run_job(
-    job: &FixJob,
+    mut job: FixJob,
     inputs: &inputs::Args,
     output: &OutputArgs,
     corpus: &jsonl::Args,
@@ -170,18 +182,24 @@ pub(crate) fn run_job(
 ) -> Result<(), Failure> {
     let coding = coding.resolve()?;
     let inputs = inputs.collect(output.in_place, &coding)?;
+    let destination = output.destination(inputs.inputs.len())?;
+    job.counts = batch::shows_summary(
+        &destination,
+        output.report.is_some(),
+        inputs.inputs.len() > 1 || !inputs.skipped.is_empty(),
+    );
     let field_job;
     let job: &dyn Job = match &corpus.jsonl_field {
         Some(path) => {
-            field_job = FieldJob::new(job, path);
+            field_job = FieldJob::new(&job, path);
             &field_job
         }
-        None => job,
+        None => &job,
     };
     let run = Run {
         job,
         coding: &coding,
-        destination: output.destination(inputs.inputs.len())?,
+        destination,
         threads: batch::threads(output.threads),
         quiet: output.quiet,
         explain,
@@ -201,6 +219,7 @@ pub(crate) fn check(args: CheckArgs) -> Result<(), Failure> {
         work: Work::Repair(args.repair.fixer()),
         then: None,
         explain: false,
+        counts: true,
     };
     let inputs = args.inputs.collect(false, &coding)?;
     let field_job;

@@ -129,9 +129,10 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         work: Work::Normalize(args.options.resolve()),
         then: None,
         explain: args.explain || args.output.report.is_some(),
+        counts: false,
     };
     run_job(
-        &job,
+        job,
         &args.inputs,
         &args.output,
         &args.corpus,

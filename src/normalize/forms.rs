@@ -139,7 +139,7 @@ pub(super) fn normalize(
         let stretch = &text[start..end];
         let normalized = form.apply(stretch);
         if normalized != stretch {
-            edits.replace(start, end, normalized, rule);
+            edits.replace(start, end, &normalized, rule);
         }
         floor = end;
         at = end;

@@ -172,23 +172,29 @@ impl NormalizeOptions {
     /// before them act on, so one pass is enough (the property tests and
     /// the fuzz target check both). Text that a pass leaves alone is not
     /// looked at again.
-    fn run(&self, text: &str) -> (String, Report) {
+    ///
+    /// Without `explain`, no step is made (the report comes back empty):
+    /// the text is the same, but the work and the memory are those of the
+    /// edits alone, not of a record per change composed stage by stage.
+    fn run(&self, text: &str, explain: bool) -> (String, Report) {
         let passes = match (self.form, self.punct) {
             (Some(Form::Nfkc | Form::Nfkd), _) | (_, Punct::Fullwidth | Punct::Ascii) => PASSES,
             _ => 1,
         };
-        let (mut current, mut report) = self.pass(text);
+        let (mut current, mut report, changed) = self.pass(text, explain);
         for _ in 1..passes {
-            if report.steps.is_empty() {
+            if !changed {
                 break;
             }
-            let (next, mut more) = self.pass(&current);
+            let (next, mut more, _) = self.pass(&current, explain);
             if next == current {
                 break;
             }
-            // The first pass flagged all there is.
-            more.flags.clear();
-            report = report.then(text, &current, more);
+            if explain {
+                // The first pass flagged all there is.
+                more.flags.clear();
+                report = report.then(text, &current, more);
+            }
             current = next;
         }
         // Steps that came to nothing when joined (a comma made full-width,
@@ -197,10 +203,12 @@ impl NormalizeOptions {
         (current, report)
     }
 
-    /// One pass of the stages.
-    fn pass(&self, text: &str) -> (String, Report) {
+    /// One pass of the stages: the text, the report (empty without
+    /// `explain`), and whether any stage changed the text.
+    fn pass(&self, text: &str, explain: bool) -> (String, Report, bool) {
         let mut current = Cow::Borrowed(text);
         let mut report = Report::default();
+        let mut changed = false;
         // Clean text takes one scan for the whole profile.
         let profile = self.form.is_none() && cleanup::may_act(text);
         for stage in Stage::ALL {
@@ -230,14 +238,16 @@ impl NormalizeOptions {
                 },
                 _ => {}
             }
-            if edits.is_empty() {
-                continue;
+            changed |= !edits.edits.is_empty();
+            if explain && !edits.is_empty() {
+                let (next, steps, flags) = edits.apply(&current);
+                report = report.then(text, &current, Report { steps, flags });
+                current = Cow::Owned(next);
+            } else if !edits.edits.is_empty() {
+                current = Cow::Owned(edits.apply_text(&current));
             }
-            let (next, steps, flags) = edits.apply(&current);
-            report = report.then(text, &current, Report { steps, flags });
-            current = Cow::Owned(next);
         }
-        (current.into_owned(), report)
+        (current.into_owned(), report, changed)
     }
 }
 
@@ -285,7 +295,7 @@ impl Stage {
 /// );
 /// ```
 pub fn normalize(text: &str, options: &NormalizeOptions) -> String {
-    options.run(text).0
+    options.run(text, false).0
 }
 
 /// Normalizes `text` with `options` and reports every change as a
@@ -303,33 +313,55 @@ pub fn normalize(text: &str, options: &NormalizeOptions) -> String {
 /// assert_eq!(zhfix::apply_plan(text, &report).unwrap(), normalized);
 /// ```
 pub fn normalize_and_explain(text: &str, options: &NormalizeOptions) -> (String, Report) {
-    options.run(text)
+    options.run(text, true)
 }
 
 /// One stage's changes to its input, in byte offsets, in order and not
 /// overlapping, and what it flagged.
 #[derive(Debug, Default)]
 pub(crate) struct Edits {
-    edits: Vec<(usize, usize, String, Rule)>,
+    edits: Vec<Edit>,
+    /// The replacements, one after another (not a string each: a stage can
+    /// make a change every few characters).
+    after: String,
     flags: Vec<(usize, usize, Damage)>,
+}
+
+/// `text[start..end]` replaced by `after[after_start..after_end]` of
+/// [`Edits`].
+#[derive(Debug)]
+struct Edit {
+    start: usize,
+    end: usize,
+    after_start: usize,
+    after_end: usize,
+    rule: Rule,
 }
 
 impl Edits {
     /// Replaces `text[start..end]` (after every earlier edit) by `after`.
-    fn replace(&mut self, start: usize, end: usize, after: String, rule: Rule) {
-        self.edits.push((start, end, after, rule));
+    fn replace(&mut self, start: usize, end: usize, after: &str, rule: Rule) {
+        let after_start = self.after.len();
+        self.after.push_str(after);
+        self.edits.push(Edit {
+            start,
+            end,
+            after_start,
+            after_end: self.after.len(),
+            rule,
+        });
     }
 
     /// Removes `text[start..end]`, as part of the previous removal by the
     /// same rule when the two touch (a run of controls is one step).
     fn remove(&mut self, start: usize, end: usize, rule: Rule) {
         if let Some(last) = self.edits.last_mut() {
-            if last.1 == start && last.2.is_empty() && last.3 == rule {
-                last.1 = end;
+            if last.end == start && last.after_start == last.after_end && last.rule == rule {
+                last.end = end;
                 return;
             }
         }
-        self.edits.push((start, end, String::new(), rule));
+        self.replace(start, end, "", rule);
     }
 
     /// Flags `text[start..end]`.
@@ -344,25 +376,19 @@ impl Edits {
     /// The text with the edits made, the steps and the flags, in character
     /// offsets of `text`.
     fn apply(self, text: &str) -> (String, Vec<Step>, Vec<Flag>) {
-        let mut out = String::with_capacity(text.len());
         let mut steps = Vec::with_capacity(self.edits.len());
         let mut chars = CharOffsets::new(text);
-        let mut copied = 0;
-        for (start, end, after, rule) in self.edits {
-            out.push_str(&text[copied..start]);
-            out.push_str(&after);
-            copied = end;
+        let out = splice(text, &self.edits, &self.after, |edit, after| {
             steps.push(Step {
-                rule,
-                start: chars.at(start),
-                end: chars.at(end),
-                before: text[start..end].to_string(),
-                after,
+                rule: edit.rule,
+                start: chars.at(edit.start),
+                end: chars.at(edit.end),
+                before: text[edit.start..edit.end].to_string(),
+                after: after.to_string(),
                 encodings: Vec::new(),
                 confidence: 1.0,
             });
-        }
-        out.push_str(&text[copied..]);
+        });
         let mut chars = CharOffsets::new(text);
         let flags = self
             .flags
@@ -376,6 +402,27 @@ impl Edits {
             .collect();
         (out, steps, flags)
     }
+
+    /// The text with the edits made, and nothing else.
+    fn apply_text(self, text: &str) -> String {
+        splice(text, &self.edits, &self.after, |_, _| {})
+    }
+}
+
+/// `text` with `edits` (in order, not overlapping, their replacements in
+/// `after`) made; `each` is given every edit and its replacement.
+fn splice(text: &str, edits: &[Edit], after: &str, mut each: impl FnMut(&Edit, &str)) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for edit in edits {
+        let replacement = &after[edit.after_start..edit.after_end];
+        out.push_str(&text[copied..edit.start]);
+        out.push_str(replacement);
+        copied = edit.end;
+        each(edit, replacement);
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Character offsets of byte offsets that only move forward.

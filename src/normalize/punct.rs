@@ -50,7 +50,12 @@ fn to_ascii(text: &str, edits: &mut Edits) {
             | '\u{FF5B}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
             _ => continue,
         };
-        edits.replace(at, at + c.len_utf8(), ascii.to_string(), Rule::Punct);
+        edits.replace(
+            at,
+            at + c.len_utf8(),
+            ascii.encode_utf8(&mut [0; 4]),
+            Rule::Punct,
+        );
     }
 }
 
@@ -92,125 +97,157 @@ enum Context {
     Other,
 }
 
+/// What is known of each character of a line, one byte each (the line can
+/// be the whole text: a few bytes per character, not a few words, keep the
+/// memory near the text's own).
+const PROTECTED: u8 = 1;
+/// An ASCII letter or digit (without a combining mark on it).
+const ASCII: u8 = 2;
+/// A parenthesis that becomes full-width.
+const PAREN: u8 = 4;
+/// The nearest character before (`LEFT`) or after (`RIGHT`), past marks and
+/// spaces, is CJK.
+const LEFT: u8 = 8;
+const RIGHT: u8 = 16;
+/// The [`Context`], in bits 5 and 6.
+const CONTEXT_SHIFT: u8 = 5;
+
+impl Context {
+    const ALL: [Context; 4] = [Context::Cjk, Context::Mark, Context::Space, Context::Other];
+
+    fn bits(self) -> u8 {
+        (self as u8) << CONTEXT_SHIFT
+    }
+
+    fn of_bits(bits: u8) -> Context {
+        Context::ALL[usize::from(bits >> CONTEXT_SHIFT & 3)]
+    }
+}
+
 fn to_fullwidth(line: &str, offset: usize, edits: &mut Edits) {
     if line.is_ascii() {
         return;
     }
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let protected = protected(&chars);
-    let mut out: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
-    // Parentheses, by a stack; what is inside a pair is counted with prefix
-    // sums, so nesting stays linear.
+    let chars: Vec<char> = line.chars().collect();
+    let mut known = protected(&chars);
     // An ASCII letter or digit with a combining mark on it is not ASCII
     // text (NFC may compose the two: `e\u{301}` is `é`).
     let ccc = CanonicalCombiningClassMapBorrowed::new();
-    let marked = |i: usize| chars.get(i + 1).is_some_and(|&(_, c)| ccc.get_u8(c) != 0);
-    let ascii: Vec<bool> = (0..chars.len())
-        .map(|i| chars[i].1.is_ascii_alphanumeric() && !marked(i))
-        .collect();
-    let mut han = vec![0usize; chars.len() + 1];
-    let mut letters = vec![0usize; chars.len() + 1];
-    for (i, &(_, c)) in chars.iter().enumerate() {
-        han[i + 1] = han[i] + usize::from(is_han(c));
-        letters[i + 1] = letters[i] + usize::from(ascii[i] && c.is_ascii_alphabetic());
+    for i in 0..chars.len() {
+        let marked = chars.get(i + 1).is_some_and(|&c| ccc.get_u8(c) != 0);
+        if chars[i].is_ascii_alphanumeric() && !marked {
+            known[i] |= ASCII;
+        }
     }
+    // Parentheses, by a stack; what is inside a pair is counted with
+    // running totals (kept on the stack for each open one), so nesting
+    // stays linear.
+    let (mut han, mut letters) = (0usize, 0usize);
     let mut open = Vec::new();
-    for (i, &(_, c)) in chars.iter().enumerate() {
+    for (i, &c) in chars.iter().enumerate() {
         match c {
-            '(' if !protected[i] => open.push(i),
-            ')' if !protected[i] => {
-                if let Some(j) = open.pop() {
-                    if han[i] > han[j + 1] && letters[i] == letters[j + 1] {
-                        out[j] = '（';
-                        out[i] = '）';
+            '(' if known[i] & PROTECTED == 0 => open.push((i, han, letters)),
+            ')' if known[i] & PROTECTED == 0 => {
+                if let Some((j, han_then, letters_then)) = open.pop() {
+                    if han > han_then && letters == letters_then {
+                        known[j] |= PAREN;
+                        known[i] |= PAREN;
                     }
                 }
             }
             _ => {}
         }
+        han += usize::from(is_han(c));
+        letters += usize::from(known[i] & ASCII != 0 && c.is_ascii_alphabetic());
     }
     // Marks: what each character is, then a sweep from each side.
-    let touches_alphanumeric = |i: usize| {
-        let alnum = |k: Option<usize>| k.and_then(|k| ascii.get(k)).is_some_and(|&yes| yes);
-        alnum(i.checked_sub(1)) || alnum(Some(i + 1))
+    let ascii = |k: Option<usize>| {
+        k.and_then(|k| known.get(k))
+            .is_some_and(|&k| k & ASCII != 0)
     };
-    let context: Vec<Context> = (0..out.len())
-        .map(|i| match out[i] {
-            ',' | ':' | ';' | '!' | '?' if !protected[i] && !touches_alphanumeric(i) => {
+    let contexts: Vec<Context> = (0..chars.len())
+        .map(|i| match chars[i] {
+            ',' | ':' | ';' | '!' | '?'
+                if known[i] & PROTECTED == 0 && !ascii(i.checked_sub(1)) && !ascii(Some(i + 1)) =>
+            {
                 Context::Mark
             }
             ' ' => Context::Space,
+            // (A parenthesis made full-width is CJK punctuation.)
+            '(' | ')' if known[i] & PAREN != 0 => Context::Cjk,
             c if is_han(c) || is_cjk_punct(c) => Context::Cjk,
             _ => Context::Other,
         })
         .collect();
-    let sweep = |order: &mut dyn Iterator<Item = usize>| {
-        let mut cjk_side = vec![false; out.len()];
+    for (i, context) in contexts.into_iter().enumerate() {
+        known[i] |= context.bits();
+    }
+    let mut sweep = |order: &mut dyn Iterator<Item = usize>, side: u8| {
         let mut seen = false;
         for i in order {
-            cjk_side[i] = seen;
-            seen = match context[i] {
+            if seen {
+                known[i] |= side;
+            }
+            seen = match Context::of_bits(known[i]) {
                 Context::Cjk => true,
                 Context::Mark | Context::Space => seen,
                 Context::Other => false,
             };
         }
-        cjk_side
     };
-    let left = sweep(&mut (0..out.len()));
-    let right = sweep(&mut (0..out.len()).rev());
-    for i in 0..out.len() {
-        if context[i] == Context::Mark && (left[i] || right[i]) {
-            out[i] = fullwidth(out[i]);
-        }
-    }
-    for (i, &(at, c)) in chars.iter().enumerate() {
-        if out[i] != c {
+    sweep(&mut (0..chars.len()), LEFT);
+    sweep(&mut (0..chars.len()).rev(), RIGHT);
+    for ((at, c), &k) in line.char_indices().zip(&known) {
+        let change =
+            k & PAREN != 0 || Context::of_bits(k) == Context::Mark && k & (LEFT | RIGHT) != 0;
+        if change {
             let start = offset + at;
-            edits.replace(start, start + c.len_utf8(), out[i].to_string(), Rule::Punct);
+            let after = fullwidth(c);
+            edits.replace(
+                start,
+                start + c.len_utf8(),
+                after.encode_utf8(&mut [0; 4]),
+                Rule::Punct,
+            );
         }
     }
 }
 
-/// Which characters of a line are inside a URL (from `scheme://` or
-/// `www.` to the next space) or a code span (between backticks).
-fn protected(chars: &[(usize, char)]) -> Vec<bool> {
-    let mut protected = vec![false; chars.len()];
+/// For each character of a line, `PROTECTED` if it is in a URL or a code
+/// span (and no other bit).
+fn protected(chars: &[char]) -> Vec<u8> {
+    let mut protected = vec![0; chars.len()];
     let starts_with = |i: usize, word: &str| {
         let mut k = i;
         word.chars().all(|w| {
-            let matched = chars
-                .get(k)
-                .is_some_and(|&(_, c)| c.eq_ignore_ascii_case(&w));
+            let matched = chars.get(k).is_some_and(|c| c.eq_ignore_ascii_case(&w));
             k += 1;
             matched
         })
     };
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i].1;
+        let c = chars[i];
         let url = c.is_ascii_alphabetic()
-            && (i == 0 || !chars[i - 1].1.is_ascii_alphanumeric())
+            && (i == 0 || !chars[i - 1].is_ascii_alphanumeric())
             && (starts_with(i, "www.") || {
                 let scheme = chars[i..]
                     .iter()
                     .take(16)
-                    .take_while(|&&(_, c)| {
-                        c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')
-                    })
+                    .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                     .count();
                 starts_with(i + scheme, "://")
             });
         if url {
-            while i < chars.len() && !chars[i].1.is_whitespace() {
-                protected[i] = true;
+            while i < chars.len() && !chars[i].is_whitespace() {
+                protected[i] = PROTECTED;
                 i += 1;
             }
             continue;
         }
         if c == '`' {
-            if let Some(close) = chars[i + 1..].iter().position(|&(_, c)| c == '`') {
-                protected[i..=i + 1 + close].fill(true);
+            if let Some(close) = chars[i + 1..].iter().position(|&c| c == '`') {
+                protected[i..=i + 1 + close].fill(PROTECTED);
                 i += close + 2;
                 continue;
             }

@@ -123,7 +123,7 @@ pub(super) fn map(text: &str, edits: &mut Edits) {
         let after = text[end..].chars().next();
         let next_to_text = before.is_some_and(is_cjk_text) || after.is_some_and(is_cjk_text);
         if next_to_text && !before.is_some_and(opens_description) {
-            edits.replace(start, end, run, Rule::Radical);
+            edits.replace(start, end, &run, Rule::Radical);
         }
         at = end;
     }

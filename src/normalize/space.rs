@@ -37,7 +37,7 @@ pub(super) fn spaces(text: &str, edits: &mut Edits) {
             Some(_) => " ".to_string(),
         };
         if after != run {
-            edits.replace(start, end, after, Rule::Space);
+            edits.replace(start, end, &after, Rule::Space);
         }
         previous = Some(' ');
     }
@@ -50,7 +50,7 @@ pub(super) fn newlines(text: &str, edits: &mut Edits) {
             Some(b'\n') => at + 2,
             _ => at + 1,
         };
-        edits.replace(at, end, "\n".to_string(), Rule::Newline);
+        edits.replace(at, end, "\n", Rule::Newline);
     }
 }
 

@@ -56,7 +56,7 @@ pub(super) fn normalize(text: &str, edits: &mut Edits) {
                 c => c,
             })
             .collect();
-        edits.replace(start, end, mapped, Rule::Width);
+        edits.replace(start, end, &mapped, Rule::Width);
         at = end;
     }
 }

@@ -13,7 +13,7 @@ mod ruby;
 pub(crate) mod syllable;
 
 use crate::bytes::decode;
-use crate::normalize::{normalize_and_explain, NormalizeOptions};
+use crate::normalize::{normalize, normalize_and_explain, NormalizeOptions};
 use crate::report::{Damage, Flag, Report, Rule, Step};
 use crate::score::{char_cost, is_han};
 
@@ -58,7 +58,7 @@ impl Fixer {
 
     /// Repairs `text`.
     pub fn fix_text(&self, text: &str) -> String {
-        self.fix_and_explain(text).0
+        self.fix(text, false).0
     }
 
     /// Decodes `bytes` (see [`decode`](crate::decode)), then repairs the
@@ -69,13 +69,22 @@ impl Fixer {
 
     /// Repairs `text` and reports every change and every flag.
     pub fn fix_and_explain(&self, text: &str) -> (String, Report) {
-        let (fixed, report) = self.repair(text);
+        self.fix(text, true)
+    }
+
+    /// Repairs and normalizes `text`; without `explain`, the report is left
+    /// empty (no step is made: see `NormalizeOptions::run`).
+    fn fix(&self, text: &str, explain: bool) -> (String, Report) {
+        let (fixed, report) = self.repair(text, explain);
+        if !explain {
+            return (normalize(&fixed, &self.normalize), report);
+        }
         let (normalized, normalization) = normalize_and_explain(&fixed, &self.normalize);
         (normalized, report.then(text, &fixed, normalization))
     }
 
     /// The repairs alone.
-    fn repair(&self, text: &str) -> (String, Report) {
+    fn repair(&self, text: &str, explain: bool) -> (String, Report) {
         if !needs_work(text) {
             return (text.to_string(), Report::default());
         }
@@ -85,9 +94,9 @@ impl Fixer {
         // still judged as a whole), unless they are most of the text.
         let lines = WorkLines::of(text);
         if lines.work.len() * 2 > text.len() {
-            return self.fix_all(text);
+            return self.fix_all(text, explain);
         }
-        let (fixed_work, mut report) = self.fix_all(&lines.work);
+        let (fixed_work, mut report) = self.fix_all(&lines.work, explain);
         for step in &mut report.steps {
             (step.start, step.end) = lines.to_original(step.start, step.end);
         }
@@ -98,8 +107,11 @@ impl Fixer {
     }
 
     /// [`Fixer::fix_and_explain`] on all of `text`.
-    fn fix_all(&self, text: &str) -> (String, Report) {
-        let chars: Vec<char> = text.chars().collect();
+    fn fix_all(&self, text: &str, explain: bool) -> (String, Report) {
+        // (Counted first: collected blind, a long text's characters would be
+        // copied over and over as the vector grows.)
+        let mut chars: Vec<char> = Vec::with_capacity(text.chars().count());
+        chars.extend(text.chars());
         let mut edits = Edits::default();
         let flags = find_flags(&chars);
         for flag in &flags {
@@ -124,7 +136,11 @@ impl Fixer {
                 });
             }
         }
-        let (fixed, steps) = edits.apply(&chars);
+        let (fixed, steps) = edits.apply(&chars, explain);
+        let flags = match explain {
+            true => flags,
+            false => Vec::new(),
+        };
         (fixed, Report { steps, flags })
     }
 }
@@ -170,27 +186,37 @@ struct Edit {
     claims: bool,
 }
 
-/// The changes found so far, which never overlap, and the ranges claimed
-/// (disjoint, by start: a lookup is a logarithmic search, so that text with
-/// thousands of flags and repairs stays linear).
+/// The changes found so far, which never overlap, and the characters
+/// claimed, a bit each: a lookup reads the bits of its range, which is short
+/// (a repair's) or, for a long run, claimed once, so that text with
+/// thousands of flags and repairs stays linear (and a lookup per character
+/// costs a bit, not a search).
 #[derive(Debug, Default)]
 struct Edits {
     edits: Vec<Edit>,
-    claimed: std::collections::BTreeMap<usize, usize>,
+    claimed: Vec<u64>,
 }
 
 impl Edits {
+    /// Whether no character of `start..end` (of `start` if it is empty) is
+    /// claimed.
     fn is_free(&self, start: usize, end: usize) -> bool {
-        // The last claim starting before `end` is the only one that can
-        // overlap, the claims being disjoint.
-        match self.claimed.range(..end.max(start + 1)).next_back() {
-            Some((_, &claim_end)) => claim_end <= start,
-            None => true,
-        }
+        (start..end.max(start + 1)).all(|i| {
+            self.claimed
+                .get(i / 64)
+                .is_none_or(|&word| word >> (i % 64) & 1 == 0)
+        })
     }
 
+    /// Claims `start..end` (`start` if it is empty).
     fn claim(&mut self, start: usize, end: usize) {
-        self.claimed.insert(start, end.max(start + 1));
+        let end = end.max(start + 1);
+        if self.claimed.len() < end.div_ceil(64) {
+            self.claimed.resize(end.div_ceil(64), 0);
+        }
+        for i in start..end {
+            self.claimed[i / 64] |= 1 << (i % 64);
+        }
     }
 
     /// Adds `edit` unless its range is claimed.
@@ -205,11 +231,12 @@ impl Edits {
         true
     }
 
-    /// The text with the edits made, and the steps.
-    fn apply(mut self, chars: &[char]) -> (String, Vec<Step>) {
+    /// The text with the edits made, and the steps (none without
+    /// `explain`).
+    fn apply(mut self, chars: &[char], explain: bool) -> (String, Vec<Step>) {
         self.edits.sort_by_key(|edit| (edit.start, edit.end));
         let mut out = String::with_capacity(chars.len() * 3);
-        let mut steps = Vec::with_capacity(self.edits.len());
+        let mut steps = Vec::new();
         let mut at = 0;
         for edit in self.edits {
             if edit.start < at {
@@ -217,6 +244,10 @@ impl Edits {
             }
             out.extend(&chars[at..edit.start]);
             out.push_str(&edit.after);
+            at = edit.end;
+            if !explain {
+                continue;
+            }
             steps.push(Step {
                 rule: edit.rule,
                 start: edit.start,
@@ -226,7 +257,6 @@ impl Edits {
                 encodings: edit.chain,
                 confidence: edit.confidence,
             });
-            at = edit.end;
         }
         out.extend(&chars[at..]);
         (out, steps)
@@ -410,10 +440,16 @@ const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
 const WHOLE_SPAN: usize = 64;
 
 fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
-    let suspects: Vec<usize> = (0..span.len())
-        .filter(|&i| !span[i].is_ascii() && is_suspect(span[i]))
-        .collect();
-    if suspects.is_empty() {
+    // The windows around the suspect characters (made as they are found:
+    // a span can be millions of them).
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for at in (0..span.len()).filter(|&i| !span[i].is_ascii() && is_suspect(span[i])) {
+        match windows.last_mut() {
+            Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
+            _ => windows.push((at, at + 1)),
+        }
+    }
+    if windows.is_empty() {
         return;
     }
     if span.len() <= WHOLE_SPAN {
@@ -423,13 +459,9 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
             return;
         }
     }
-    let mut windows: Vec<(usize, usize)> = Vec::new();
-    for &at in &suspects {
-        match windows.last_mut() {
-            Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
-            _ => windows.push((at, at + 1)),
-        }
-    }
+    // What is around each piece: stretches that move forward with the
+    // pieces.
+    let (mut before, mut after) = (ScriptCounts::new(span), ScriptCounts::new(span));
     // Long windows in overlapping pieces, as the searches inside look at a
     // bounded length.
     let pieces = windows.into_iter().flat_map(|(first, last)| {
@@ -446,11 +478,12 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
         let text: String = window.iter().collect();
         let parts = mojibake::repair_parts(&text);
         // The script of the text around the window (a bounded stretch of it,
-        // to keep the work linear).
-        let before = &span[start.saturating_sub(CONTEXT)..start];
-        let after = &span[end..(end + CONTEXT).min(span.len())];
-        let around: String = before.iter().chain(after).collect();
-        let swaps = mojibake::repair_swaps(&text, crate::score::Script::of(&around));
+        // to keep the work linear), if the search for swaps needs it.
+        let swaps = mojibake::repair_swaps(&text, || {
+            let (s0, t0) = before.counts(start.saturating_sub(CONTEXT), start);
+            let (s1, t1) = after.counts(end, (end + CONTEXT).min(span.len()));
+            crate::score::Script::of_counts(s0 + s1, t0 + t1)
+        });
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
                 offset + start + part_start,
@@ -493,6 +526,56 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
     }
 }
 
+/// The characters seen only in Simplified and only in Traditional text (see
+/// `score::script_only`) in a stretch of a span, kept up to date as the
+/// stretch moves forward: a character at a time, not a scoring of the whole
+/// stretch for each piece of a window.
+struct ScriptCounts<'a> {
+    span: &'a [char],
+    start: usize,
+    end: usize,
+    simplified: u32,
+    traditional: u32,
+}
+
+impl<'a> ScriptCounts<'a> {
+    fn new(span: &'a [char]) -> ScriptCounts<'a> {
+        ScriptCounts {
+            span,
+            start: 0,
+            end: 0,
+            simplified: 0,
+            traditional: 0,
+        }
+    }
+
+    /// The counts over `span[start..end]`.
+    fn counts(&mut self, start: usize, end: usize) -> (u32, u32) {
+        if start < self.start || end < self.end {
+            // (Not asked by the pieces, which move forward: start over.)
+            *self = ScriptCounts::new(self.span);
+        }
+        let only = |i: usize| crate::score::script_only(self.span[i]);
+        while self.end < end {
+            let (s, t) = only(self.end);
+            (self.simplified, self.traditional) = (
+                self.simplified + u32::from(s),
+                self.traditional + u32::from(t),
+            );
+            self.end += 1;
+        }
+        while self.start < start {
+            let (s, t) = only(self.start);
+            (self.simplified, self.traditional) = (
+                self.simplified - u32::from(s),
+                self.traditional - u32::from(t),
+            );
+            self.start += 1;
+        }
+        (self.simplified, self.traditional)
+    }
+}
+
 fn mojibake_edit(start: usize, end: usize, repair: mojibake::Repair) -> Edit {
     Edit {
         start,
@@ -522,7 +605,7 @@ fn polish(text: String, rounds: usize) -> String {
     if edits.edits.is_empty() {
         return text;
     }
-    let (polished, _) = edits.apply(&chars);
+    let (polished, _) = edits.apply(&chars, false);
     polish(polished, rounds - 1)
 }
 

@@ -55,8 +55,9 @@ pub(crate) struct Repair {
 
 /// The best repair of `span` as a whole, if it has one.
 pub(crate) fn repair(span: &str) -> Option<Repair> {
-    let original = Plausibility::of(span).cost;
-    let mut level = vec![(span.to_string(), Vec::new(), original)];
+    // (The span's own cost is not needed: candidates are ranked among
+    // themselves, and `accept` scores the span.)
+    let mut level = vec![(span.to_string(), Vec::new(), 0)];
     let mut best: Option<(String, Vec<_>, u64)> = None;
     for _ in 0..MAX_DEPTH {
         let mut next = Vec::new();
@@ -109,7 +110,8 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
 pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
-    for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
+    let mut judged = 0;
+    'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
         // Each character's bytes in the wrong encoding, and where they start.
         let mut bytes = Vec::new();
         let mut starts = Vec::with_capacity(chars.len() + 1);
@@ -152,6 +154,10 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
                 {
                     continue;
                 }
+                if judged == MAX_JUDGED {
+                    break 'pairs;
+                }
+                judged += 1;
                 let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
                 if let Some(repair) = judge(&part, decoded, vec![(read_as, was)]) {
                     accepted = Some((j, repair));
@@ -219,6 +225,22 @@ fn is_utf8_char(bytes: &[u8]) -> bool {
 
 /// How many ends the search for repaired parts tries from each start.
 const MAX_ENDS: usize = 6;
+
+/// The cap on work per span in the repair search: how many candidate parts
+/// [`repair_parts`] judges at most in one piece of a span. A span is
+/// searched in pieces of at most `MAX_PART_SPAN` characters, one every
+/// `WINDOW_STEP` (224) characters of its suspect stretches; each candidate
+/// costs a re-decoding, a scoring and, if suspect characters remain, a
+/// search for more layers of at most `MAX_DEPTH * KEPT * PAIRS.len()` (84)
+/// re-decodings. So a span's work is at most `MAX_JUDGED * 85`
+/// re-decodings of at most `MAX_PART_SPAN` characters per 224 characters,
+/// linear in the span whatever it holds. Damaged text judges far fewer
+/// (the longest part from a start is mostly the one accepted; with a cap
+/// of 64, six lines of the repair benchmark came out differently, with 512
+/// none): only text of near misses throughout reaches it, and then the rest
+/// of that piece is not searched for parts (the searches of the whole span
+/// and of single-byte runs still run).
+const MAX_JUDGED: usize = 512;
 
 /// How much of a span the search for repaired parts looks at: bounding its
 /// work (quadratic in the span) per span.
@@ -303,14 +325,26 @@ fn accept(
 /// character: the part chosen is the run of characters whose swap gains the
 /// most (by cost, with markers only this damage has counting extra), and it
 /// must then pass as a repair like any other.
-pub(crate) fn repair_swaps(span: &str, context: Script) -> Vec<(usize, usize, Repair)> {
+///
+/// `context` gives the script of the text around the span: it is asked for
+/// only when needed (it is a scoring of a stretch of text).
+pub(crate) fn repair_swaps(
+    span: &str,
+    context: impl FnOnce() -> Script,
+) -> Vec<(usize, usize, Repair)> {
+    let mut context = Some(context);
+    let mut script = None;
+    let mut is_simplified = || {
+        *script.get_or_insert_with(|| context.take().map_or(Script::None, |context| context()))
+            == Script::Simplified
+    };
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
         // What each direction needs (see below), checked before any work.
         let possible = match read_as == GB18030 {
             true => has_strong_marker(span),
-            false => context == Script::Simplified,
+            false => is_simplified(),
         };
         if !possible {
             continue;
@@ -362,7 +396,7 @@ pub(crate) fn repair_swaps(span: &str, context: Script) -> Vec<(usize, usize, Re
         if needs_marker && !has_strong_marker(&part) {
             continue;
         }
-        if !needs_marker && context != Script::Simplified {
+        if !needs_marker && !is_simplified() {
             continue;
         }
         let text: String = swapped[start..end].iter().flatten().collect();
@@ -486,7 +520,13 @@ fn ascii_cost(text: &str) -> u64 {
 
 /// Whether `c` is a character windows-1252 (or Latin-1) decodes a byte to.
 pub(crate) fn is_single_byte(c: char) -> bool {
-    (c as u32) <= 0xFF || encode(c.encode_utf8(&mut [0; 4]), WINDOWS_1252).is_some()
+    // (What `encode_char` does for windows-1252, without a buffer: this
+    // runs on every character of a suspect span.)
+    let code = c as u32;
+    code <= 0xFF
+        || WINDOWS_1252_HIGH
+            .iter()
+            .any(|&high| u32::from(high) == code)
 }
 
 /// `text` encoded with `encoding`, if every character has a byte sequence
@@ -544,6 +584,10 @@ fn encode_char(c: char, encoding: &'static Encoding, bytes: &mut Vec<u8>) -> boo
         // Big5 and Shift_JIS have nothing beyond their tables.
         0 if encoding != GB18030 => return false,
         0 => {
+            if let Some(code) = gb18030_four_bytes(c) {
+                bytes.extend(code.to_be_bytes());
+                return true;
+            }
             // GB18030's four-byte characters: as the encoder has them
             // (into a buffer on the stack: this runs on every character).
             let mut encoder = encoding.new_encoder();
@@ -570,6 +614,84 @@ fn encode_char(c: char, encoding: &'static Encoding, bytes: &mut Vec<u8>) -> boo
 /// re-encoding mojibake needs, and a table is far faster than
 /// `encoding_rs`'s encoders for these encodings. Where several sequences
 /// decode to one character, the first wins, as in the encoders.
+/// For the double-byte encodings that swaps undo (GBK and Big5, each read
+/// as the other), the character a pair of bytes decodes to, remembered:
+/// `repair_swaps` decodes every character of a span, which the decoder of
+/// `encoding_rs`, made for long runs, does slowly one at a time.
+fn decode_pair(code: u16, encoding: &'static Encoding) -> Option<char> {
+    static GB18030_PAIRS: Remembered = Remembered::new();
+    static BIG5_PAIRS: Remembered = Remembered::new();
+    let remembered = match encoding {
+        e if e == GB18030 => &GB18030_PAIRS,
+        e if e == BIG5 => &BIG5_PAIRS,
+        _ => return decode_one(&code.to_be_bytes(), encoding),
+    };
+    remembered
+        .get(code, || {
+            decode_one(&code.to_be_bytes(), encoding).map(u32::from)
+        })
+        .and_then(char::from_u32)
+}
+
+/// The four-byte GB18030 code of a character of the Basic Multilingual
+/// Plane, if it has one, remembered: Latin-1 letters and most other
+/// alphabets, which mojibake and random bytes are full of, are such, and the
+/// encoder of `encoding_rs` finds each by a search.
+fn gb18030_four_bytes(c: char) -> Option<u32> {
+    static CODES: Remembered = Remembered::new();
+    let index = u16::try_from(u32::from(c)).ok()?;
+    CODES.get(index, || {
+        let mut out = [0u8; 8];
+        let (result, _, written) = GB18030.new_encoder().encode_from_utf8_without_replacement(
+            c.encode_utf8(&mut [0; 4]),
+            &mut out,
+            true,
+        );
+        match (result, written) {
+            (encoding_rs::EncoderResult::InputEmpty, 4) => {
+                Some(u32::from_be_bytes([out[0], out[1], out[2], out[3]]))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// Values of a function of a 16-bit number, each computed the first time it
+/// is asked for (a whole table would take longer to fill than most texts
+/// take to repair), shared by all threads.
+struct Remembered {
+    /// `value + 1`, `NONE`, or 0 when not computed yet.
+    cells: std::sync::OnceLock<Vec<std::sync::atomic::AtomicU32>>,
+}
+
+impl Remembered {
+    const NONE: u32 = u32::MAX;
+
+    const fn new() -> Remembered {
+        Remembered {
+            cells: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// `compute()`'s value for `index` (values below `u32::MAX - 1`).
+    fn get(&self, index: u16, compute: impl FnOnce() -> Option<u32>) -> Option<u32> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let cells = self
+            .cells
+            .get_or_init(|| (0..=u16::MAX).map(|_| AtomicU32::new(0)).collect());
+        let cell = &cells[usize::from(index)];
+        match cell.load(Ordering::Relaxed) {
+            0 => {
+                let value = compute();
+                cell.store(value.map_or(Remembered::NONE, |v| v + 1), Ordering::Relaxed);
+                value
+            }
+            Remembered::NONE => None,
+            stored => Some(stored - 1),
+        }
+    }
+}
+
 fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
     use std::sync::OnceLock;
     static GB18030_TABLE: OnceLock<Vec<u16>> = OnceLock::new();
@@ -626,6 +748,14 @@ fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
 /// exactly one (without allocating: this runs on every character of a
 /// window).
 fn decode_char(bytes: &[u8], encoding: &'static Encoding) -> Option<char> {
+    match *bytes {
+        [lead, trail] => decode_pair(u16::from_be_bytes([lead, trail]), encoding),
+        _ => decode_one(bytes, encoding),
+    }
+}
+
+/// `bytes` decoded with `encoding`, if they are exactly one character.
+fn decode_one(bytes: &[u8], encoding: &'static Encoding) -> Option<char> {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut out = [0u8; 16];
     let (result, read, written) = decoder.decode_to_utf8_without_replacement(bytes, &mut out, true);

@@ -60,6 +60,16 @@ pub(crate) fn repair(chars: &[char]) -> Option<(usize, usize, String)> {
             let Some(bytes) = encode(&span, GB18030) else {
                 continue;
             };
+            // When the first byte is a trail byte, any lead makes one
+            // character with it and the rest decodes the same whatever the
+            // lead: if the rest does not decode, or has a private-use
+            // character, no lead will do (and the 126 decodings are saved).
+            if matches!(bytes.first(), Some(0x40..=0x7E | 0x80..=0xFE)) {
+                match decode(&bytes[1..], GB18030) {
+                    Some(rest) if !rest.chars().any(is_private_use) => {}
+                    _ => continue,
+                }
+            }
             let original: String = chars[start..end].iter().collect();
             let original_cost = Plausibility::of(&original).cost;
             for lead in 0x81..=0xFEu8 {

@@ -276,6 +276,26 @@ static DENSE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hanzi_dense.bin"
 /// The costs of a Han character in Simplified and in Traditional text
 /// (`u8::MAX` where it does not occur), if it is one the list knows.
 #[inline]
+/// Whether `c` is a Han character seen only in Simplified text, and
+/// whether one seen only in Traditional text: what [`Plausibility::of`]
+/// counts, for one character (so that a script can be kept up to date over
+/// a moving stretch of text).
+pub(crate) fn script_only(c: char) -> (bool, bool) {
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        // (As `Plausibility::of` reads the main block.)
+        let packed = PACKED
+            .get((c as u32 - 0x3400) as usize)
+            .map_or(3 << 6, |&b| b);
+        let scripts = packed >> 6;
+        return (scripts == 1, scripts == 2);
+    }
+    match han_costs(c) {
+        Some((u8::MAX, t)) if t < u8::MAX => (false, true),
+        Some((s, u8::MAX)) if s < u8::MAX => (true, false),
+        _ => (false, false),
+    }
+}
+
 fn han_costs(c: char) -> Option<(u8, u8)> {
     let code = c as u32;
     if code < 0x3400 {
@@ -387,7 +407,12 @@ impl Script {
     /// Judges `text`.
     pub fn of(text: &str) -> Script {
         let score = Plausibility::of(text);
-        let (s, t) = (score.simplified_only, score.traditional_only);
+        Script::of_counts(score.simplified_only, score.traditional_only)
+    }
+
+    /// The script shown by `s` Han characters seen only in Simplified text
+    /// and `t` seen only in Traditional text (see [`script_only`]).
+    pub(crate) fn of_counts(s: u32, t: u32) -> Script {
         match (s, t) {
             (0, 0) => Script::None,
             _ if t * 10 <= s => Script::Simplified,
@@ -410,6 +435,20 @@ impl Script {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_only_counts_what_plausibility_counts() {
+        let text = "头发干了，頭髮乾了。后來他去了臺灣，后来发展𠀋㐀豈abc";
+        let score = Plausibility::of(text);
+        let (s, t) = text
+            .chars()
+            .map(script_only)
+            .fold((0, 0), |(s, t), (a, b)| {
+                (s + u32::from(a), t + u32::from(b))
+            });
+        assert_eq!((s, t), (score.simplified_only, score.traditional_only));
+        assert!(s > 0 && t > 0);
+    }
 
     #[test]
     fn ascii_costs_as_its_class_and_patterns() {
