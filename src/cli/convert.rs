@@ -47,13 +47,19 @@ pub(crate) struct Args {
 /// Converts text.
 struct ConvertJob {
     converter: Converter,
+    /// Whether changed lines are counted (for a summary or report that is
+    /// shown); comparing every line costs a few percent of a conversion.
+    counts: bool,
 }
 
 impl Job for ConvertJob {
     fn apply(&self, text: &str) -> Applied {
         let converted = self.converter.convert(text);
         let mut applied = Applied::default();
-        let lines = changed_lines(text, &converted);
+        let lines = match self.counts {
+            true => changed_lines(text, &converted),
+            false => 0,
+        };
         if lines > 0 {
             applied.changes.insert("converted lines", lines);
         }
@@ -93,7 +99,15 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     )?;
     let coding = args.coding.resolve()?;
     let inputs = args.inputs.collect(args.output.in_place, &coding)?;
-    let job = ConvertJob { converter };
+    let destination = args.output.destination(inputs.inputs.len())?;
+    let job = ConvertJob {
+        converter,
+        counts: batch::shows_summary(
+            &destination,
+            args.output.report.is_some(),
+            inputs.inputs.len() > 1 || !inputs.skipped.is_empty(),
+        ),
+    };
     let field_job;
     let job: &dyn Job = match &args.corpus.jsonl_field {
         Some(path) => {
@@ -105,7 +119,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let run = Run {
         job,
         coding: &coding,
-        destination: args.output.destination(inputs.inputs.len())?,
+        destination,
         threads: batch::threads(args.output.threads),
         quiet: args.output.quiet,
         explain: false,
