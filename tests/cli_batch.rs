@@ -287,10 +287,58 @@ fn symbolic_links_are_followed_only_when_asked() {
         b"",
     );
     assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    // The link is still a link; its target was rewritten.
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
     assert_eq!(
-        fs::read_to_string(&link).unwrap(),
+        fs::read_to_string(&target).unwrap(),
         "新闻：发布会，我们的网站。\n"
     );
+    // The same for `-o` naming a link.
+    let out_target = dir.write("out.txt", "old\n");
+    let out_link = dir.0.join("out-link.txt");
+    std::os::unix::fs::symlink(&out_target, &out_link).unwrap();
+    let output = run(
+        &["fix", "-o", out_link.to_str().unwrap()],
+        damaged().as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert!(fs::symlink_metadata(&out_link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        fs::read_to_string(&out_target).unwrap(),
+        "新闻：发布会，我们的网站。\n"
+    );
+}
+
+/// `-o /dev/null` and other special files are written to, never renamed
+/// over: a rename would replace the device with a regular file. Shown with
+/// a FIFO, which is safe to create in a test.
+#[test]
+fn output_to_a_special_file_writes_through_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = TempDir::new("fifo");
+    let fifo = dir.0.join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let output = run(
+        &["convert", "-c", "s2t", "-o", fifo.to_str().unwrap()],
+        "头发\n".as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    // Checked before joining: a reader left on a replaced FIFO never returns.
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(reader.join().unwrap(), "頭髮\n");
+    let names: Vec<_> = fs::read_dir(&dir.0).unwrap().collect();
+    assert_eq!(names.len(), 1, "{names:?}");
 }
 
 #[test]

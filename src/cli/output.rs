@@ -12,8 +12,16 @@ use super::Failure;
 /// process never leaves a partial file. (Syncing to disk before the rename,
 /// which only matters for power loss and costs about a second per 100 MB
 /// here, is left to in-place editing of the inputs themselves.)
+///
+/// A target that is not a regular file (`/dev/null`, a FIFO, a terminal) is
+/// written directly: renaming over it would replace the device with a file.
+/// A symbolic link is followed, so the link survives and its target changes.
 pub(crate) enum Output {
     Stdout(BufWriter<io::Stdout>),
+    Device {
+        target: PathBuf,
+        writer: BufWriter<File>,
+    },
     File {
         target: PathBuf,
         temporary: PathBuf,
@@ -28,7 +36,34 @@ impl Output {
         Output::Stdout(BufWriter::with_capacity(256 * 1024, io::stdout()))
     }
 
-    pub fn file(target: &Path) -> Result<Output, Failure> {
+    pub fn file(named: &Path) -> Result<Output, Failure> {
+        let cannot_write =
+            |e: io::Error| Failure::runtime(format!("{}: cannot write: {e}", named.display()));
+        // A link to an existing file is replaced through its target.
+        let resolved = match fs::symlink_metadata(named) {
+            Ok(m) if m.file_type().is_symlink() => fs::canonicalize(named).ok(),
+            _ => None,
+        };
+        let target = resolved.as_deref().unwrap_or(named);
+        match fs::metadata(target) {
+            Ok(m) if m.is_dir() => {
+                return Err(Failure::runtime(format!(
+                    "{}: cannot write: is a directory",
+                    named.display()
+                )))
+            }
+            Ok(m) if !m.is_file() => {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(target)
+                    .map_err(cannot_write)?;
+                return Ok(Output::Device {
+                    target: named.to_path_buf(),
+                    writer: BufWriter::with_capacity(256 * 1024, file),
+                });
+            }
+            _ => {}
+        }
         let dir = match target.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -45,7 +80,7 @@ impl Output {
             .write(true)
             .create_new(true)
             .open(&temporary)
-            .map_err(|e| Failure::runtime(format!("{}: cannot write: {e}", target.display())))?;
+            .map_err(cannot_write)?;
         // Keep the permissions of a file that is being replaced.
         if let Ok(metadata) = fs::metadata(target) {
             let _ = fs::set_permissions(&temporary, metadata.permissions());
@@ -81,6 +116,7 @@ impl Output {
     pub fn writer(&mut self) -> &mut dyn Write {
         match self {
             Output::Stdout(writer) => writer,
+            Output::Device { writer, .. } => writer,
             Output::File { writer, .. } => writer,
         }
     }
@@ -89,6 +125,9 @@ impl Output {
     pub fn commit(self) -> Result<(), Failure> {
         match self {
             Output::Stdout(mut writer) => writer.flush().map_err(write_failure),
+            Output::Device { target, writer } => writer.into_inner().map(drop).map_err(|e| {
+                Failure::runtime(format!("{}: cannot write: {}", target.display(), e.error()))
+            }),
             Output::File {
                 target,
                 temporary,
