@@ -119,6 +119,11 @@ impl Fixer {
         }
         find_ruby(&chars, &mut edits);
         find_mojibake(&chars, &mut edits);
+        for edit in &mut edits.edits {
+            if edit.rule == Rule::Mojibake {
+                edit.after = polish(std::mem::take(&mut edit.after), POLISH_ROUNDS);
+            }
+        }
         find_invisible(&chars, &mut edits);
         let mut flags = flags;
         flags.extend(find_remnants(&chars, &edits));
@@ -580,7 +585,7 @@ fn mojibake_edit(start: usize, end: usize, repair: mojibake::Repair) -> Edit {
     Edit {
         start,
         end,
-        after: polish(repair.text, POLISH_ROUNDS),
+        after: repair.text,
         rule: Rule::Mojibake,
         chain: repair.chain,
         confidence: repair.confidence,
@@ -594,7 +599,9 @@ fn mojibake_edit(start: usize, end: usize, repair: mojibake::Repair) -> Edit {
 /// again makes one pass of `fix` do what a second would.
 const POLISH_ROUNDS: usize = 2;
 
-/// `text` (a repaired span) with any mojibake left in it repaired too.
+/// `text` (a repaired span) with any mojibake left in it repaired too, in
+/// at most `rounds` more searches. (A loop, not a recursion through
+/// `find_mojibake`: each search could find a repair to polish again.)
 fn polish(text: String, rounds: usize) -> String {
     if rounds == 0 || !text.chars().any(|c| !c.is_ascii() && is_suspect(c)) {
         return text;

@@ -5,7 +5,7 @@
 
 use encoding_rs::{Encoding, BIG5, GB18030, SHIFT_JIS, UTF_8, WINDOWS_1252};
 
-use crate::score::{char_cost, known_pairs, Plausibility, Script};
+use crate::score::{char_cost, is_han, known_pairs, Plausibility, Script};
 
 /// (the encoding text was wrongly decoded with, the one it was in): the
 /// damage of rows 1 to 7 of MOJIBAKE.md, most common first.
@@ -280,7 +280,18 @@ fn accept(
     text: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
 ) -> Option<Repair> {
-    let original_cost = score(original);
+    accept_with_evidence(original, 0, text, chain)
+}
+
+/// [`accept`], with `evidence` added to the original's cost: what markers
+/// that only the damage leaves are worth.
+fn accept_with_evidence(
+    original: &str,
+    evidence: u64,
+    text: String,
+    chain: Vec<(&'static Encoding, &'static Encoding)>,
+) -> Option<Repair> {
+    let original_cost = score(original) + evidence;
     let cost = score(&text);
     let gain = original_cost.saturating_sub(cost);
     // UTF-8 Chinese read as GBK has a shape clean text almost never has
@@ -344,7 +355,7 @@ pub(crate) fn repair_swaps(
         // What each direction needs (see below), checked before any work.
         let possible = match read_as == GB18030 {
             true => has_strong_marker(span),
-            false => is_simplified(),
+            false => has_swap_marker(span, read_as) || is_simplified(),
         };
         if !possible {
             continue;
@@ -365,12 +376,12 @@ pub(crate) fn repair_swaps(
             let Some(d) = swapped[i] else {
                 return i64::MIN / 4;
             };
-            let marker = if has_strong_marker(chars[i].encode_utf8(&mut [0; 4])) {
-                12
+            let marker = if has_swap_marker(chars[i].encode_utf8(&mut [0; 4]), read_as) {
+                SWAP_MARKER_EVIDENCE
             } else {
                 0
             };
-            i64::from(char_cost(chars[i])) + marker - i64::from(char_cost(d))
+            i64::from(char_cost(chars[i])) + marker as i64 - i64::from(char_cost(d))
         };
         let (mut best, mut best_range) = (0i64, (0, 0));
         let (mut sum, mut start) = (0i64, 0);
@@ -392,18 +403,18 @@ pub(crate) fn repair_swaps(
         let part: String = chars[start..end].iter().collect();
         // Big5 read as GBK leaves markers; GBK read as Big5 leaves none, so
         // it needs words to show, in Simplified text around it.
-        let needs_marker = read_as == GB18030;
-        if needs_marker && !has_strong_marker(&part) {
-            continue;
-        }
-        if !needs_marker && !is_simplified() {
+        // GBK read as Big5 turns GBK's punctuation into Big5's symbols
+        // (`，` into the bopomofo `ㄛ`, `。` into `﹝`), markers too.
+        let marked = has_swap_marker(&part, read_as);
+        if read_as == GB18030 && !marked {
             continue;
         }
         let text: String = swapped[start..end].iter().flatten().collect();
-        if !needs_marker && known_pairs(&text).0 < 2 {
+        if !marked && (!is_simplified() || known_pairs(&text).0 < 2) {
             continue;
         }
-        if let Some(repair) = accept(&part, text, vec![(read_as, was)]) {
+        let evidence = SWAP_MARKER_EVIDENCE * marker_evidence(&chars, start..end, read_as);
+        if let Some(repair) = accept_with_evidence(&part, evidence, text, vec![(read_as, was)]) {
             if !overlaps(&found, start, end) {
                 found.push((start, end, repair));
             }
@@ -451,6 +462,41 @@ fn has_strong_marker(text: &str) -> bool {
     })
 }
 
+/// Whether `text` has a character that text read with `read_as` in place
+/// of the other of Big5 and GBK leaves, and clean text hardly has: the
+/// strong markers, and for GBK read as Big5 what GBK's punctuation becomes
+/// (`。、·` as `﹝﹜﹞`, `；？` as `˙ˋ`, `—` as `〞`; `，：！（）` as bopomofo).
+fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
+    has_strong_marker(text)
+        || (read_as == BIG5
+            && text.chars().any(|c| {
+                matches!(
+                    c,
+                    '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}'
+                )
+            }))
+}
+
+/// How many characters of `chars[range]` are markers that no word of any language
+/// has: GBK's punctuation read as Big5 (bopomofo among them), and Greek
+/// or Cyrillic letters that stand alone between Han characters. (Not kana:
+/// Japanese puts them alone between kanji, `が続く`; nor box drawing, which
+/// frames tables.)
+fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Encoding) -> u64 {
+    let is_letter = |c: char| matches!(c, '\u{391}'..='\u{3C9}' | '\u{401}'..='\u{451}');
+    let punctuation = |c: char| {
+        read_as == BIG5
+            && matches!(c, '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}' | '\u{3105}'..='\u{3129}')
+    };
+    range
+        .filter(|&i| {
+            let c = chars[i];
+            let alone = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_none_or(|&n| is_han(n));
+            punctuation(c) || (is_letter(c) && alone(i.checked_sub(1)) && alone(Some(i + 1)))
+        })
+        .count() as u64
+}
+
 /// Characters no repair should leave: private use, U+FFFD, C1 controls,
 /// half-width katakana.
 fn is_damage(c: char) -> bool {
@@ -472,6 +518,10 @@ fn score(text: &str) -> u64 {
     let bonus = u64::from(known_pairs(text).0) * KNOWN_PAIR_BONUS;
     Plausibility::of(text).cost.saturating_sub(bonus)
 }
+
+/// What a marker of Big5 and GBK swapped (see `has_swap_marker`) is worth
+/// as evidence, in cost.
+const SWAP_MARKER_EVIDENCE: u64 = 12;
 
 /// What a pair of Han characters seen inside words is worth.
 const KNOWN_PAIR_BONUS: u64 = 6;
@@ -711,7 +761,12 @@ fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
                 let mut chars = text.chars();
                 if let (Some(c), None) = (chars.next(), chars.next()) {
                     if let Some(slot) = table.get_mut(c as usize) {
-                        if *slot == 0 && !c.is_ascii() {
+                        // Big5 proper (leads 0xA1 and up) over the HKSCS
+                        // codes below that repeat some of its characters
+                        // (Cyrillic, kana, circled digits): Big5 text, and
+                        // GBK read as Big5, have the former.
+                        let proper = |code: u16| encoding != BIG5 || code >> 8 >= 0xA1;
+                        if !c.is_ascii() && (*slot == 0 || (!proper(*slot) && proper(code))) {
                             *slot = code;
                         }
                     }
@@ -785,6 +840,25 @@ mod tests {
             .decode_without_bom_handling(&was.encode(text).0)
             .0
             .into_owned()
+    }
+
+    #[test]
+    fn gbk_read_as_big5_is_repaired_by_its_punctuation() {
+        // Whole lines, with no Simplified text around to show the script:
+        // GBK's `，` and `。` read as Big5 are the bopomofo `ㄛ` and `﹝`.
+        for clean in ["显示简短的版本信息并退出。", "中原何在，极目千里暮云重。"]
+        {
+            let damaged = damage(clean, GB18030, BIG5);
+            assert_ne!(damaged, clean);
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Japanese keeps its kana, alone between kanji or in words.
+        for clean in [
+            "2 つ連続した \\fB*\\fP の後に \\fB/\\fP が続く場合には",
+            "troff 用のフォントファイルに groff で用いる",
+        ] {
+            assert_eq!(crate::fix_text(clean), clean);
+        }
     }
 
     #[test]
