@@ -124,10 +124,23 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
         }
         starts.push(bytes.len());
         let valid_from = valid_utf8_runs(&bytes);
+        // A Han character next to another whose bytes are one two-byte
+        // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
+        // that happens to be valid UTF-8, not a piece of the damage: Chinese
+        // has no such characters among Han ones. (After Latin letters it may
+        // be one: `caf茅` is `café`.)
+        let latin_between_han = |k: usize, neighbour: Option<usize>| {
+            is_han(chars[k])
+                && starts[k + 1] - starts[k] == 2
+                && (0xC2..=0xDF).contains(&bytes[starts[k]])
+                && neighbour
+                    .and_then(|n| chars.get(n))
+                    .is_some_and(|&n| is_han(n))
+        };
         let mut i = 0;
         while i + 1 < chars.len() {
             let from = starts[i];
-            if !(0xC2..=0xF4).contains(&bytes[from]) {
+            if !(0xC2..=0xF4).contains(&bytes[from]) || latin_between_han(i, i.checked_sub(1)) {
                 i += 1;
                 continue;
             }
@@ -144,6 +157,7 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
                 .filter(|&j| {
                     !matches!(bytes.get(starts[j]), Some(0x80..=0xBF)) || starts[j] - from == valid
                 })
+                .filter(|&j| !latin_between_han(j - 1, Some(j)))
                 .take(MAX_ENDS);
             let mut accepted = None;
             for j in ends {
@@ -426,11 +440,12 @@ pub(crate) fn repair_swaps(
 /// Whether `text`, read as Shift_JIS, is short and has no half-width
 /// katakana: UTF-8 read as Shift_JIS nearly always gives some (continuation
 /// bytes 0xA1..=0xDF stand alone as them), while classical Chinese in
-/// kanji alone can look like it.
+/// kanji alone can look like it. (Or other damage: Windows reads the bytes
+/// 0xA0 and 0xFD..=0xFF as private-use characters, and 0x80 as a C1.)
 fn lacks_katakana(text: &str, read_as: &Encoding) -> bool {
     read_as == SHIFT_JIS
         && text.chars().filter(|c| !c.is_ascii()).count() < 6
-        && !text.chars().any(|c| ('\u{FF61}'..='\u{FF9F}').contains(&c))
+        && !text.chars().any(is_damage)
 }
 
 /// Whether `text` is too short to undo a double-byte misreading of: with
