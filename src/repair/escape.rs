@@ -111,6 +111,9 @@ fn find_in_line(line: &[char], offset: usize, urls: bool, found: &mut Vec<Decode
 struct LineContext {
     markup: bool,
     literal_signs: Option<(usize, usize)>,
+    /// For each position, how many escapes of any kind start before it: a
+    /// run of one kind does not reach over an escape of another.
+    escape_starts: Vec<u32>,
 }
 
 impl LineContext {
@@ -139,10 +142,30 @@ impl LineContext {
             }
             i += 2;
         }
+        let mut escape_starts = Vec::with_capacity(line.len() + 1);
+        let mut count = 0;
+        for i in 0..line.len() {
+            escape_starts.push(count);
+            let next = |k: usize| line.get(i + k).copied().unwrap_or(' ');
+            let starts = match line[i] {
+                '&' => next(1) == '#' || next(1).is_ascii_alphabetic(),
+                '\\' => next(1) == 'u',
+                '%' => next(1).is_ascii_hexdigit() && next(2).is_ascii_hexdigit(),
+                _ => false,
+            };
+            count += u32::from(starts);
+        }
+        escape_starts.push(count);
         LineContext {
             markup,
             literal_signs,
+            escape_starts,
         }
+    }
+
+    /// Whether an escape of any kind starts in `start..end`.
+    fn escape_between(&self, start: usize, end: usize) -> bool {
+        self.escape_starts[end] > self.escape_starts[start]
     }
 
     /// Whether a run at `start..end` of the line has signs of a string
@@ -168,7 +191,10 @@ fn runs(line: &[char], tokens: &[Token], rule: Rule, context: &LineContext) -> V
     let mut i = 0;
     while i < tokens.len() {
         let mut j = i + 1;
-        while j < tokens.len() && tokens[j].start <= tokens[j - 1].end + RUN_GAP {
+        while j < tokens.len()
+            && tokens[j].start <= tokens[j - 1].end + RUN_GAP
+            && !context.escape_between(tokens[j - 1].end, tokens[j].start)
+        {
             j += 1;
         }
         let run = &tokens[i..j];
@@ -625,6 +651,11 @@ mod tests {
         );
         assert_eq!(decode_all("\\ud840\\udc0b\\u4e00"), "𠀋一");
         assert_eq!(decode_all("\\u4f60 a\\\"b\\\" \\u597d"), "你 a\"b\" 好");
+        // A run of one kind does not take in an escape of another.
+        assert_eq!(
+            decode_all("\\u34e6\\u5212 &#23398; \\u34e6\\u5212"),
+            "㓦划 学 㓦划"
+        );
     }
 
     #[test]
