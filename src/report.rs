@@ -16,6 +16,22 @@ pub enum Rule {
     /// GBK text decoded one byte out of phase, re-synchronized with its lost
     /// byte put back.
     OutOfPhase,
+    /// Mojibake whose wrong decoding hit a user-defined area of GBK or
+    /// Big5 (private-use characters), encoded back with the same table
+    /// (GB18030-2005's or -2022's, Windows' for Big5) and decoded right.
+    PrivateUse,
+    /// Mojibake with C1 controls: legacy or UTF-8 bytes read as ISO-8859-1
+    /// (not windows-1252), encoded back and decoded right.
+    C1Control,
+    /// HTML numeric character references (`&#20320;`, `&#x4f60;`, escaped
+    /// again as `&amp;#20320;`) outside markup, decoded.
+    HtmlEntity,
+    /// A run of `\uXXXX` escapes outside code, decoded (surrogate pairs
+    /// joined).
+    UnicodeEscape,
+    /// A run of percent-encoded UTF-8 or GBK bytes outside URLs (unless
+    /// asked), decoded.
+    PercentEncoding,
     /// A ruby (pinyin) annotation flattened into the text, removed.
     Ruby,
     /// An invisible character between Han characters, removed.
@@ -50,6 +66,11 @@ impl Rule {
         match self {
             Rule::Mojibake => "mojibake",
             Rule::OutOfPhase => "out-of-phase",
+            Rule::PrivateUse => "private-use",
+            Rule::C1Control => "c1-control",
+            Rule::HtmlEntity => "html-entity",
+            Rule::UnicodeEscape => "unicode-escape",
+            Rule::PercentEncoding => "percent-encoding",
             Rule::Ruby => "ruby",
             Rule::Invisible => "invisible",
             Rule::RemovedFlagged => "removed-flagged",

@@ -111,3 +111,33 @@ fn a_missing_file_is_a_one_line_error() {
         .unwrap()
         .contains("is a directory"));
 }
+
+#[test]
+fn escapes_in_data_are_decoded_and_urls_only_when_asked() {
+    let input =
+        "标题：\\u4f60\\u597d &#19990;&#30028;\nhttps://zh.wikipedia.org/wiki/%E4%B8%AD%E6%96%87\n";
+    let output = run(&["fix"], input.as_bytes());
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "标题：你好 世界\nhttps://zh.wikipedia.org/wiki/%E4%B8%AD%E6%96%87\n"
+    );
+    let output = run(&["fix", "--decode-urls", "--explain"], input.as_bytes());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "标题：你好 世界\nhttps://zh.wikipedia.org/wiki/中文\n"
+    );
+    let rules: Vec<String> = String::from_utf8(output.stderr)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["rule"].to_string())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "\"unicode-escape\"",
+            "\"html-entity\"",
+            "\"percent-encoding\""
+        ]
+    );
+}

@@ -1,4 +1,4 @@
-//! Properties of repair over generated text: the report replays to the
+//! Properties of repair over generated text (mojibake, escapes, flags): the report replays to the
 //! output, line breaks are kept, a second pass changes nothing, and text of
 //! common words comes back unchanged.
 
@@ -39,7 +39,7 @@ fn damaged_text(separator: &'static str) -> impl Strategy<Value = String> {
         (BIG5, GBK),
         (UTF_8, SHIFT_JIS),
     ];
-    let piece = (0..words.len(), 0..12usize);
+    let piece = (0..words.len(), 0..15usize);
     proptest::collection::vec(proptest::collection::vec(piece, 1..12), 1..6).prop_map(
         move |lines| {
             lines
@@ -53,6 +53,20 @@ fn damaged_text(separator: &'static str) -> impl Strategy<Value = String> {
                             6 => "锟斤拷".to_string(),
                             7 => format!("{}(wǎng)", words[word]),
                             8 => "\u{FFFD}?".to_string(),
+                            12 => escape(&words[word], |c| format!("&#{};", u32::from(c))),
+                            13 => escape(&words[word], |c| {
+                                let mut units = [0; 2];
+                                c.encode_utf16(&mut units)
+                                    .iter()
+                                    .map(|unit| format!("\\u{unit:04x}"))
+                                    .collect()
+                            }),
+                            14 => escape(&words[word], |c| {
+                                c.encode_utf8(&mut [0; 4])
+                                    .bytes()
+                                    .map(|b| format!("%{b:02X}"))
+                                    .collect()
+                            }),
                             _ => words[word].clone(),
                         })
                         .collect::<Vec<String>>()
@@ -62,6 +76,17 @@ fn damaged_text(separator: &'static str) -> impl Strategy<Value = String> {
                 .join("\n")
         },
     )
+}
+
+/// `text` with each non-ASCII character escaped by `how` (HTML references,
+/// `\\u` escapes, percent-encoding), forward.
+fn escape(text: &str, how: impl Fn(char) -> String) -> String {
+    text.chars()
+        .map(|c| match c.is_ascii() {
+            true => c.to_string(),
+            false => how(c),
+        })
+        .collect()
 }
 
 fn clean_text() -> impl Strategy<Value = String> {

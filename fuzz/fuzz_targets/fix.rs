@@ -7,7 +7,10 @@ use zhfix::Fixer;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    for fixer in [Fixer::new(), Fixer::new().remove_flagged(true)] {
+    for fixer in [
+        Fixer::new(),
+        Fixer::new().remove_flagged(true).decode_urls(true),
+    ] {
         let (fixed, report) = fixer.fix_and_explain(&text);
         assert_eq!(fixed.matches('\n').count(), text.matches('\n').count());
         assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), fixed);

@@ -46,6 +46,11 @@ pub(crate) struct RepairArgs {
     #[arg(long)]
     remove_flagged: bool,
 
+    /// Decode percent-encoded UTF-8 inside URLs too (`%E4%B8%AD` to `中`;
+    /// ASCII escapes such as `%2F` stay).
+    #[arg(long)]
+    decode_urls: bool,
+
     #[command(flatten)]
     normalize: normalize::Options,
 }
@@ -54,6 +59,7 @@ impl RepairArgs {
     fn fixer(&self) -> Fixer {
         Fixer::new()
             .remove_flagged(self.remove_flagged)
+            .decode_urls(self.decode_urls)
             .normalize(self.normalize.resolve())
     }
 }

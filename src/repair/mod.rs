@@ -1,12 +1,15 @@
-//! Text-level repair: mojibake (rows 1 to 7 of MOJIBAKE.md), GBK decoded
-//! out of phase (row 12), ruby leftovers (row 17), invisible characters
-//! between Han characters (row 18), and flags for damage that cannot be
-//! undone (rows 9 to 11, U+FFFD runs, `?` remnants).
+//! Text-level repair: mojibake (rows 1 to 7 of MOJIBAKE.md, and those with
+//! private-use characters, row 13, or C1 controls, row 19), GBK decoded
+//! out of phase (row 12), escapes left in data (HTML references, `\u`
+//! escapes, percent-encoding: rows 14 to 16), ruby leftovers (row 17),
+//! invisible characters between Han characters (row 18), and flags for
+//! damage that cannot be undone (rows 9 to 11, U+FFFD runs, `?` remnants).
 //!
 //! Each repair needs evidence (a re-decoding far more plausible, a reading
 //! that matches, a document-wide pattern); clean text comes back unchanged.
 //! Text without a single suspect character takes a fast path.
 
+mod escape;
 mod mojibake;
 mod phase;
 mod ruby;
@@ -34,6 +37,7 @@ use crate::score::{char_cost, is_han};
 #[derive(Debug, Clone, Default)]
 pub struct Fixer {
     remove_flagged: bool,
+    decode_urls: bool,
     normalize: NormalizeOptions,
 }
 
@@ -47,6 +51,23 @@ impl Fixer {
     /// remnants) instead of only reporting it.
     pub fn remove_flagged(mut self, yes: bool) -> Fixer {
         self.remove_flagged = yes;
+        self
+    }
+
+    /// Whether to decode percent-encoded UTF-8 inside URLs too (to their
+    /// display form: `%E4%B8%AD` to `中`, while `%2F` and other ASCII
+    /// escapes stay). Off by default: a URL's bytes are the URL.
+    ///
+    /// ```
+    /// use zhfix::Fixer;
+    ///
+    /// let url = "https://zh.wikipedia.org/wiki/%E4%B8%AD%E6%96%87";
+    /// assert_eq!(Fixer::new().fix_text(url), url);
+    /// let shown = Fixer::new().decode_urls(true).fix_text(url);
+    /// assert_eq!(shown, "https://zh.wikipedia.org/wiki/中文");
+    /// ```
+    pub fn decode_urls(mut self, yes: bool) -> Fixer {
+        self.decode_urls = yes;
         self
     }
 
@@ -117,10 +138,14 @@ impl Fixer {
         for flag in &flags {
             edits.claim(flag.start, flag.end);
         }
+        find_escapes(&chars, self.decode_urls, &mut edits);
         find_ruby(&chars, &mut edits);
         find_mojibake(&chars, &mut edits);
         for edit in &mut edits.edits {
-            if edit.rule == Rule::Mojibake {
+            if matches!(
+                edit.rule,
+                Rule::Mojibake | Rule::PrivateUse | Rule::C1Control
+            ) {
                 edit.after = polish(std::mem::take(&mut edit.after), POLISH_ROUNDS);
             }
         }
@@ -360,8 +385,12 @@ impl WorkLines {
 }
 
 /// Whether `text` has anything a repair could act on: a suspect character,
-/// a parenthesis or `?` after a Han character. Most clean text does not.
+/// a parenthesis or `?` after a Han character, something that looks like
+/// an escape. Most clean text does not.
 fn needs_work(text: &str) -> bool {
+    if escape::has_candidates(text) {
+        return true;
+    }
     if text.is_ascii() {
         return false;
     }
@@ -460,7 +489,7 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
     if span.len() <= WHOLE_SPAN {
         let text: String = span.iter().collect();
         if let Some(repair) = mojibake::repair(&text) {
-            edits.push(mojibake_edit(offset, offset + span.len(), repair));
+            edits.push(mojibake_edit(offset, span, repair));
             return;
         }
     }
@@ -492,7 +521,7 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
                 offset + start + part_start,
-                offset + start + part_end,
+                &window[part_start..part_end],
                 repair,
             ));
         }
@@ -510,7 +539,13 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
     }
     // Runs of Latin-1 (and windows-1252) characters next to Han ones, or
     // left between the parts repaired above: GBK or UTF-8 read as
-    // windows-1252.
+    // windows-1252 or ISO-8859-1.
+    repair_single_byte_runs(span, offset, edits);
+}
+
+/// Runs of Latin-1 (and windows-1252) characters whose characters are not
+/// claimed yet, each undone as a whole if it can be.
+fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
     let mut at = 0;
     while at < span.len() {
         let free = |i: usize| edits.is_free(offset + i, offset + i + 1);
@@ -524,7 +559,7 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
         {
             let text: String = run_span.iter().collect();
             if let Some(repair) = mojibake::repair(&text) {
-                edits.push(mojibake_edit(offset + at, offset + at + run, repair));
+                edits.push(mojibake_edit(offset + at, run_span, repair));
             }
         }
         at += run.max(1);
@@ -581,12 +616,22 @@ impl<'a> ScriptCounts<'a> {
     }
 }
 
-fn mojibake_edit(start: usize, end: usize, repair: mojibake::Repair) -> Edit {
+/// The edit that replaces `before` (at `start`) with `repair`; its rule
+/// says what the mojibake held that marks rows of its own: private-use
+/// characters (a user-defined area hit), C1 controls (ISO-8859-1).
+fn mojibake_edit(start: usize, before: &[char], repair: mojibake::Repair) -> Edit {
+    let rule = if before.iter().any(|c| ('\u{E000}'..='\u{F8FF}').contains(c)) {
+        Rule::PrivateUse
+    } else if before.iter().any(|c| ('\u{80}'..='\u{9F}').contains(c)) {
+        Rule::C1Control
+    } else {
+        Rule::Mojibake
+    };
     Edit {
         start,
-        end,
+        end: start + before.len(),
         after: repair.text,
-        rule: Rule::Mojibake,
+        rule,
         chain: repair.chain,
         confidence: repair.confidence,
         claims: true,
@@ -614,6 +659,23 @@ fn polish(text: String, rounds: usize) -> String {
     }
     let (polished, _) = edits.apply(&chars, false);
     polish(polished, rounds - 1)
+}
+
+/// HTML references, `\u` escapes and percent-encoding left in data (see
+/// `escape`); the decoded text is searched for mojibake too, as escapes of
+/// mojibake are decoded to mojibake (`\u00e4\u00bd\u00a0`).
+fn find_escapes(chars: &[char], urls: bool, edits: &mut Edits) {
+    for decoded in escape::find(chars, urls) {
+        edits.push(Edit {
+            start: decoded.start,
+            end: decoded.end,
+            after: polish(decoded.text, POLISH_ROUNDS),
+            rule: decoded.rule,
+            chain: Vec::new(),
+            confidence: decoded.confidence,
+            claims: true,
+        });
+    }
 }
 
 /// Ruby leftovers, if the document shows the pattern.
@@ -743,6 +805,39 @@ fn find_remnants(chars: &[char], edits: &Edits) -> Vec<Flag> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_private_use_and_c1_mojibake_have_rules_of_their_own() {
+        // UTF-8 read as ISO-8859-1 (C1 controls among the letters), and
+        // UTF-8 read as GB18030 hitting GBK's user-defined area.
+        let latin1: String = "简体中文".bytes().map(char::from).collect();
+        let (private_use, _, _) = encoding_rs::GB18030.decode("默认设置".as_bytes());
+        assert!(latin1.contains('\u{87}'));
+        assert!(private_use.contains(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)));
+        let text = format!(
+            "标题：\\u4f60\\u597d\n他说&#20320;&#22909;。\n搜索%E4%BD%A0%E5%A5%BD。\n这是{latin1}的\n这是{private_use}的\n"
+        );
+        let (fixed, report) = fix_and_explain(&text);
+        assert_eq!(
+            fixed,
+            "标题：你好\n他说你好。\n搜索你好。\n这是简体中文的\n这是默认设置的\n"
+        );
+        let rules: Vec<&str> = report.steps.iter().map(|step| step.rule.name()).collect();
+        assert_eq!(
+            rules,
+            [
+                "unicode-escape",
+                "html-entity",
+                "percent-encoding",
+                "c1-control",
+                "private-use"
+            ]
+        );
+        assert_eq!(crate::apply_plan(&text, &report).unwrap(), fixed);
+        // Clean technical text stays as it is.
+        let clean = "printf(\"\\u4f60\\u597d\");\n<p title=\"&#20320;&#22909;\">&#20320;</p>\n见 https://zh.wikipedia.org/wiki/%E4%B8%AD%E6%96%87\n";
+        assert_eq!(fix_text(clean), clean);
+    }
 
     #[test]
     fn only_lines_that_need_work_are_searched_and_offsets_are_the_texts() {

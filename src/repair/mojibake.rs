@@ -411,7 +411,13 @@ pub(crate) fn repair_swaps(
             }
         }
         let (start, end) = best_range;
-        if end < start + 3 {
+        // (Two characters are enough with a private-use one among them:
+        // a user-defined area hit, as Big5's `，` read as GB18030.)
+        let shortest = match chars[start..end].iter().any(|c| is_private_use(*c)) {
+            true => 2,
+            false => 3,
+        };
+        if end < start + shortest {
             continue;
         }
         let part: String = chars[start..end].iter().collect();
@@ -480,7 +486,8 @@ fn has_strong_marker(text: &str) -> bool {
 /// Whether `text` has a character that text read with `read_as` in place
 /// of the other of Big5 and GBK leaves, and clean text hardly has: the
 /// strong markers, and for GBK read as Big5 what GBK's punctuation becomes
-/// (`。、·` as `﹝﹜﹞`, `；？` as `˙ˋ`, `—` as `〞`; `，：！（）` as bopomofo).
+/// (`。、·` as `﹝﹜﹞`, `；？` as `˙ˋ`, `—` as `〞`; `，：！（）` as bopomofo),
+/// and by Windows (code page 950) private-use characters.
 fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
     has_strong_marker(text)
         || (read_as == BIG5
@@ -488,12 +495,15 @@ fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
                 matches!(
                     c,
                     '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}'
+                    // The user-defined area of Windows' code page 950, where
+                    // GBK's common characters C6A1..C8FE fall (`人`, `前`).
+                    | '\u{F6B1}'..='\u{F848}'
                 )
             }))
 }
 
-/// How many characters of `chars[range]` are markers that no word of any language
-/// has: GBK's punctuation read as Big5 (bopomofo among them), and Greek
+/// How many characters of `chars[range]` are markers that no word of any
+/// language has: GBK's punctuation read as Big5 (bopomofo among them), and Greek
 /// or Cyrillic letters that stand alone between Han characters. (Not kana:
 /// Japanese puts them alone between kanji, `が続く`; nor box drawing, which
 /// frames tables.)
@@ -510,6 +520,10 @@ fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Enco
             punctuation(c) || (is_letter(c) && alone(i.checked_sub(1)) && alone(Some(i + 1)))
         })
         .count() as u64
+}
+
+fn is_private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
 }
 
 /// Characters no repair should leave: private use, U+FFFD, C1 controls,
@@ -796,6 +810,27 @@ fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
                 record(u16::from_be_bytes([lead, trail]), &[lead, trail]);
             }
         }
+        if encoding == GB18030 {
+            // GB18030-2005 decoded these 18 codes to private-use characters
+            // that the 2022 table (encoding_rs's) gives real characters
+            // instead: mojibake made by older decoders (Python's, Windows')
+            // has the private-use ones, which encode back to the same bytes.
+            for (c, code) in GB18030_2005_PRIVATE_USE {
+                table[usize::from(c)] = code;
+            }
+        }
+        if encoding == BIG5 {
+            // Windows (code page 950) decodes Big5's user-defined areas,
+            // which WHATWG's Big5 leaves out or gives to HKSCS, to
+            // private-use characters, area by area; mojibake made on Windows
+            // has them.
+            for (c, code) in big5_user_defined() {
+                let slot = &mut table[usize::from(c)];
+                if *slot == 0 {
+                    *slot = code;
+                }
+            }
+        }
         if encoding == SHIFT_JIS {
             // Windows (code page 932) decodes the single bytes 0xA0 and
             // 0xFD..=0xFF, which WHATWG's Shift_JIS does not, to these
@@ -811,6 +846,45 @@ fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
         }
         table
     }))
+}
+
+/// The private-use characters GB18030-2005 decodes 18 two-byte codes to,
+/// where GB18030-2022 has vertical forms (U+FE10..) and Han characters
+/// (U+9FB4..).
+const GB18030_2005_PRIVATE_USE: [(u16, u16); 18] = [
+    (0xE78D, 0xA6D9),
+    (0xE78E, 0xA6DA),
+    (0xE78F, 0xA6DB),
+    (0xE790, 0xA6DC),
+    (0xE791, 0xA6DD),
+    (0xE792, 0xA6DE),
+    (0xE793, 0xA6DF),
+    (0xE794, 0xA6EC),
+    (0xE795, 0xA6ED),
+    (0xE796, 0xA6F3),
+    (0xE81E, 0xFE59),
+    (0xE826, 0xFE61),
+    (0xE82B, 0xFE66),
+    (0xE82C, 0xFE67),
+    (0xE832, 0xFE6D),
+    (0xE843, 0xFE7E),
+    (0xE854, 0xFE90),
+    (0xE864, 0xFEA0),
+];
+
+/// Big5's user-defined areas as Windows' code page 950 decodes them:
+/// (private-use character, code), from U+E000 up, the areas FA40..FEFE,
+/// 8E40..A0FE, 8140..8DFE, then C6A1..C8FE (157 trail bytes a lead byte,
+/// 0x40..=0x7E and 0xA1..=0xFE).
+fn big5_user_defined() -> impl Iterator<Item = (u16, u16)> {
+    let trails = || (0x40..=0x7Eu8).chain(0xA1..=0xFE);
+    let areas = [(0xFA..=0xFEu8), (0x8E..=0xA0), (0x81..=0x8D)];
+    let codes = areas
+        .into_iter()
+        .flat_map(move |leads| leads.flat_map(move |lead| trails().map(move |t| (lead, t))))
+        .chain((0xA1..=0xFEu8).map(|t| (0xC6, t)))
+        .chain((0xC7..=0xC8u8).flat_map(move |lead| trails().map(move |t| (lead, t))));
+    (0xE000u16..).zip(codes.map(|(lead, trail)| u16::from_be_bytes([lead, trail])))
 }
 
 /// `bytes` decoded with `encoding`, if they are valid in it.
@@ -924,6 +998,33 @@ mod tests {
             WINDOWS_1252,
         );
         assert_eq!(repair(&twice).map(|r| r.text).as_deref(), Some("你好世界"));
+    }
+
+    #[test]
+    fn private_use_characters_encode_back_to_user_defined_areas() {
+        let encode1 = |c: u32, encoding| encode(&char::from_u32(c).unwrap().to_string(), encoding);
+        // GBK's first user-defined area, and a code that GB18030-2005 and
+        // -2022 decode differently: both encode back.
+        assert_eq!(encode1(0xE000, GB18030), Some(vec![0xAA, 0xA1]));
+        assert_eq!(encode1(0xE78D, GB18030), Some(vec![0xA6, 0xD9]));
+        assert_eq!(encode1(0xFE10, GB18030), Some(vec![0xA6, 0xD9]));
+        assert_eq!(encode1(0xE864, GB18030), Some(vec![0xFE, 0xA0]));
+        // Windows' Big5 user-defined areas, at each area's start and end.
+        for (c, bytes) in [
+            (0xE000, [0xFA, 0x40]),
+            (0xE310, [0xFE, 0xFE]),
+            (0xE311, [0x8E, 0x40]),
+            (0xEEB8, [0x81, 0x40]),
+            (0xF6B1, [0xC6, 0xA1]),
+            (0xF848, [0xC8, 0xFE]),
+        ] {
+            assert_eq!(encode1(c, BIG5), Some(bytes.to_vec()), "{c:x}");
+        }
+        // Big5 bytes read as GB18030 (2005), with private-use characters,
+        // undone: 肌 is A6D9 in Big5.
+        let damaged: String = "\u{E78D}".to_string();
+        let bytes = encode(&damaged, GB18030).unwrap();
+        assert_eq!(decode(&bytes, BIG5).as_deref(), Some("肌"));
     }
 
     #[test]
