@@ -142,6 +142,35 @@ pub(crate) fn for_each_key_at(
     }
 }
 
+/// Calls `on_phrase(start, end)` for every match of two or more characters
+/// of forward maximum matching over `text`, in order: [`for_each_match`]
+/// with the quick test of [`convert_with_phrases`] for the characters that
+/// start no phrase.
+#[inline]
+pub(crate) fn for_each_phrase(view: &View<'_>, text: &str, mut on_phrase: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut ids = IdsUnits::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 && !view.ascii_in_keys(b) {
+            i += 1;
+            continue;
+        }
+        let (c, len) = char_at(bytes, i);
+        let next = next_char(bytes, i + len);
+        if (view.entry(c).continues_bit() & view.pair_bit(c, next)) == 0 && !is_ids_operator(c) {
+            i += len;
+            continue;
+        }
+        let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        if replacement.is_some() && end > i + len {
+            on_phrase(i, end);
+        }
+        i = end;
+    }
+}
+
 /// Calls `on_match(start, end, replacement)` for every match of forward
 /// maximum matching over `text`, in order.
 #[inline(always)]

@@ -400,13 +400,26 @@ fn convert_smart(
         return convert_segment_smart(chain, costs, stages, text, out);
     };
     gap.clear();
-    smart::for_each_unit(segmentation, costs, text, segments, |start, end, key| {
+    let mut segment = |start: usize, end: usize, key: bool, gap: &mut String| {
         if key {
             convert_segment_smart(chain, costs, stages, gap, out);
             gap.clear();
             convert_segment_smart(chain, costs, stages, &text[start..end], out);
         } else {
             gap.push_str(&text[start..end]);
+        }
+    };
+    smart::for_each_unit(segmentation, costs, text, segments, |unit| match unit {
+        smart::Unit::Word(start, end, key) => segment(start, end, key, gap),
+        smart::Unit::Plain(start, end) => {
+            // Greedy segmentation, as OpenCC's.
+            let mut unmatched = start;
+            engine::for_each_match(segmentation, &text[start..end], |from, to, _| {
+                segment(unmatched, start + from, false, gap);
+                segment(start + from, start + to, true, gap);
+                unmatched = start + to;
+            });
+            segment(unmatched, end, false, gap);
         }
     });
     convert_segment_smart(chain, costs, stages, gap, out);
@@ -434,7 +447,8 @@ fn convert_segment_smart(
     } else {
         &mut converted
     };
-    smart::for_each_unit(first, costs, segment, lattice, |start, end, _| {
+    smart::for_each_unit(first, costs, segment, lattice, |unit| {
+        let (smart::Unit::Plain(start, end) | smart::Unit::Word(start, end, _)) = unit;
         engine::convert(first, &segment[start..end], target)
     });
     if !rest.is_empty() {
