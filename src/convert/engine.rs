@@ -147,7 +147,11 @@ pub(crate) fn for_each_key_at(
 /// with the quick test of [`convert_with_phrases`] for the characters that
 /// start no phrase.
 #[inline]
-pub(crate) fn for_each_phrase(view: &View<'_>, text: &str, mut on_phrase: impl FnMut(usize, usize)) {
+pub(crate) fn for_each_phrase(
+    view: &View<'_>,
+    text: &str,
+    mut on_phrase: impl FnMut(usize, usize),
+) {
     let bytes = text.as_bytes();
     let mut ids = IdsUnits::default();
     let mut i = 0;

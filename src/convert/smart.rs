@@ -140,7 +140,15 @@ pub(crate) fn for_each_unit(
             _ => {
                 if let Some((window_start, window_end)) = window {
                     on_unit(Unit::Plain(done, window_start));
-                    split_window(stage, costs, text, window_start, window_end, lattice, &mut on_unit);
+                    split_window(
+                        stage,
+                        costs,
+                        text,
+                        window_start,
+                        window_end,
+                        lattice,
+                        &mut on_unit,
+                    );
                     done = window_end;
                 }
                 window = Some((left.max(done), right));
@@ -151,7 +159,15 @@ pub(crate) fn for_each_unit(
     });
     if let Some((window_start, window_end)) = window {
         on_unit(Unit::Plain(done, window_start));
-        split_window(stage, costs, text, window_start, window_end, lattice, &mut on_unit);
+        split_window(
+            stage,
+            costs,
+            text,
+            window_start,
+            window_end,
+            lattice,
+            &mut on_unit,
+        );
         done = window_end;
     }
     on_unit(Unit::Plain(done, bytes.len()));
@@ -223,7 +239,10 @@ fn split_window(
     // window character by character.
     let mut reach = 0;
     let mut greedy = std::mem::take(&mut lattice.phrases);
-    let mut phrases = greedy.iter().map(|&(start, end)| (start - from, end - from)).peekable();
+    let mut phrases = greedy
+        .iter()
+        .map(|&(start, end)| (start - from, end - from))
+        .peekable();
     let mut i = 0;
     while i < bytes.len() {
         let k = lattice.offsets.len();
@@ -333,7 +352,9 @@ fn emit(lattice: &mut Lattice, k: usize, shift: usize, on_unit: &mut impl FnMut(
     while at > 0 {
         let step = lattice.steps[at];
         let from = step.from as usize;
-        lattice.units.push((lattice.offsets[from], lattice.offsets[at], step.key));
+        lattice
+            .units
+            .push((lattice.offsets[from], lattice.offsets[at], step.key));
         at = from;
     }
     for &(start, end, key) in lattice.units.iter().rev() {
