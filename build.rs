@@ -261,6 +261,42 @@ fn hanzi_bigrams(out: &Path) {
     fs::write(out.join("hanzi_bigrams.bin"), bytes).unwrap();
 }
 
+/// The smallest code point of the one-character values that encode a word's
+/// cost in the segmentation table (see `src/convert/smart.rs`).
+const COST_BASE: u32 = 0x100;
+
+/// Compiles dictionaries/segmentation/words.tsv into a match table whose keys
+/// are the words and whose values encode each word's cost, in tenths of a
+/// nat: -ln(count / total) * 10, rounded, as the character `COST_BASE + cost`.
+fn segmentation_costs(out: &Path, id: usize) {
+    println!("cargo:rerun-if-changed=dictionaries/segmentation/words.tsv");
+    let text = fs::read_to_string("dictionaries/segmentation/words.tsv").unwrap();
+    let total: f64 = text
+        .lines()
+        .find_map(|line| line.strip_prefix("#total\t"))
+        .and_then(|total| total.parse().ok())
+        .unwrap();
+    let entries: Vec<Resolved> = text
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let (word, count) = line.split_once('\t')?;
+            let count: f64 = count.parse().ok()?;
+            let cost = ((total / count).ln() * 10.0).round().clamp(0.0, 250.0) as u32;
+            Some(Resolved {
+                key: word.to_string(),
+                consume_chars: word.chars().count(),
+                value: char::from_u32(COST_BASE + cost)?.to_string(),
+            })
+        })
+        .collect();
+    let table = table::Table::build(&entries);
+    let (words, arena) = table.parts();
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    fs::write(out.join(format!("table_{id}.words")), bytes).unwrap();
+    fs::write(out.join(format!("table_{id}.arena")), arena).unwrap();
+}
+
 fn main() {
     let data = Path::new("dictionaries/opencc");
     println!("cargo:rerun-if-changed=dictionaries/opencc");
@@ -296,8 +332,15 @@ fn main() {
         .unwrap();
     }
 
-    let count = tables.ids.len();
+    let costs_id = tables.ids.len();
+    segmentation_costs(&out, costs_id);
+    let count = costs_id + 1;
     let mut code = String::new();
+    writeln!(
+        code,
+        "/// The table of word costs for smart segmentation.\npub(crate) const SEGMENTATION_COSTS: usize = {costs_id};"
+    )
+    .unwrap();
     for id in 0..count {
         let len = fs::metadata(out.join(format!("table_{id}.words")))
             .unwrap()

@@ -37,6 +37,23 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
+    // Smart segmentation against the default, on the same text.
+    let mut group = c.benchmark_group("convert smart");
+    group.sample_size(10);
+    for config in [Config::S2t, Config::S2twp] {
+        let converter = Converter::builder(config).smart(true).build().unwrap();
+        let mut out = String::with_capacity(hans.len() * 2);
+        group.throughput(Throughput::Bytes(hans.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(config), &hans, |b, input| {
+            b.iter(|| {
+                out.clear();
+                converter.convert_into(input, &mut out);
+                out.len()
+            })
+        });
+    }
+    group.finish();
+
     let mut group = c.benchmark_group("decode");
     group.sample_size(10);
     let utf8 = hans.as_bytes();

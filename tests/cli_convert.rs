@@ -213,6 +213,7 @@ fn convert_help_lists_exactly_the_tested_flags() {
         "--output",
         "--dict",
         "--no-rare-forms",
+        "--smart",
         "--threads",
         "--from-encoding",
         "--undecodable",
@@ -1209,6 +1210,22 @@ fn rare_forms_are_used_unless_disabled() {
         "头发".as_bytes(),
     );
     assert_success(&output, "頭髮".as_bytes());
+}
+
+#[test]
+fn smart_segmentation_is_used_when_asked() {
+    let output = run(&["convert", "-c", "s2t"], "它被发明了\n".as_bytes());
+    assert_success(&output, "它被髮明瞭\n".as_bytes());
+    let output = run(
+        &["convert", "-c", "s2t", "--smart"],
+        "它被发明了\n".as_bytes(),
+    );
+    assert_success(&output, "它被發明了\n".as_bytes());
+    let output = run(
+        &["convert", "-c", "s2twp", "--smart"],
+        "电视频段\n".as_bytes(),
+    );
+    assert_success(&output, "電視頻段\n".as_bytes());
 }
 
 // ---------------------------------------------------------------------------

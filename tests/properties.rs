@@ -86,6 +86,32 @@ proptest! {
     }
 
     #[test]
+    fn smart_chunked_and_streamed_equal_whole(
+        config in config_strategy(),
+        text in text_strategy(),
+        cuts in proptest::collection::vec(0.0..1.0f64, 0..12),
+        read_size in 1..64usize,
+    ) {
+        let converter = Converter::builder(config).smart(true).build().unwrap();
+        let whole = converter.convert(&text);
+        let mut chunked = converter.chunked();
+        let mut out = String::new();
+        for piece in pieces(&text, &cuts) {
+            chunked.push(piece, &mut out);
+        }
+        chunked.finish(&mut out);
+        prop_assert_eq!(&out, &whole);
+        if let Some(cut) = converter.split_point(&text) {
+            let (left, right) = text.split_at(cut);
+            prop_assert_eq!(converter.convert(left) + &converter.convert(right), whole.clone());
+        }
+        let mut streamed = Vec::new();
+        let reader = TinyReads { bytes: text.as_bytes(), size: read_size };
+        converter.convert_stream(reader, &mut streamed).unwrap();
+        prop_assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+    }
+
+    #[test]
     fn split_point_cuts_cleanly_whatever_follows(
         config in config_strategy(),
         text in text_strategy(),

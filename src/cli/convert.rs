@@ -33,6 +33,12 @@ pub(crate) struct Args {
     #[arg(long)]
     no_rare_forms: bool,
 
+    /// Split the text by word frequencies instead of OpenCC's greedy longest
+    /// match, which fixes errors such as 被发明 → 被髮明 (the output then
+    /// differs from OpenCC's).
+    #[arg(long)]
+    smart: bool,
+
     #[command(flatten)]
     corpus: jsonl::Args,
 
@@ -96,6 +102,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         args.config.as_deref().unwrap_or_default(),
         &args.dicts,
         !args.no_rare_forms,
+        args.smart,
     )?;
     let coding = args.coding.resolve()?;
     let inputs = args.inputs.collect(args.output.in_place, &coding)?;
@@ -134,11 +141,12 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
 }
 
 /// The converter for a config name or JSON config file, with user
-/// dictionaries.
+/// dictionaries, optionally with smart segmentation.
 pub(crate) fn build_converter(
     name: &str,
     dicts: &[PathBuf],
     rare_forms: bool,
+    smart: bool,
 ) -> Result<Converter, Failure> {
     let looks_like_file = name.ends_with(".json") && Path::new(name).is_file()
         || name.contains(std::path::MAIN_SEPARATOR);
@@ -147,7 +155,7 @@ pub(crate) fn build_converter(
     } else {
         Converter::builder(name.parse().map_err(to_failure)?)
     };
-    let mut builder = builder.rare_forms(rare_forms);
+    let mut builder = builder.rare_forms(rare_forms).smart(smart);
     for dict in dicts {
         builder = builder.dictionary_file(dict).map_err(to_failure)?;
     }

@@ -158,7 +158,7 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     let then = args
         .to
         .as_deref()
-        .map(|config| build_converter(config, &[], true))
+        .map(|config| build_converter(config, &[], true, false))
         .transpose()?;
     let job = FixJob {
         work: Work::Repair(args.repair.fixer()),

@@ -6,7 +6,7 @@ use super::table::{LeadRange, Node, Start, Table, View};
 /// Decodes the character starting at `i` of valid UTF-8: its code point and
 /// its length in bytes.
 #[inline(always)]
-fn char_at(bytes: &[u8], i: usize) -> (u32, usize) {
+pub(crate) fn char_at(bytes: &[u8], i: usize) -> (u32, usize) {
     // Away from the end, one bounds check for the whole character.
     if let Some(&[b0, b1, b2, b3]) = bytes.get(i..i + 4) {
         let (b0, b1, b2, b3) = (b0 as u32, b1 as u32, b2 as u32, b3 as u32);
@@ -98,6 +98,83 @@ fn match_phrase(
     Some((end, Replacement::Value(node.value())))
 }
 
+/// Calls `on_key(end, chars, replacement)` for every key of the table that
+/// starts at `i` (whose character `c` is `len` bytes long) and is matched by
+/// its own rule (a group policy can make a key give way to a shorter one:
+/// such keys are left out), shortest first: the edges of smart
+/// segmentation's lattice.
+#[inline]
+pub(crate) fn for_each_key_at(
+    view: &View<'_>,
+    bytes: &[u8],
+    i: usize,
+    c: u32,
+    len: usize,
+    mut on_key: impl FnMut(usize, usize, Replacement),
+) {
+    let entry = view.entry(c);
+    if let Some(replacement) = entry.inline() {
+        on_key(i + len, 1, Replacement::Char(replacement));
+    } else if entry.is_key() {
+        on_key(i + len, 1, Replacement::Value(view.start(c).node.value()));
+    }
+    if !entry.continues() || !view.may_start_pair(c, next_char(bytes, i + len)) {
+        return;
+    }
+    let first = view.start(c);
+    let mut node = first.node;
+    let (mut end, mut depth) = (i + len, 1);
+    while node.has_children() && end < bytes.len() {
+        let (c, len) = char_at(bytes, end);
+        let child = match depth {
+            1 => view.second(&first, c),
+            _ => view.child(node, c),
+        };
+        let Some(child) = child else {
+            break;
+        };
+        node = child;
+        end += len;
+        depth += 1;
+        if node.consume() == depth {
+            on_key(end, depth, Replacement::Value(node.value()));
+        }
+    }
+}
+
+/// Calls `on_phrase(start, end)` for every match of two or more characters
+/// of forward maximum matching over `text`, in order: [`for_each_match`]
+/// with the quick test of [`convert_with_phrases`] for the characters that
+/// start no phrase.
+#[inline]
+pub(crate) fn for_each_phrase(
+    view: &View<'_>,
+    text: &str,
+    mut on_phrase: impl FnMut(usize, usize),
+) {
+    let bytes = text.as_bytes();
+    let mut ids = IdsUnits::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 && !view.ascii_in_keys(b) {
+            i += 1;
+            continue;
+        }
+        let (c, len) = char_at(bytes, i);
+        let next = next_char(bytes, i + len);
+        if (view.entry(c).continues_bit() & view.pair_bit(c, next)) == 0 && !is_ids_operator(c) {
+            i += len;
+            continue;
+        }
+        let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        if replacement.is_some() && end > i + len {
+            on_phrase(i, end);
+        }
+        i = end;
+    }
+}
+
 /// Calls `on_match(start, end, replacement)` for every match of forward
 /// maximum matching over `text`, in order.
 #[inline(always)]
@@ -145,7 +222,7 @@ const NO_NEXT: u32 = u32::MAX;
 
 /// The character starting at `at`, or [`NO_NEXT`] at the end.
 #[inline(always)]
-fn next_char(bytes: &[u8], at: usize) -> u32 {
+pub(crate) fn next_char(bytes: &[u8], at: usize) -> u32 {
     if at < bytes.len() {
         char_at(bytes, at).0
     } else {
@@ -157,7 +234,7 @@ fn next_char(bytes: &[u8], at: usize) -> u32 {
 /// `len` bytes long and followed by `next`: where the unit ends and what it
 /// outputs (`None`: the unit is copied unchanged).
 #[inline(always)]
-fn decide(
+pub(crate) fn decide(
     view: &View<'_>,
     bytes: &[u8],
     i: usize,
@@ -189,13 +266,13 @@ fn decide(
 /// consecutive IDS operators, so that a long run (which nests deeper than
 /// OpenCC allows from all but its last positions) costs linear time.
 #[derive(Default)]
-struct IdsUnits {
+pub(crate) struct IdsUnits {
     operators_end: usize,
 }
 
 impl IdsUnits {
     #[inline(always)]
-    fn unit_end(&mut self, bytes: &[u8], at: usize, c: u32, len: usize) -> usize {
+    pub(crate) fn unit_end(&mut self, bytes: &[u8], at: usize, c: u32, len: usize) -> usize {
         if !is_ids_operator(c) {
             return at + len;
         }

@@ -11,6 +11,7 @@
 mod builtin;
 mod dict;
 mod engine;
+mod smart;
 mod spec;
 mod stream;
 mod table;
@@ -169,6 +170,8 @@ struct Plan {
     /// User dictionaries: their matches are output as given and bypass the
     /// config.
     user: Option<Table>,
+    /// For smart segmentation (see `smart.rs`): the table of word costs.
+    smart: Option<Arc<Table>>,
 }
 
 impl Converter {
@@ -176,7 +179,7 @@ impl Converter {
     /// Only the first converter of a config does any work; later ones cost a
     /// few pointer copies.
     pub fn new(config: Config) -> Converter {
-        Converter::from_stages(&config.plan().with_rare, None)
+        Converter::from_stages(&config.plan().with_rare, None, false)
     }
 
     /// A builder for options and user dictionaries.
@@ -191,7 +194,7 @@ impl Converter {
         ConverterBuilder::from_config_file(path).build()
     }
 
-    fn from_stages(stages: &builtin::Stages, user: Option<Table>) -> Converter {
+    fn from_stages(stages: &builtin::Stages, user: Option<Table>, smart: bool) -> Converter {
         let tables = |ids: &[usize]| ids.iter().map(|&id| builtin::table(id)).collect();
         Converter {
             plan: Arc::new(Plan {
@@ -200,6 +203,7 @@ impl Converter {
                 chain: tables(stages.chain),
                 fused: stages.fused,
                 user,
+                smart: smart.then(smart_costs),
             }),
         }
     }
@@ -219,6 +223,12 @@ impl Converter {
             chain: self.plan.chain.iter().map(|t| t.view()).collect(),
             fused: self.plan.fused,
             scratch: (String::new(), String::new()),
+            smart: self.plan.smart.as_ref().map(|costs| SmartRun {
+                costs: costs.view(),
+                segments: smart::Lattice::default(),
+                stages: smart::Lattice::default(),
+                gap: String::new(),
+            }),
         };
         match &self.plan.user {
             None => run.convert(&normalized, out),
@@ -268,8 +278,15 @@ impl Converter {
             .iter()
             .chain(&plan.segmentation)
             .chain(&plan.chain)
+            .chain(&plan.smart)
             .map(|table| &**table)
             .chain(&plan.user)
+    }
+
+    /// Whether the converter uses smart segmentation (see
+    /// [`ConverterBuilder::smart`]).
+    pub fn is_smart(&self) -> bool {
+        self.plan.smart.is_some()
     }
 
     /// Whether no match of any stage can span `c` (nor start or end in it):
@@ -286,15 +303,35 @@ struct Run<'t> {
     chain: Vec<table::View<'t>>,
     fused: bool,
     scratch: (String, String),
+    smart: Option<SmartRun<'t>>,
+}
+
+/// The state of smart segmentation in one conversion call.
+struct SmartRun<'t> {
+    costs: table::View<'t>,
+    /// Scratch for the segmentation's lattice and for the stages'.
+    segments: smart::Lattice,
+    stages: smart::Lattice,
+    /// The text between the segmentation's key units.
+    gap: String,
+}
+
+/// The table of word costs for smart segmentation, shared by all converters.
+fn smart_costs() -> Arc<Table> {
+    builtin::table(builtin::SEGMENTATION_COSTS)
 }
 
 impl Run<'_> {
     fn convert(&mut self, text: &str, out: &mut String) {
+        if let Some(smart) = &mut self.smart {
+            return convert_smart(self.segmentation.as_ref(), &self.chain, smart, text, out);
+        }
         let Run {
             segmentation,
             chain,
             fused,
             scratch,
+            smart: _,
         } = self;
         match (segmentation, chain.split_first()) {
             (Some(_), Some((first, rest))) if *fused => {
@@ -341,6 +378,84 @@ fn convert_segment(
     }
 }
 
+/// Smart conversion: the segmentation (when the config has one) and every
+/// stage of the chain split their text into units by word frequencies
+/// (`smart.rs`) instead of by forward maximum matching; each unit is then
+/// converted as usual. As in OpenCC, the segmentation's key units are
+/// segments of their own and the text between them is one segment.
+fn convert_smart(
+    segmentation: Option<&table::View<'_>>,
+    chain: &[table::View<'_>],
+    smart: &mut SmartRun<'_>,
+    text: &str,
+    out: &mut String,
+) {
+    let SmartRun {
+        costs,
+        segments,
+        stages,
+        gap,
+    } = smart;
+    let Some(segmentation) = segmentation else {
+        return convert_segment_smart(chain, costs, stages, text, out);
+    };
+    gap.clear();
+    let mut segment = |start: usize, end: usize, key: bool, gap: &mut String| {
+        if key {
+            convert_segment_smart(chain, costs, stages, gap, out);
+            gap.clear();
+            convert_segment_smart(chain, costs, stages, &text[start..end], out);
+        } else {
+            gap.push_str(&text[start..end]);
+        }
+    };
+    smart::for_each_unit(segmentation, costs, text, segments, |unit| match unit {
+        smart::Unit::Word(start, end, key) => segment(start, end, key, gap),
+        smart::Unit::Plain(start, end) => {
+            // Greedy segmentation, as OpenCC's.
+            let mut unmatched = start;
+            engine::for_each_match(segmentation, &text[start..end], |from, to, _| {
+                segment(unmatched, start + from, false, gap);
+                segment(start + from, start + to, true, gap);
+                unmatched = start + to;
+            });
+            segment(unmatched, end, false, gap);
+        }
+    });
+    convert_segment_smart(chain, costs, stages, gap, out);
+}
+
+/// Runs one segment through the chain, each stage splitting its input
+/// into units by word frequencies.
+fn convert_segment_smart(
+    chain: &[table::View<'_>],
+    costs: &table::View<'_>,
+    lattice: &mut smart::Lattice,
+    segment: &str,
+    out: &mut String,
+) {
+    let Some((first, rest)) = chain.split_first() else {
+        out.push_str(segment);
+        return;
+    };
+    if segment.is_empty() {
+        return;
+    }
+    let mut converted = String::new();
+    let target = if rest.is_empty() {
+        &mut *out
+    } else {
+        &mut converted
+    };
+    smart::for_each_unit(first, costs, segment, lattice, |unit| {
+        let (smart::Unit::Plain(start, end) | smart::Unit::Word(start, end, _)) = unit;
+        engine::convert(first, &segment[start..end], target)
+    });
+    if !rest.is_empty() {
+        convert_segment_smart(rest, costs, lattice, &converted, out);
+    }
+}
+
 enum Source {
     Builtin(Config),
     File(PathBuf),
@@ -364,6 +479,7 @@ enum Source {
 pub struct ConverterBuilder {
     source: Source,
     rare_forms: bool,
+    smart: bool,
     user: Vec<(String, String)>,
 }
 
@@ -378,8 +494,31 @@ impl ConverterBuilder {
         ConverterBuilder {
             source,
             rare_forms: true,
+            smart: false,
             user: Vec::new(),
         }
+    }
+
+    /// Whether to split the text by word frequencies instead of OpenCC's
+    /// forward maximum matching, which goes wrong where a phrase of its
+    /// dictionary overlaps the real word boundary. Off by default: the
+    /// default output is identical to OpenCC's. Smart segmentation weighs
+    /// every possible split with word frequencies from jieba's word list and
+    /// keeps the greedy split unless another is clearly more likely; it
+    /// converts a little more slowly (see the README).
+    ///
+    /// ```
+    /// use zhfix::{Config, Converter};
+    ///
+    /// let smart = Converter::builder(Config::S2t).smart(true).build().unwrap();
+    /// // Greedy matching takes `被发` ("with dishevelled hair") first.
+    /// assert_eq!(zhfix::convert("它被发明了", Config::S2t), "它被髮明瞭");
+    /// assert_eq!(smart.convert("它被发明了"), "它被發明了");
+    /// assert_eq!(smart.convert("参与制造"), "參與製造");
+    /// ```
+    pub fn smart(mut self, yes: bool) -> ConverterBuilder {
+        self.smart = yes;
+        self
     }
 
     /// Whether to use the dictionaries OpenCC marks `may_output_tofu`: rare
@@ -438,7 +577,7 @@ impl ConverterBuilder {
                 } else {
                     &plan.without_rare
                 };
-                Ok(Converter::from_stages(stages, user))
+                Ok(Converter::from_stages(stages, user, self.smart))
             }
             Source::File(path) => {
                 let json = read_text(&path)?;
@@ -451,7 +590,7 @@ impl ConverterBuilder {
                 };
                 let dir = path.parent().unwrap_or(Path::new("."));
                 let mut loader = FileTables::new(dir);
-                loader.plan(&spec, user)
+                loader.plan(&spec, user, self.smart)
             }
         }
     }
@@ -484,7 +623,12 @@ impl<'a> FileTables<'a> {
         }
     }
 
-    fn plan(&mut self, spec: &ConfigSpec, user: Option<Table>) -> Result<Converter, Error> {
+    fn plan(
+        &mut self,
+        spec: &ConfigSpec,
+        user: Option<Table>,
+        smart: bool,
+    ) -> Result<Converter, Error> {
         let normalization = spec
             .normalization
             .iter()
@@ -514,6 +658,7 @@ impl<'a> FileTables<'a> {
                 chain,
                 fused,
                 user,
+                smart: smart.then(smart_costs),
             }),
         })
     }

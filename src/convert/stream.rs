@@ -74,7 +74,12 @@ impl Converter {
     /// characters (all built-in ones) and without user dictionaries.
     fn matching_split(&self, text: &str) -> Option<usize> {
         let plan = &*self.plan;
-        if plan.user.is_some() || plan.normalization.iter().any(|t| t.max_key_chars() > 1) {
+        // Smart segmentation's split depends on word frequencies, not on
+        // where matching lands: it is cut at boundary characters only.
+        if plan.smart.is_some()
+            || plan.user.is_some()
+            || plan.normalization.iter().any(|t| t.max_key_chars() > 1)
+        {
             return None;
         }
         let normalized = self.normalize(text);
