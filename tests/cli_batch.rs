@@ -566,6 +566,7 @@ fn fix_and_check_help_list_exactly_the_tested_flags() {
         "--glob",
         "--follow",
         "--remove-flagged",
+        "--fix-conversion",
         "--jsonl-field",
         "--strict",
         "--from-encoding",

@@ -46,6 +46,12 @@ pub(crate) struct RepairArgs {
     #[arg(long)]
     remove_flagged: bool,
 
+    /// Repair Traditional text converted from Simplified character by
+    /// character (`干凈` to `乾淨`, `關于` to `關於`), toward the text's own
+    /// standard; style differences (`了解`, `瞭解`) are flagged and left.
+    #[arg(long)]
+    fix_conversion: bool,
+
     #[command(flatten)]
     normalize: normalize::Options,
 }
@@ -54,6 +60,7 @@ impl RepairArgs {
     fn fixer(&self) -> Fixer {
         Fixer::new()
             .remove_flagged(self.remove_flagged)
+            .fix_conversion(self.fix_conversion)
             .normalize(self.normalize.resolve())
     }
 }
