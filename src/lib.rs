@@ -47,7 +47,7 @@ pub use normalize::{
 };
 pub use repair::{fix_and_explain, fix_bytes, fix_text, Fixer};
 pub use report::{apply_plan, Damage, Flag, Report, Rule, Step};
-pub use score::Script;
+pub use score::{Script, ScriptDetection, Standard};
 
 /// The README's examples, run as doc tests.
 #[cfg(doctest)]

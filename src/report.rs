@@ -58,6 +58,10 @@ pub enum Rule {
     Newline,
     /// Punctuation made full-width or ASCII.
     Punct,
+    /// Traditional text converted character by character from Simplified,
+    /// repaired where a phrase of OpenCC's dictionaries (or the document's
+    /// pattern) says which Traditional character was meant.
+    Conversion,
 }
 
 impl Rule {
@@ -84,6 +88,7 @@ impl Rule {
             Rule::Space => "space",
             Rule::Newline => "newline",
             Rule::Punct => "punct",
+            Rule::Conversion => "conversion",
         }
     }
 }
@@ -104,6 +109,10 @@ pub enum Damage {
     /// Bidirectional controls, which can make text read differently from
     /// how it is stored.
     Bidi,
+    /// In Traditional text converted character by character, a form that
+    /// phrase-level conversion would write otherwise, where both are
+    /// accepted (`了解` for `瞭解`, `爲` for `為`): a choice of style, left.
+    StyleVariant,
 }
 
 impl Damage {
@@ -115,6 +124,7 @@ impl Damage {
             Damage::Replacement => "replacement",
             Damage::Remnant => "remnant",
             Damage::Bidi => "bidi",
+            Damage::StyleVariant => "style-variant",
         }
     }
 }

@@ -567,6 +567,7 @@ fn fix_and_check_help_list_exactly_the_tested_flags() {
         "--follow",
         "--remove-flagged",
         "--decode-urls",
+        "--fix-conversion",
         "--jsonl-field",
         "--strict",
         "--from-encoding",

@@ -38,9 +38,48 @@ fn json_reports_runs_of_a_mixed_file_and_errors() {
     );
     assert_eq!(runs[1]["encoding"], "UTF-8");
     assert_eq!(lines[0]["script"], "simplified");
+    assert!(lines[0]["script_confidence"].as_f64().unwrap() > 0.5);
+    assert_eq!(lines[0]["standard"], serde_json::Value::Null);
     assert_eq!(lines[0]["undecodable"], 0);
     assert!(lines[1]["error"].as_str().unwrap().contains("No such file"));
     std::fs::remove_file(mixed).unwrap();
+}
+
+#[test]
+fn the_standard_of_traditional_text_is_shown() {
+    let taiwan = temp_file("taiwan.txt", "這裡的人們為了大眾，說話\n".as_bytes());
+    let opencc = temp_file("opencc.txt", "這裏的人們爲了大衆，說話\n".as_bytes());
+    let output = Command::new(env!("CARGO_BIN_EXE_zhfix"))
+        .args(["detect", "--json"])
+        .arg(&taiwan)
+        .arg(&opencc)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["script"], "traditional");
+    assert_eq!(lines[0]["standard"], "taiwan");
+    assert_eq!(lines[1]["standard"], "opencc");
+    for line in &lines {
+        let sure = line["standard_confidence"].as_f64().unwrap();
+        assert!(sure > 0.5 && sure <= 1.0, "{line}");
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_zhfix"))
+        .arg("detect")
+        .arg(&taiwan)
+        .output()
+        .unwrap();
+    let line = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        line.contains("traditional 0.") && line.contains(", taiwan 0."),
+        "{line}"
+    );
+    std::fs::remove_file(taiwan).unwrap();
+    std::fs::remove_file(opencc).unwrap();
 }
 
 #[test]

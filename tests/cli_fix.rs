@@ -141,3 +141,30 @@ fn escapes_in_data_are_decoded_and_urls_only_when_asked() {
         ]
     );
 }
+
+#[test]
+fn fix_conversion_repairs_naive_traditional_and_check_reports_it() {
+    let naive = "他的頭發干凈了，關于規范的了解。\n";
+    let output = run(&["fix", "--fix-conversion", "--explain"], naive.as_bytes());
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "他的頭髮乾淨了，關於規範的了解。\n"
+    );
+    let report: Vec<serde_json::Value> = String::from_utf8(output.stderr)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let rules: Vec<&str> = report.iter().map(|l| l["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"conversion"), "{rules:?}");
+    assert!(rules.contains(&"style-variant"), "{rules:?}");
+    // Without the flag, and on phrase-level output, nothing changes.
+    let output = run(&["fix"], naive.as_bytes());
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), naive);
+    let output = run(&["check", "--fix-conversion"], naive.as_bytes());
+    assert_eq!(output.status.code(), Some(1));
+    let correct = "他的頭髮乾淨了，關於規範的瞭解。\n";
+    let output = run(&["check", "--fix-conversion"], correct.as_bytes());
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use zhfix::{Decoded, Script};
+use zhfix::{Decoded, ScriptDetection};
 
 use super::inputs;
 use super::Failure;
@@ -14,7 +14,9 @@ pub(crate) struct Args {
     inputs: inputs::Args,
 
     /// Print JSON Lines: one object per file with `path`, `encoding`,
-    /// `confidence`, `script`, `runs` (`start`, `end` in bytes, `encoding`)
+    /// `confidence`, `script`, `script_confidence`, `standard` (for
+    /// Traditional text: `opencc`, `taiwan`, `hong-kong`, or null),
+    /// `standard_confidence`, `runs` (`start`, `end` in bytes, `encoding`)
     /// and `undecodable`; or `path` and `error`.
     #[arg(long)]
     json: bool,
@@ -43,14 +45,14 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let decoded = zhfix::decode(&bytes);
-                let script = Script::of(&decoded.text);
+                let script = ScriptDetection::of(&decoded.text);
                 match args.json {
                     true => println!("{}", report(&shown, &decoded, script)),
                     false => println!(
                         "{shown}: {} (confidence {:.2}, {}, {} run{}, {} undecodable)",
                         decoded.encoding.name(),
                         decoded.confidence,
-                        script.name(),
+                        describe(&script),
                         decoded.runs.len(),
                         if decoded.runs.len() == 1 { "" } else { "s" },
                         decoded.undecodable.len()
@@ -73,7 +75,26 @@ pub(crate) fn run(args: Args) -> Result<(), Failure> {
     }
 }
 
-fn report(path: &str, decoded: &Decoded, script: Script) -> serde_json::Value {
+/// `traditional 0.98, taiwan 0.77`: the script and, if judged, the standard,
+/// with their confidences.
+fn describe(script: &ScriptDetection) -> String {
+    let mut text = format!("{} {:.2}", script.script.name(), script.confidence);
+    if let Some(standard) = script.standard {
+        text.push_str(&format!(
+            ", {} {:.2}",
+            standard.name(),
+            script.standard_confidence
+        ));
+    }
+    text
+}
+
+/// A confidence rounded to three decimals.
+fn rounded(confidence: f32) -> f64 {
+    (f64::from(confidence) * 1000.0).round() / 1000.0
+}
+
+fn report(path: &str, decoded: &Decoded, script: ScriptDetection) -> serde_json::Value {
     let runs: Vec<_> = decoded
         .runs
         .iter()
@@ -88,8 +109,11 @@ fn report(path: &str, decoded: &Decoded, script: Script) -> serde_json::Value {
     json!({
         "path": path,
         "encoding": decoded.encoding.name(),
-        "confidence": (f64::from(decoded.confidence) * 1000.0).round() / 1000.0,
-        "script": script.name(),
+        "confidence": rounded(decoded.confidence),
+        "script": script.script.name(),
+        "script_confidence": rounded(script.confidence),
+        "standard": script.standard.map(|s| s.name()),
+        "standard_confidence": rounded(script.standard_confidence),
         "runs": runs,
         "undecodable": decoded.undecodable.len(),
     })

@@ -50,6 +50,11 @@ pub(crate) struct RepairArgs {
     /// ASCII escapes such as `%2F` stay).
     #[arg(long)]
     decode_urls: bool,
+    /// Repair Traditional text converted from Simplified character by
+    /// character (`干凈` to `乾淨`, `關于` to `關於`), toward the text's own
+    /// standard; style differences (`了解`, `瞭解`) are flagged and left.
+    #[arg(long)]
+    fix_conversion: bool,
 
     #[command(flatten)]
     normalize: normalize::Options,
@@ -60,6 +65,7 @@ impl RepairArgs {
         Fixer::new()
             .remove_flagged(self.remove_flagged)
             .decode_urls(self.decode_urls)
+            .fix_conversion(self.fix_conversion)
             .normalize(self.normalize.resolve())
     }
 }

@@ -11,6 +11,7 @@
 mod builtin;
 mod dict;
 mod engine;
+mod phrases;
 mod smart;
 mod spec;
 mod stream;

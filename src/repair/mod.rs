@@ -9,6 +9,7 @@
 //! that matches, a document-wide pattern); clean text comes back unchanged.
 //! Text without a single suspect character takes a fast path.
 
+mod conversion;
 mod escape;
 mod mojibake;
 mod phase;
@@ -38,6 +39,7 @@ use crate::score::{char_cost, is_han};
 pub struct Fixer {
     remove_flagged: bool,
     decode_urls: bool,
+    fix_conversion: bool,
     normalize: NormalizeOptions,
 }
 
@@ -71,6 +73,27 @@ impl Fixer {
         self
     }
 
+    /// Whether to repair Traditional text converted from Simplified
+    /// character by character (`干凈` for `乾淨`, `關于` for `關於`), where
+    /// OpenCC's phrases and the document's pattern show it, toward the
+    /// text's own standard (see [`ScriptDetection`](crate::ScriptDetection));
+    /// style differences (`了解`, `瞭解`) are flagged and left. Off by
+    /// default: it is the only repair that changes correct-looking
+    /// characters.
+    ///
+    /// ```
+    /// use zhfix::Fixer;
+    ///
+    /// let fixer = Fixer::new().fix_conversion(true);
+    /// assert_eq!(fixer.fix_text("忠誠干凈，關于規范"), "忠誠乾淨，關於規範");
+    /// // OpenCC's phrase-level conversion comes back unchanged.
+    /// assert_eq!(fixer.fix_text("忠誠乾淨，關於規範"), "忠誠乾淨，關於規範");
+    /// ```
+    pub fn fix_conversion(mut self, yes: bool) -> Fixer {
+        self.fix_conversion = yes;
+        self
+    }
+
     /// How to normalize the repaired text (default: the CJK-safe profile).
     pub fn normalize(mut self, options: NormalizeOptions) -> Fixer {
         self.normalize = options;
@@ -97,6 +120,21 @@ impl Fixer {
     /// empty (no step is made: see `NormalizeOptions::run`).
     fn fix(&self, text: &str, explain: bool) -> (String, Report) {
         let (fixed, report) = self.repair(text, explain);
+        // Conversion damage is judged on text whose other damage is
+        // repaired (ruby leftovers split phrases apart).
+        let (fixed, report) = match self.fix_conversion {
+            false => (fixed, report),
+            true => {
+                let (converted, conversion) = conversion::repair(&fixed, explain);
+                match explain {
+                    true => {
+                        let report = report.then(text, &fixed, conversion);
+                        (converted, report)
+                    }
+                    false => (converted, report),
+                }
+            }
+        };
         if !explain {
             return (normalize(&fixed, &self.normalize), report);
         }

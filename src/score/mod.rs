@@ -9,6 +9,11 @@
 //! character from fixed costs that make mojibake expensive: private-use
 //! characters, U+FFFD, C1 controls and unassigned code points most of all.
 
+mod standard;
+
+pub(crate) use standard::tables as conversion_tables;
+pub use standard::{ScriptDetection, Standard};
+
 include!(concat!(env!("OUT_DIR"), "/hanzi_costs.rs"));
 include!(concat!(env!("OUT_DIR"), "/letter_costs.rs"));
 

@@ -1,0 +1,396 @@
+//! Traditional text converted from Simplified character by character
+//! (`干凈` for `乾淨`, `關于` for `關於`): a Simplified character with several
+//! Traditional forms (`干`: `幹`, `乾`, `干`, `榦`) was given one form
+//! everywhere, its first candidate or itself, where phrase-level conversion
+//! picks by context.
+//!
+//! Each line is mapped back to Simplified and converted again, phrase by
+//! phrase, to the text's own standard (OpenCC's, Taiwan's or Hong Kong's, as
+//! [`ScriptDetection`] judges it); where the two differ at a character whose
+//! Simplified source has several forms, the text's form is one a naive
+//! converter writes, and a dictionary phrase covers the character, the
+//! phrase's form is the repair. Only a document whose phrases show the
+//! pattern is repaired: where the phrases' forms disagree with the text's
+//! more often than they agree. In a document that keeps Simplified
+//! characters as they are (`干`, `于`), those outside any phrase take
+//! OpenCC's form too; and forms no standard writes (`凈` for `淨`) are
+//! normalized. Pairs that are a matter of style (`了解` and `瞭解`, `爲` and
+//! `為`) are flagged and left.
+//!
+//! OpenCC's own output maps back and converts to itself, so it comes back
+//! unchanged.
+
+use std::collections::HashMap;
+
+use crate::convert::Converter;
+use crate::report::{Damage, Flag, Report, Rule, Step};
+use crate::score::{conversion_tables, Script, ScriptDetection, Standard};
+
+/// Pairs of Traditional forms, (one a naive converter writes, the one a
+/// phrase writes), that are both accepted spellings of the words where the
+/// phrases differ (`了解` and `瞭解`, `借鑒` and `借鑑`, `台灣` and `臺灣`):
+/// changing one to the other would be a change of style, not a repair.
+const STYLE_PAIRS: [(char, char); 5] = [
+    ('了', '瞭'),
+    ('鑒', '鑑'),
+    ('台', '臺'),
+    ('布', '佈'),
+    ('占', '佔'),
+];
+
+/// How sure a repair is: a phrase's evidence, or only the document's pattern.
+const PHRASE_CONFIDENCE: f32 = 0.95;
+const PATTERN_CONFIDENCE: f32 = 0.8;
+
+/// What a difference between the text and its phrase-level conversion is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A form a naive converter writes, inside a phrase that says otherwise.
+    Phrase,
+    /// A Simplified character kept as it is, outside any phrase.
+    Kept,
+    /// A form of the character that no standard writes.
+    Variant,
+    /// Both forms are accepted.
+    Style,
+}
+
+/// One difference, in characters of its line.
+#[derive(Debug, Clone, Copy)]
+struct Difference {
+    at: usize,
+    source: char,
+    to: char,
+    kind: Kind,
+    /// The phrase covering it, if any.
+    phrase: Option<(usize, usize)>,
+}
+
+/// The document's pattern: a naive converter writes each Simplified
+/// character one way everywhere, phrases or not. For each source character
+/// with several forms: how often the text writes each form, and each form
+/// it writes where a phrase says otherwise.
+#[derive(Debug, Default)]
+struct Pattern {
+    forms: HashMap<char, HashMap<char, u32>>,
+    disagreements: HashMap<char, HashMap<char, u32>>,
+}
+
+/// How much of a source character's occurrences one form must have for the
+/// text to write it one way everywhere.
+const ONE_WAY: f32 = 0.9;
+
+impl Pattern {
+    /// Whether the text writes `source` mostly as `form`.
+    fn mostly(&self, source: char, form: char) -> bool {
+        self.forms.get(&source).is_some_and(|forms| {
+            let total: u32 = forms.values().sum();
+            forms.get(&form).copied().unwrap_or(0) as f32 >= ONE_WAY * total as f32
+        })
+    }
+
+    /// The form the text writes `source` in where phrases say otherwise,
+    /// if it writes `source` that way everywhere: the naive converter's.
+    fn naive_form(&self, source: char) -> Option<char> {
+        let disagreements = self.disagreements.get(&source)?;
+        let (&form, _) = disagreements.iter().max_by_key(|&(&c, &n)| (n, c))?;
+        self.mostly(source, form).then_some(form)
+    }
+
+    /// The naive forms found: (source, form) pairs.
+    fn naive(&self) -> impl Iterator<Item = (char, char)> + '_ {
+        self.disagreements
+            .keys()
+            .filter_map(|&s| self.naive_form(s).map(|f| (s, f)))
+    }
+}
+
+/// What the pattern says about a document.
+struct Verdict<'a> {
+    pattern: &'a Pattern,
+    /// Some source character is kept as it is where phrases say otherwise:
+    /// the converter keeps characters that are one of their own forms.
+    keeps: bool,
+    /// Some source character is written naively.
+    naive: bool,
+}
+
+impl Verdict<'_> {
+    fn new(pattern: &Pattern) -> Verdict<'_> {
+        Verdict {
+            pattern,
+            keeps: pattern.naive().any(|(s, f)| s == f),
+            naive: pattern.naive().next().is_some(),
+        }
+    }
+
+    /// Whether `difference` (at the text's `c`, from `source`) is repaired.
+    fn repairs(&self, difference: &Difference) -> bool {
+        match difference.kind {
+            Kind::Phrase => self.pattern.naive_form(difference.source).is_some(),
+            Kind::Kept => self.keeps && self.pattern.mostly(difference.source, difference.source),
+            Kind::Variant => self.naive,
+            Kind::Style => false,
+        }
+    }
+}
+
+/// Repairs `text` (see the module's documentation); without `explain`, the
+/// report is left empty.
+pub(crate) fn repair(text: &str, explain: bool) -> (String, Report) {
+    let detection = ScriptDetection::of(text);
+    if detection.script != Script::Traditional {
+        return (text.to_string(), Report::default());
+    }
+    let standard = detection.standard.unwrap_or(Standard::Opencc);
+    let back = Converter::new(standard.simplifying());
+    let forth = Converter::new(standard.converting_simplified());
+    // First pass: each line's differences, and the document's pattern.
+    let mut pattern = Pattern::default();
+    let mut lines: Vec<(usize, Vec<Difference>)> = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let chars = line.chars().count();
+        let differences = differences(line, &back, &forth, standard, &mut pattern);
+        if !differences.is_empty() {
+            lines.push((line_start, differences));
+        }
+        line_start += chars;
+    }
+    let verdict = Verdict::new(&pattern);
+    if lines.is_empty() || !verdict.naive {
+        return (text.to_string(), Report::default());
+    }
+    // Second pass: the repairs, a step per phrase (or character outside
+    // phrases), and a flag per style difference.
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut report = Report::default();
+    let mut copied = 0;
+    for (line_start, differences) in lines {
+        let mut i = 0;
+        while i < differences.len() {
+            // The differences of one phrase (or one character).
+            let unit = differences[i].phrase;
+            let group_len = differences[i..]
+                .iter()
+                .take_while(|d| d.phrase.is_some() && d.phrase == unit)
+                .count()
+                .max(1);
+            let group = &differences[i..i + group_len];
+            i += group_len;
+            let repaired = group.iter().any(|d| verdict.repairs(d));
+            let (start, end) = unit.unwrap_or((group[0].at, group[0].at + 1));
+            let (start, end) = (line_start + start, line_start + end);
+            if explain {
+                for d in group.iter().filter(|d| d.kind == Kind::Style) {
+                    let (s, e) = match d.phrase {
+                        Some(_) => (start, end),
+                        None => (line_start + d.at, line_start + d.at + 1),
+                    };
+                    report.flags.push(Flag {
+                        damage: Damage::StyleVariant,
+                        start: s,
+                        end: e,
+                        text: chars[s..e].iter().collect(),
+                    });
+                }
+            }
+            if !repaired {
+                continue;
+            }
+            let mut after: Vec<char> = chars[start..end].to_vec();
+            let mut phrase_evidence = false;
+            for d in group {
+                if verdict.repairs(d) {
+                    after[line_start + d.at - start] = d.to;
+                    phrase_evidence |= d.kind == Kind::Phrase;
+                }
+            }
+            out.extend(&chars[copied..start]);
+            out.extend(&after);
+            copied = end;
+            if explain {
+                report.steps.push(Step {
+                    rule: Rule::Conversion,
+                    start,
+                    end,
+                    before: chars[start..end].iter().collect(),
+                    after: after.iter().collect(),
+                    encodings: Vec::new(),
+                    confidence: match phrase_evidence {
+                        true => PHRASE_CONFIDENCE,
+                        false => PATTERN_CONFIDENCE,
+                    },
+                });
+            }
+        }
+    }
+    out.extend(&chars[copied..]);
+    (out, report)
+}
+
+/// The differences between `line` and its phrase-level conversion, in
+/// order, and the line's evidence added to `pattern`.
+fn differences(
+    line: &str,
+    back: &Converter,
+    forth: &Converter,
+    standard: Standard,
+    pattern: &mut Pattern,
+) -> Vec<Difference> {
+    let tables = conversion_tables();
+    let simplified = back.convert(line);
+    // Every form of a character with several, counted.
+    let text: Vec<char> = line.chars().collect();
+    let sources: Vec<char> = simplified.chars().collect();
+    if sources.len() != text.len() {
+        return Vec::new();
+    }
+    for (&c, &source) in text.iter().zip(&sources) {
+        if tables.candidates.get(&source).is_some_and(|v| v.len() > 1) {
+            *pattern
+                .forms
+                .entry(source)
+                .or_default()
+                .entry(c)
+                .or_default() += 1;
+        }
+    }
+    let converted = forth.convert(&simplified);
+    if converted == line {
+        return Vec::new();
+    }
+    let targets: Vec<char> = converted.chars().collect();
+    // (Every OpenCC table maps characters to as many characters; a line
+    // where that does not hold is left alone.)
+    if targets.len() != text.len() {
+        return Vec::new();
+    }
+    let phrases = forth.phrase_spans(&simplified);
+    let mut phrase_at = phrases.iter().peekable();
+    let mut differences = Vec::new();
+    for at in 0..text.len() {
+        while phrase_at.next_if(|&&(_, end)| end <= at).is_some() {}
+        let phrase = phrase_at
+            .peek()
+            .filter(|&&&(start, _)| start <= at)
+            .copied()
+            .copied();
+        let (c, source, target) = (text[at], sources[at], targets[at]);
+        if c == target {
+            continue;
+        }
+        let candidates = tables.candidates.get(&source).map_or(&[][..], |v| &v[..]);
+        let written = |x: char| {
+            candidates
+                .iter()
+                .any(|&f| tables.in_standard(f, standard) == x)
+        };
+        let kind = if is_style(c, target) || tables.standard_variants(c, target) {
+            Kind::Style
+        } else if candidates.len() > 1 && written(c) && written(target) {
+            match phrase {
+                Some(_) => {
+                    *pattern
+                        .disagreements
+                        .entry(source)
+                        .or_default()
+                        .entry(c)
+                        .or_default() += 1;
+                    Kind::Phrase
+                }
+                None if c == source => Kind::Kept,
+                None => continue,
+            }
+        } else if candidates.len() == 1
+            && written(target)
+            && tables.simplified.get(&c) == Some(&source)
+            && !tables.written.iter().any(|w| w.contains(&c))
+        {
+            Kind::Variant
+        } else {
+            continue;
+        };
+        differences.push(Difference {
+            at,
+            source,
+            to: target,
+            kind,
+            phrase,
+        });
+    }
+    differences
+}
+
+/// Whether `a` and `b` are a pair of [`STYLE_PAIRS`] (either way round), or
+/// `a` is one of its forms and `b` is `a`.
+fn is_style(a: char, b: char) -> bool {
+    STYLE_PAIRS
+        .iter()
+        .any(|&(x, y)| (a, b) == (x, y) || (a, b) == (y, x) || (a == b && (a == x || a == y)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(text: &str) -> String {
+        repair(text, false).0
+    }
+
+    #[test]
+    fn naive_conversions_are_repaired_by_phrase() {
+        // Kept Simplified characters (`干`, `于`), `凈` for `淨`.
+        assert_eq!(fixed("忠誠干凈，關于規范"), "忠誠乾淨，關於規範");
+        // First candidates (`發` for `髮`, `幹` for `乾`).
+        assert_eq!(fixed("他的頭發幹凈了。"), "他的頭髮乾淨了。");
+    }
+
+    #[test]
+    fn correct_text_and_simplified_text_come_back_unchanged() {
+        for text in [
+            "他的頭髮乾淨了，關於規範的領導幹部。",
+            "他的头发干净了。",
+            "台灣的朋友說了解。",
+            "hello",
+            "",
+        ] {
+            let (out, report) = repair(text, true);
+            assert_eq!(out, text);
+            assert!(report.steps.is_empty());
+        }
+    }
+
+    #[test]
+    fn style_differences_are_flagged_and_left() {
+        let (out, report) = repair("關于了解和借鑒", true);
+        assert_eq!(out, "關於了解和借鑒");
+        assert_eq!(report.steps.len(), 1);
+        assert_eq!(
+            (
+                report.steps[0].before.as_str(),
+                report.steps[0].after.as_str()
+            ),
+            ("關于", "關於")
+        );
+        let flagged: Vec<&str> = report.flags.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(flagged, ["了解", "借鑒"]);
+        assert!(report
+            .flags
+            .iter()
+            .all(|f| f.damage == Damage::StyleVariant));
+    }
+
+    #[test]
+    fn kept_characters_outside_phrases_follow_the_documents_pattern() {
+        // `余` and `筑` are in no phrase: repaired because the document keeps
+        // Simplified characters, as its phrases show.
+        assert_eq!(
+            fixed("關于干凈，四千余冊，筑牢"),
+            "關於乾淨，四千餘冊，築牢"
+        );
+        // Alone, without the pattern, they stay.
+        assert_eq!(fixed("四千余冊，筑牢"), "四千余冊，筑牢");
+    }
+}
