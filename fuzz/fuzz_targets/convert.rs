@@ -1,36 +1,15 @@
 //! Whole-text conversion with every config: must not panic, and cutting the
 //! text where `split_point` says must not change the output.
 //!
-//! Input: the first byte picks the config (its low 4 bits index
-//! `Config::ALL`; bit 4 turns the rare forms off), the rest is the text,
-//! decoded lossily as UTF-8.
+//! Input: the first byte picks the converter (its low 4 bits index
+//! `Config::ALL`; bit 4 turns the rare forms off, bit 5 turns smart
+//! segmentation on), the rest is the text, decoded lossily as UTF-8.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
-use zhfix::{Config, Converter};
+mod shared;
 
-/// The converters, built once: `[config][rare forms off]`.
-fn converter(selector: u8) -> &'static Converter {
-    static CONVERTERS: OnceLock<Vec<[Converter; 2]>> = OnceLock::new();
-    let all = CONVERTERS.get_or_init(|| {
-        Config::ALL
-            .iter()
-            .map(|&config| {
-                [
-                    Converter::new(config),
-                    Converter::builder(config)
-                        .rare_forms(false)
-                        .build()
-                        .unwrap(),
-                ]
-            })
-            .collect()
-    });
-    let index = selector as usize % Config::ALL.len();
-    &all[index][usize::from(selector & 0x10 != 0)]
-}
+use shared::converter;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {

@@ -1,21 +1,42 @@
 //! Repairing arbitrary text (and bytes) never panics, keeps every line
-//! break, and its report replays to the same output.
+//! break, and its report replays to the same output; nor does detecting the
+//! text's script and standard panic, and its confidences are in range.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zhfix::Fixer;
+use zhfix::{Fixer, Form, NormalizeOptions, Punct, ScriptDetection};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    for fixer in [
+    let fixers = [
         Fixer::new(),
         Fixer::new().remove_flagged(true).decode_urls(true),
-    ] {
+        // Naive-conversion repair, with the normalizations `fix` can add.
+        Fixer::new().fix_conversion(true).normalize(
+            NormalizeOptions::new()
+                .form(Some(Form::Nfkc))
+                .width(true)
+                .space(true)
+                .punct(Punct::Fullwidth),
+        ),
+    ];
+    for fixer in fixers {
         let (fixed, report) = fixer.fix_and_explain(&text);
         assert_eq!(fixed.matches('\n').count(), text.matches('\n').count());
         assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), fixed);
+        let chars = text.chars().count();
+        for step in &report.steps {
+            assert!(step.start <= step.end && step.end <= chars, "{step:?}");
+        }
+        for flag in &report.flags {
+            assert!(flag.start < flag.end && flag.end <= chars, "{flag:?}");
+        }
+        // Without the report, the same text.
+        assert_eq!(fixer.fix_text(&text), fixed);
     }
-    let fixed = zhfix::fix_text(&text);
-    assert_eq!(fixed.matches('\n').count(), text.matches('\n').count());
     let _ = zhfix::fix_bytes(data);
+
+    let detection = ScriptDetection::of(&text);
+    assert!((0.0..=1.0).contains(&detection.confidence), "{detection:?}");
+    assert!((0.0..=1.0).contains(&detection.standard_confidence), "{detection:?}");
 });

@@ -3,22 +3,20 @@
 //! input is cut, and `convert_stream` must reject invalid UTF-8 at the right
 //! byte.
 //!
-//! Input: byte 0 picks the config (low 4 bits index `Config::ALL`), byte 1
+//! Input: byte 0 picks the converter (as in the `convert` target: config,
+//! rare forms, smart segmentation), byte 1
 //! gives the number `k` (mod 16) of the following bytes that drive the cuts,
 //! and the rest is the text.
 #![no_main]
 
 use std::io::{self, Read};
-use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use zhfix::{Config, Converter, ErrorKind};
+use zhfix::ErrorKind;
 
-fn converter(selector: u8) -> &'static Converter {
-    static CONVERTERS: OnceLock<Vec<Converter>> = OnceLock::new();
-    let all = CONVERTERS.get_or_init(|| Config::ALL.iter().map(|&c| Converter::new(c)).collect());
-    &all[selector as usize % all.len()]
-}
+mod shared;
+
+use shared::converter;
 
 /// A reader that returns 1 to 7 bytes per call, following `steps`, and
 /// `Interrupted` for a step of 0xFF.
