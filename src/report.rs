@@ -251,10 +251,9 @@ impl Report {
         if self.steps.is_empty() {
             let mut flags = self.flags;
             flags.extend(next.flags);
-            flags.sort_by_key(|flag| flag.start);
             return Report {
                 steps: next.steps,
-                flags,
+                flags: sorted_without_repeats(flags),
             };
         }
         let map = Placement::new(&self.steps);
@@ -264,7 +263,7 @@ impl Report {
             end: map.end(flag.end, &self.steps),
             ..flag
         }));
-        flags.sort_by_key(|flag| flag.start);
+        let flags = sorted_without_repeats(flags);
 
         let mut firsts = self.steps.into_iter().zip(map.ranges.iter()).peekable();
         let mut seconds = next.steps.into_iter().peekable();
@@ -421,4 +420,22 @@ impl<'a> Cursor<'a> {
             _ => "",
         }
     }
+}
+
+/// `flags` by where they start, each once: the same damage found again by a
+/// later pass (repair runs until nothing changes) is one flag.
+fn sorted_without_repeats(mut flags: Vec<Flag>) -> Vec<Flag> {
+    flags.sort_by_key(|flag| flag.start);
+    let mut unique: Vec<Flag> = Vec::with_capacity(flags.len());
+    for flag in flags {
+        let seen = unique
+            .iter()
+            .rev()
+            .take_while(|kept| kept.start == flag.start)
+            .any(|kept| *kept == flag);
+        if !seen {
+            unique.push(flag);
+        }
+    }
+    unique
 }

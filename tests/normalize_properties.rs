@@ -153,8 +153,9 @@ proptest! {
         prop_assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), out.clone());
         // Without the report, the same text (made without steps).
         prop_assert_eq!(zhfix::normalize(&text, &options), out.clone());
+        let chars = text.chars().count();
         for step in &report.steps {
-            prop_assert!(step.start <= step.end);
+            prop_assert!(step.start <= step.end && step.end <= chars, "{:?}", step);
         }
         if options == options.newlines(Newlines::Keep) {
             prop_assert_eq!(out.matches('\n').count(), text.matches('\n').count());

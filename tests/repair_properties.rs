@@ -89,6 +89,69 @@ fn escape(text: &str, how: impl Fn(char) -> String) -> String {
         .collect()
 }
 
+/// The `count` most frequent characters of one script (`column` 1 for
+/// Simplified, 2 for Traditional text) by the embedded hanzi frequencies.
+fn common_characters(column: usize, count: usize) -> Vec<char> {
+    let mut counted: Vec<(u64, char)> = include_str!("../dictionaries/hanzi/frequencies.tsv")
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let c = fields.first()?.chars().next()?;
+            Some((fields.get(column)?.parse().ok()?, c))
+        })
+        .collect();
+    counted.sort_unstable_by(|a, b| b.cmp(a));
+    counted.into_iter().take(count).map(|(_, c)| c).collect()
+}
+
+/// NFC text made only of common characters of one script (Simplified or
+/// Traditional), with CJK punctuation, spaces and line breaks between runs.
+fn one_script_text() -> impl Strategy<Value = String> {
+    let scripts = [common_characters(1, 2500), common_characters(2, 2500)];
+    (
+        0..2usize,
+        proptest::collection::vec((0..2500usize, 0..12usize), 1..200),
+    )
+        .prop_map(move |(script, picks)| {
+            let characters = &scripts[script];
+            picks
+                .into_iter()
+                .map(|(pick, gap)| {
+                    let gap = ["，", "。", "\n", " ", "、", "：", "“", "”"]
+                        .get(gap)
+                        .copied();
+                    format!("{}{}", characters[pick], gap.unwrap_or(""))
+                })
+                .collect()
+        })
+}
+
+/// Anything: the damage above, Unicode at large, and the characters repair
+/// reacts to (Latin-1 letters, C1 controls, private use, half-width kana,
+/// U+FFFD, escapes' and entities' pieces, syllables in parentheses, zero
+/// width), in any order.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let tokens = prop_oneof![
+        "\\PC{1,4}",
+        "[\u{80}-\u{FF}]{1,6}",
+        "[\u{E000}-\u{E0FF}\u{FF61}-\u{FF9F}\u{FFFD}?]{1,3}",
+        "[一-龥]{1,6}",
+        "(&#|&amp;|\\\\u|\\\\x|%)[0-9a-fA-F]{1,5};?",
+        "\\((w|zh|x)(ǎ|a|ē|ü)(ng|n)?[1-5]?\\)",
+        "[\u{200B}\u{FEFF}\u{2060}\n ]",
+    ];
+    (damaged_text(""), proptest::collection::vec(tokens, 0..24)).prop_map(|(damaged, tokens)| {
+        let mut text = String::new();
+        let mut damaged = damaged.split_inclusive(' ');
+        for token in tokens {
+            text.push_str(&token);
+            text.push_str(damaged.next().unwrap_or(""));
+        }
+        text.extend(damaged);
+        text
+    })
+}
+
 fn clean_text() -> impl Strategy<Value = String> {
     let words = words();
     proptest::collection::vec((0..words.len(), 0..6usize), 1..80).prop_map(move |picks| {
@@ -125,6 +188,33 @@ proptest! {
     fn fixing_twice_changes_nothing_more(text in damaged_text(" ")) {
         let once = zhfix::fix_text(&text);
         prop_assert_eq!(zhfix::fix_text(&once), once);
+    }
+
+    #[test]
+    fn fixing_anything_twice_changes_nothing_more(text in hostile_text()) {
+        let once = zhfix::fix_text(&text);
+        prop_assert_eq!(zhfix::fix_text(&once), once);
+    }
+
+    #[test]
+    fn the_report_of_anything_replays(text in hostile_text()) {
+        let fixer = Fixer::new().remove_flagged(true).decode_urls(true);
+        let (fixed, report) = fixer.fix_and_explain(&text);
+        prop_assert_eq!(zhfix::apply_plan(&text, &report).unwrap(), fixed.clone());
+        prop_assert_eq!(fixed.matches('\n').count(), text.matches('\n').count());
+        let chars = text.chars().count();
+        for step in &report.steps {
+            prop_assert!(step.start <= step.end && step.end <= chars);
+        }
+        for flag in &report.flags {
+            prop_assert!(flag.start < flag.end && flag.end <= chars);
+        }
+    }
+
+    #[test]
+    fn common_characters_of_one_script_come_back_unchanged(text in one_script_text()) {
+        let (fixed, report) = zhfix::fix_and_explain(&text);
+        prop_assert_eq!(&fixed, &text, "{:?}", report.steps);
     }
 
     #[test]

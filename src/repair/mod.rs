@@ -116,9 +116,42 @@ impl Fixer {
         self.fix(text, true)
     }
 
-    /// Repairs and normalizes `text`; without `explain`, the report is left
-    /// empty (no step is made: see `NormalizeOptions::run`).
+    /// Repairs and normalizes `text`, again on the result until nothing
+    /// more changes (at most `MAX_ROUNDS` times), so that fixing fixed text
+    /// changes nothing: one kind of damage can hide another (HTML references
+    /// that spell out mojibake decode to mojibake; a C1 control that
+    /// normalization removes can leave a run of Latin-1 letters that is
+    /// plainly GBK). Without `explain`, the report is left empty.
     fn fix(&self, text: &str, explain: bool) -> (String, Report) {
+        let (mut fixed, mut report) = self.fix_once(text, explain);
+        // What the last round started from (`text` for the first).
+        let mut before: Option<String> = None;
+        for _ in 1..MAX_ROUNDS {
+            // A round changes lines independently: only the lines the last
+            // round changed can change again.
+            let mut before_lines = before.as_deref().unwrap_or(text).split_inclusive('\n');
+            let changed = WorkLines::select(&fixed, |line| {
+                before_lines.next() != Some(line) && line.len() <= MAX_ROUND_LINE
+            });
+            if changed.lines.is_empty() {
+                break;
+            }
+            let (again, more) = self.fix_once(&changed.work, explain);
+            if again == changed.work {
+                break;
+            }
+            let rebuilt = changed.rebuild(&fixed, &again);
+            if explain {
+                report = report.then(text, &fixed, changed.report_to_original(more));
+            }
+            before = Some(std::mem::replace(&mut fixed, rebuilt));
+        }
+        (fixed, report)
+    }
+
+    /// One round of [`Fixer::fix`]: the repairs, then (if asked) the
+    /// repair of naive conversion, then normalization.
+    fn fix_once(&self, text: &str, explain: bool) -> (String, Report) {
         let (fixed, report) = self.repair(text, explain);
         // Conversion damage is judged on text whose other damage is
         // repaired (ruby leftovers split phrases apart).
@@ -142,7 +175,7 @@ impl Fixer {
         (normalized, report.then(text, &fixed, normalization))
     }
 
-    /// The repairs alone.
+    /// The repairs alone, one round.
     fn repair(&self, text: &str, explain: bool) -> (String, Report) {
         if !needs_work(text) {
             return (text.to_string(), Report::default());
@@ -155,14 +188,11 @@ impl Fixer {
         if lines.work.len() * 2 > text.len() {
             return self.fix_all(text, explain);
         }
-        let (fixed_work, mut report) = self.fix_all(&lines.work, explain);
-        for step in &mut report.steps {
-            (step.start, step.end) = lines.to_original(step.start, step.end);
-        }
-        for flag in &mut report.flags {
-            (flag.start, flag.end) = lines.to_original(flag.start, flag.end);
-        }
-        (lines.rebuild(text, &fixed_work), report)
+        let (fixed_work, report) = self.fix_all(&lines.work, explain);
+        (
+            lines.rebuild(text, &fixed_work),
+            lines.report_to_original(report),
+        )
     }
 
     /// [`Fixer::fix_and_explain`] on all of `text`.
@@ -212,6 +242,14 @@ impl Fixer {
         (fixed, Report { steps, flags })
     }
 }
+
+/// How many rounds of repair run at most (see `Fixer::fix`), and the
+/// longest line (in bytes) that rounds after the first look at again: a
+/// bound on their work, since each round repeats the work of the first on
+/// the lines it changed. (Natural lines are far shorter; a megabyte-long line
+/// of adversarial text is repaired once.)
+const MAX_ROUNDS: usize = 4;
+const MAX_ROUND_LINE: usize = 1 << 14;
 
 /// Repairs `text` with the default [`Fixer`].
 ///
@@ -354,13 +392,19 @@ struct WorkLine {
 
 impl WorkLines {
     fn of(text: &str) -> WorkLines {
+        WorkLines::select(text, needs_work)
+    }
+
+    /// The lines of `text` that `wanted` (asked of each line in order)
+    /// picks.
+    fn select(text: &str, mut wanted: impl FnMut(&str) -> bool) -> WorkLines {
         let mut work = String::new();
         let mut lines = Vec::new();
         let (mut text_char, mut work_char) = (0, 0);
         let mut text_byte = 0;
         for line in text.split_inclusive('\n') {
             let chars = line.chars().count();
-            if needs_work(line) {
+            if wanted(line) {
                 if lines.is_empty() && text_byte > 0 {
                     work.push('\n');
                     work_char += 1;
@@ -394,6 +438,17 @@ impl WorkLines {
             }
             _ => (start, end),
         }
+    }
+
+    /// `report` (of the work) with its offsets in the text.
+    fn report_to_original(&self, mut report: Report) -> Report {
+        for step in &mut report.steps {
+            (step.start, step.end) = self.to_original(step.start, step.end);
+        }
+        for flag in &mut report.flags {
+            (flag.start, flag.end) = self.to_original(flag.start, flag.end);
+        }
+        report
     }
 
     /// The text with its work lines replaced by those of `fixed` (the work
