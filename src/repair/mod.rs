@@ -116,7 +116,10 @@ impl Fixer {
     /// without, a scan of the lines with parentheses.
     pub fn evidence(&self, text: &str) -> Evidence {
         if self.after_line_break {
-            return self.clone().after_line_break(false).evidence(&after_line_break(text));
+            return self
+                .clone()
+                .after_line_break(false)
+                .evidence(&after_line_break(text));
         }
         let mut evidence = Evidence {
             ruby: ruby::Counts::of_text(text),

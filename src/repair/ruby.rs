@@ -142,7 +142,10 @@ mod tests {
         assert!(!found[3].matches);
         assert!(Counts::of(&found[..3]).is_pattern());
         assert!(!Counts::of(&found[..2]).is_pattern());
-        assert_eq!(Counts::of_text("中新網(wǎng)山東\n監(jiān)督設(shè)立(abc)"), Counts::of(&found));
+        assert_eq!(
+            Counts::of_text("中新網(wǎng)山東\n監(jiān)督設(shè)立(abc)"),
+            Counts::of(&found)
+        );
     }
 
     #[test]
