@@ -438,10 +438,6 @@ impl Run<'_> {
                 )),
             )
         };
-        let mut spool = match file {
-            Some(_) => None,
-            None => Some(Spool::new().map_err(spool_failure)?),
-        };
         let mut evidence = Evidence::default();
         let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
         let threads = self.threads.max(1);
@@ -455,24 +451,24 @@ impl Run<'_> {
             }
             true
         };
-        match spool.as_mut() {
-            Some(spool) => {
-                spool.write_all(&pending).map_err(spool_failure)?;
-                let mut tee = Tee { reader, spool };
-                self.split(&name, pending, false, false, &mut tee, &mut each)?;
-            }
-            None => {
+        let again: Box<dyn Read> = match file {
+            Some(path) => {
                 let mut reader = reader;
                 self.split(&name, pending, false, false, &mut reader, &mut each)?;
+                let file = File::open(path)
+                    .map_err(|e| (0, Failure::runtime(format!("{name}: {}", io_message(&e)))))?;
+                Box::new(file)
             }
-        }
-        let again: Box<dyn Read> = match (spool, file) {
-            (Some(spool), _) => Box::new(spool.rewound().map_err(spool_failure)?),
-            (None, Some(path)) => Box::new(
-                File::open(path)
-                    .map_err(|e| (0, Failure::runtime(format!("{name}: {}", io_message(&e)))))?,
-            ),
-            (None, None) => unreachable!("a spool for what is not a file"),
+            None => {
+                let mut spool = Spool::new().map_err(spool_failure)?;
+                spool.write_all(&pending).map_err(spool_failure)?;
+                let mut tee = Tee {
+                    reader,
+                    spool: &mut spool,
+                };
+                self.split(&name, pending, false, false, &mut tee, &mut each)?;
+                Box::new(spool.rewound().map_err(spool_failure)?)
+            }
         };
         Ok((evidence, again))
     }

@@ -458,4 +458,18 @@ mod tests {
         // Alone, without the pattern, they stay.
         assert_eq!(fixed("四千余冊，筑牢"), "四千余冊，筑牢");
     }
+
+    #[test]
+    fn a_piece_is_judged_by_its_documents_evidence() {
+        let (first, later) = ("關于干凈，\n", "四千余冊，筑牢");
+        let mut evidence = Evidence::of(first);
+        evidence.add(&Evidence::of(later));
+        assert_eq!(evidence, Evidence::of(&format!("{first}{later}")));
+        // The later piece shows no pattern; the document does.
+        assert_eq!(repair(later, false, None).0, later);
+        assert_eq!(repair(later, false, Some(&evidence)).0, "四千餘冊，築牢");
+        // A Simplified document's evidence repairs nothing.
+        let simplified = Evidence::of("这是简体中文的句子，关于干净");
+        assert_eq!(repair(first, false, Some(&simplified)).0, first);
+    }
 }
