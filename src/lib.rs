@@ -45,7 +45,7 @@ pub use error::{Error, ErrorKind};
 pub use normalize::{
     normalize, normalize_and_explain, CompatIdeographs, Form, Newlines, NormalizeOptions, Punct,
 };
-pub use repair::{fix_and_explain, fix_bytes, fix_text, Fixer};
+pub use repair::{fix_and_explain, fix_bytes, fix_text, Evidence, Fixer};
 pub use report::{apply_plan, Damage, Flag, Report, Rule, Step};
 pub use score::{Script, ScriptDetection, Standard};
 

@@ -756,3 +756,84 @@ fn jsonl_field_on_100_mb_changes_only_damaged_fields() {
         );
     }
 }
+
+/// An input of several pieces whose ruby pattern shows only in its first
+/// part, with leftovers near its end, and Traditional text converted
+/// character by character whose pattern (`關于`, `干凈` in phrases) shows
+/// only in its first part, with kept characters outside phrases (`余`,
+/// `筑`) near its end: each piece is judged by the whole input, as the
+/// library judges the whole text, from a file, from a pipe that delivers
+/// small reads, and with any number of threads.
+#[test]
+fn output_does_not_depend_on_where_the_pieces_are_cut() {
+    let dir = TempDir::new("evidence");
+    let mut text = "中新網(wǎng)山東監(jiān)督設(shè)立\n忠誠干凈，關于規范\n".repeat(3);
+    while text.len() < 3 << 20 {
+        text.push_str("今天天氣很好，我們一起去公園散步。\n");
+    }
+    let tail = "他是新(xīn)聞記者，說中(zhōng)文。\n四千余冊，筑牢\n";
+    text.push_str(tail);
+    let path = dir.write("pieces.txt", &text);
+    let path = path.to_str().unwrap();
+    for conversion in [false, true] {
+        let fixer = zhfix::Fixer::new().fix_conversion(conversion);
+        let (expected, report) = fixer.fix_and_explain(&text);
+        // The tail alone shows no pattern: fixed alone, it stays.
+        assert_eq!(fixer.fix_text(tail), tail);
+        assert!(expected.contains("他是新聞記者，說中文。\n"));
+        assert_eq!(expected.ends_with("四千餘冊，築牢\n"), conversion);
+        let mut args = vec!["fix"];
+        if conversion {
+            args.push("--fix-conversion");
+        }
+        for threads in ["1", "2"] {
+            let mut with = args.clone();
+            with.extend(["-j", threads, "--explain", path]);
+            let output = run(&with, b"");
+            assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+            assert!(output.stdout == expected.as_bytes(), "{with:?}");
+            // The report's offsets are the whole input's.
+            let mut spans: Vec<(u64, u64)> = String::from_utf8(output.stderr)
+                .unwrap()
+                .lines()
+                .map(|line| {
+                    let record: serde_json::Value = serde_json::from_str(line).unwrap();
+                    (
+                        record["start"].as_u64().unwrap(),
+                        record["end"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            let mut expected_spans: Vec<(u64, u64)> = report
+                .steps
+                .iter()
+                .map(|step| (step.start as u64, step.end as u64))
+                .chain(report.flags.iter().map(|f| (f.start as u64, f.end as u64)))
+                .collect();
+            spans.sort_unstable();
+            expected_spans.sort_unstable();
+            assert_eq!(spans, expected_spans, "{with:?}");
+        }
+        // Standard input through a pipe written in small pieces, so that
+        // reads return less than asked.
+        let mut child = zhfix()
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let bytes = text.clone().into_bytes();
+        let writer = std::thread::spawn(move || {
+            for chunk in bytes.chunks(7919) {
+                stdin.write_all(chunk).unwrap();
+                stdin.flush().unwrap();
+            }
+        });
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+        assert!(output.stdout == expected.as_bytes(), "pipe, {args:?}");
+    }
+}

@@ -1,10 +1,11 @@
 //! Properties of repair over generated text (mojibake, escapes, flags): the report replays to the
-//! output, line breaks are kept, a second pass changes nothing, and text of
-//! common words comes back unchanged.
+//! output, line breaks are kept, a second pass changes nothing, text of
+//! common words comes back unchanged, and text fixed in pieces with its
+//! document's evidence comes out as it does fixed whole.
 
 use proptest::prelude::*;
 use zhfix::encoding_rs::{Encoding, BIG5, GBK, SHIFT_JIS, UTF_8, WINDOWS_1252};
-use zhfix::Fixer;
+use zhfix::{Evidence, Fixer};
 
 /// Common words of one script: the first column of jieba-derived bigrams is
 /// not available to tests, so words come from OpenCC's phrase keys.
@@ -160,6 +161,138 @@ fn clean_text() -> impl Strategy<Value = String> {
             .map(|(word, gap)| format!("{}{}", words[word], ["", "，", "。", "\n", " ", ""][gap]))
             .collect()
     })
+}
+
+/// Stretches that need the document's evidence, or sit where a piece
+/// starts: ruby annotations that read their character (one or two to a
+/// line, so that the pattern often shows only across lines) and some that
+/// do not, Traditional text made character by character (`干凈`, `頭發`,
+/// kept characters outside phrases) next to OpenCC's and Taiwan's, and
+/// invisible characters and a `?` that can start a line.
+const DOCUMENT_STRETCHES: [&str; 22] = [
+    "中新網(wǎng)",
+    "監(jiān)督",
+    "設(shè)立",
+    "山(shān)東",
+    "新(xīn)聞",
+    "頭(tóu)發干凈",
+    "的(wǎng)",
+    "大(xiǎo)",
+    "忠誠干凈，",
+    "關于規范",
+    "他的頭發幹凈了。",
+    "四千余冊，筑牢",
+    "干部",
+    "他的頭髮乾淨了。",
+    "關於規範的領導幹部。",
+    "台灣的朋友說了解。",
+    "這裡的人們為了大眾",
+    "這裏的人們爲了大衆",
+    "\u{FEFF}中文",
+    "\u{200B}中文",
+    "?\u{FFFD}",
+    "鍙戝竷",
+];
+
+/// Damaged text (see `damaged_text`) with lines of `DOCUMENT_STRETCHES`
+/// among its lines, and where to cut it into pieces: a flag per line.
+fn document() -> impl Strategy<Value = (String, Vec<bool>)> {
+    let extra = proptest::collection::vec(
+        (
+            any::<usize>(),
+            proptest::collection::vec(0..DOCUMENT_STRETCHES.len(), 1..5),
+        ),
+        0..10,
+    );
+    (
+        damaged_text(""),
+        extra,
+        proptest::collection::vec(any::<bool>(), 24),
+        any::<bool>(),
+    )
+        .prop_map(|(text, extra, cuts, final_break)| {
+            let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+            for (at, stretches) in extra {
+                let line = stretches.iter().map(|&i| DOCUMENT_STRETCHES[i]).collect();
+                lines.insert(at % (lines.len() + 1), line);
+            }
+            let mut text = lines.join("\n");
+            if final_break {
+                text.push('\n');
+            }
+            (text, cuts)
+        })
+}
+
+/// `text` cut after the line breaks that `cuts` marks.
+fn pieces<'a>(text: &'a str, cuts: &[bool]) -> Vec<&'a str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (line, end) in text.match_indices('\n').map(|(at, _)| at + 1).enumerate() {
+        if cuts.get(line).copied().unwrap_or(false) {
+            pieces.push(&text[start..end]);
+            start = end;
+        }
+    }
+    pieces.push(&text[start..]);
+    pieces
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Each piece fixed with the merged evidence of all (gathered in any
+    /// order), the results concatenated, is the whole text fixed; the
+    /// reports agree once each piece's is offset by the characters before
+    /// it, and a piece's steps and flags lie within it.
+    #[test]
+    fn output_is_independent_of_chunking(
+        (text, cuts) in document(),
+        fix_conversion in any::<bool>(),
+        remove in any::<bool>(),
+    ) {
+        let fixer = Fixer::new().fix_conversion(fix_conversion).remove_flagged(remove);
+        let pieces = pieces(&text, &cuts);
+        let placed = |i: usize| fixer.clone().after_line_break(i > 0);
+        let gathered: Vec<Evidence> = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, piece)| placed(i).evidence(piece))
+            .collect();
+        let mut evidence = Evidence::default();
+        for piece in &gathered {
+            evidence.merge(piece);
+        }
+        let mut backwards = Evidence::default();
+        for piece in gathered.iter().rev() {
+            backwards.merge(piece);
+        }
+        prop_assert_eq!(&backwards, &evidence);
+        let (whole, whole_report) = fixer.fix_and_explain(&text);
+        let mut fixed = String::new();
+        let mut report = zhfix::Report::default();
+        let mut offset = 0;
+        for (i, piece) in pieces.iter().enumerate() {
+            let judged = placed(i).with_evidence(evidence.clone());
+            let (piece_fixed, piece_report) = judged.fix_and_explain(piece);
+            prop_assert_eq!(judged.fix_text(piece), piece_fixed.clone());
+            fixed.push_str(&piece_fixed);
+            let chars = piece.chars().count();
+            for mut step in piece_report.steps {
+                prop_assert!(step.end <= chars);
+                (step.start, step.end) = (step.start + offset, step.end + offset);
+                report.steps.push(step);
+            }
+            for mut flag in piece_report.flags {
+                prop_assert!(flag.end <= chars);
+                (flag.start, flag.end) = (flag.start + offset, flag.end + offset);
+                report.flags.push(flag);
+            }
+            offset += chars;
+        }
+        prop_assert_eq!(&fixed, &whole);
+        prop_assert_eq!(report, whole_report);
+    }
 }
 
 proptest! {

@@ -8,6 +8,13 @@
 //! each, so many files are worked on in parallel just as the pieces of a
 //! large one are. Workers decode, transform and encode the pieces; the
 //! calling thread writes them, in order, to where each input's result goes.
+//!
+//! A job that judges each piece by what its whole input shows (`fix`: ruby
+//! leftovers, naive conversion) gets that evidence gathered first: an input
+//! of more than a piece is read twice, the first time to gather it (a file
+//! is opened again; standard input and pipes are copied to a temporary file
+//! as they are read), so that the output never depends on where the pieces
+//! were cut or on the number of threads.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -15,14 +22,17 @@ use std::fs::File;
 use std::io::{self, ErrorKind, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+use zhfix::Evidence;
 
 use super::coding::Coding;
 use super::convert::io_message;
 use super::diff;
 use super::inputs::{binary, Input, Inputs};
 use super::output::{write_failure, Output};
+use super::spool::{Spool, Tee};
 use super::Failure;
 
 /// Changes (or flags) by kind.
@@ -51,11 +61,41 @@ pub(crate) struct Note {
     pub fatal: bool,
 }
 
+/// Where a piece is in its input, and what the whole input shows (for a job
+/// that [`gathers_evidence`](Job::gathers_evidence)).
+#[derive(Clone, Copy)]
+pub(crate) struct Place<'a> {
+    /// Whether the piece starts its input.
+    pub first: bool,
+    /// The input's evidence, if it is more than this piece.
+    pub evidence: Option<&'a Evidence>,
+}
+
+impl Place<'_> {
+    /// Text that is a whole document.
+    pub const WHOLE: Place<'static> = Place {
+        first: true,
+        evidence: None,
+    };
+}
+
 /// What a command does to text.
 pub(crate) trait Job: Sync {
     /// Transforms a piece of decoded text: whole lines, except in text
     /// without usable line breaks, where the piece ends at `split_point`.
-    fn apply(&self, text: &str) -> Applied;
+    fn apply(&self, text: &str, place: Place<'_>) -> Applied;
+
+    /// Whether a piece is judged by evidence gathered over its whole input
+    /// (by `evidence`, in a first pass over an input of more than a piece).
+    fn gathers_evidence(&self) -> bool {
+        false
+    }
+
+    /// What a piece (the input's first, or not) shows of its input's
+    /// evidence.
+    fn evidence(&self, _text: &str, _first: bool) -> Evidence {
+        Evidence::default()
+    }
 
     /// Where text without a line break near its end may be cut into pieces
     /// that transform independently, if anywhere.
@@ -124,7 +164,8 @@ pub(crate) struct Totals {
 }
 
 enum Work {
-    Data(Vec<u8>),
+    /// Bytes, and the evidence of their whole input if it was gathered.
+    Data(Vec<u8>, Option<Arc<Evidence>>),
     /// The input could not be read: the failure, and whether it ends the
     /// run.
     Failed(Failure),
@@ -257,54 +298,90 @@ impl Run<'_> {
     ) -> bool {
         let name = input.name();
         let mut pending: Vec<u8> = Vec::new();
-        let mut offset = 0u64;
         let mut at_end = false;
+        while pending.len() < PIECE && !at_end {
+            match read_more(&mut reader, &mut pending) {
+                Ok(more) => at_end = !more,
+                Err(e) => return send(0, true, Work::Failed(read_failure(&name, &e))),
+            }
+        }
+        // A binary file found under -r is skipped whole.
+        let start = &pending[..pending.len().min(super::inputs::SNIFF_BYTES)];
+        if !input.named {
+            if let Some(why) = binary(start, self.coding) {
+                return send(
+                    0,
+                    true,
+                    Work::Skipped(format!("{name}: a binary file ({why})")),
+                );
+            }
+        }
+        // UTF-16 cannot be cut at line-break bytes: read it all, then
+        // decode and transform it as one piece.
+        let whole = self.coding.whole_input(start);
+        let sent = match whole || at_end || !self.job.gathers_evidence() {
+            true => self.split(
+                &name,
+                pending,
+                at_end,
+                whole,
+                &mut reader,
+                &mut |offset, last, bytes| send(offset, last, Work::Data(bytes, None)),
+            ),
+            // More than a piece, judged by the whole input: a first pass
+            // gathers its evidence, a second sends the pieces with it.
+            false => self
+                .gather(input, pending, reader)
+                .and_then(|(evidence, mut again)| {
+                    let evidence = Arc::new(evidence);
+                    self.split(
+                        &name,
+                        Vec::new(),
+                        false,
+                        false,
+                        &mut again,
+                        &mut |offset, last, bytes| {
+                            send(offset, last, Work::Data(bytes, Some(Arc::clone(&evidence))))
+                        },
+                    )
+                }),
+        };
+        match sent {
+            Ok(go_on) => go_on,
+            Err((offset, failure)) => send(offset, true, Work::Failed(failure)),
+        }
+    }
+
+    /// Cuts an input into pieces, from what is `pending` and what `reader`
+    /// has left, and hands each to `each` with its offset and whether it is
+    /// the last; `Ok(false)` when `each` says the run is over, `Err` (with
+    /// where) on a read error.
+    fn split(
+        &self,
+        name: &str,
+        mut pending: Vec<u8>,
+        mut at_end: bool,
+        whole: bool,
+        reader: &mut impl Read,
+        each: &mut dyn FnMut(u64, bool, Vec<u8>) -> bool,
+    ) -> Result<bool, (u64, Failure)> {
+        let mut offset = 0u64;
         // Without a cut, `pending` grows: the line breaks already rejected
         // are not looked at again, and the job is asked again only once the
         // text has doubled, which keeps the work linear.
         let mut scanned = 0;
         let mut ask_job_at = 0;
-        let mut first = true;
-        let mut whole = false;
+        let mut read_on = |pending: &mut Vec<u8>, offset: u64| {
+            read_more(reader, pending)
+                .map(|more| !more)
+                .map_err(|e| (offset, read_failure(name, &e)))
+        };
         loop {
             while pending.len() < PIECE && !at_end {
-                match read_more(&mut reader, &mut pending) {
-                    Ok(more) => at_end = !more,
-                    Err(e) => {
-                        let failure =
-                            Failure::runtime(format!("{name}: read error: {}", io_message(&e)));
-                        return send(offset, true, Work::Failed(failure));
-                    }
-                }
+                at_end = read_on(&mut pending, offset)?;
             }
-            if first {
-                first = false;
-                // A binary file found under -r is skipped whole.
-                let start = &pending[..pending.len().min(super::inputs::SNIFF_BYTES)];
-                if !input.named {
-                    if let Some(why) = binary(start, self.coding) {
-                        return send(
-                            0,
-                            true,
-                            Work::Skipped(format!("{name}: a binary file ({why})")),
-                        );
-                    }
-                }
-                // UTF-16 cannot be cut at line-break bytes: read it all,
-                // then decode and transform it as one piece.
-                whole = self.coding.whole_input(start);
-            }
-            if whole {
-                while !at_end {
-                    match read_more(&mut reader, &mut pending) {
-                        Ok(more) => at_end = !more,
-                        Err(e) => {
-                            let failure =
-                                Failure::runtime(format!("{name}: read error: {}", io_message(&e)));
-                            return send(offset, true, Work::Failed(failure));
-                        }
-                    }
-                }
+            while whole && !at_end {
+                at_end = read_on(&mut pending, offset)?;
             }
             let mut cut = match at_end {
                 true => Some(pending.len()),
@@ -317,14 +394,7 @@ impl Run<'_> {
             let Some(cut) = cut else {
                 // No cut yet: read on.
                 scanned = pending.len();
-                match read_more(&mut reader, &mut pending) {
-                    Ok(more) => at_end = !more,
-                    Err(e) => {
-                        let failure =
-                            Failure::runtime(format!("{name}: read error: {}", io_message(&e)));
-                        return send(offset, true, Work::Failed(failure));
-                    }
-                }
+                at_end = read_on(&mut pending, offset)?;
                 continue;
             };
             scanned = 0;
@@ -333,14 +403,98 @@ impl Run<'_> {
             let bytes = std::mem::replace(&mut pending, rest);
             let length = bytes.len() as u64;
             let last = at_end && pending.is_empty();
-            if !send(offset, last, Work::Data(bytes)) {
-                return false;
+            if !each(offset, last, bytes) {
+                return Ok(false);
             }
             offset += length;
             if last {
-                return true;
+                return Ok(true);
             }
         }
+    }
+
+    /// The first pass over an input of more than a piece (`pending` is its
+    /// start, `reader` the rest): the evidence of its pieces, gathered a
+    /// batch of pieces at a time on the run's threads, and the input to
+    /// read again for the second pass: a file opened again, or a copy of
+    /// what cannot be read twice (standard input, a pipe).
+    fn gather(
+        &self,
+        input: &Input,
+        pending: Vec<u8>,
+        reader: impl Read,
+    ) -> Result<(Evidence, Box<dyn Read>), (u64, Failure)> {
+        let name = input.name();
+        let file = input
+            .path
+            .as_deref()
+            .filter(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file()));
+        let spool_failure = |e: io::Error| {
+            (
+                0,
+                Failure::runtime(format!(
+                    "{name}: cannot copy to a temporary file: {}",
+                    io_message(&e)
+                )),
+            )
+        };
+        let mut evidence = Evidence::default();
+        let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
+        let threads = self.threads.max(1);
+        let mut each = |offset: u64, last: bool, bytes: Vec<u8>| {
+            batch.push((offset, bytes));
+            if batch.len() >= threads || last {
+                for found in self.gather_batch(&batch) {
+                    evidence.merge(&found);
+                }
+                batch.clear();
+            }
+            true
+        };
+        let again: Box<dyn Read> = match file {
+            Some(path) => {
+                let mut reader = reader;
+                self.split(&name, pending, false, false, &mut reader, &mut each)?;
+                let file = File::open(path)
+                    .map_err(|e| (0, Failure::runtime(format!("{name}: {}", io_message(&e)))))?;
+                Box::new(file)
+            }
+            None => {
+                let mut spool = Spool::new().map_err(spool_failure)?;
+                spool.write_all(&pending).map_err(spool_failure)?;
+                let mut tee = Tee {
+                    reader,
+                    spool: &mut spool,
+                };
+                self.split(&name, pending, false, false, &mut tee, &mut each)?;
+                Box::new(spool.rewound().map_err(spool_failure)?)
+            }
+        };
+        Ok((evidence, again))
+    }
+
+    /// The evidence of each piece of `batch` (bytes at an offset), gathered
+    /// in parallel. (A piece that cannot be decoded shows nothing: the
+    /// second pass reports it.)
+    fn gather_batch(&self, batch: &[(u64, Vec<u8>)]) -> Vec<Evidence> {
+        let one = |(offset, bytes): &(u64, Vec<u8>)| match self.coding.decode_named(bytes, *offset)
+        {
+            Ok((text, _)) => self.job.evidence(&text, *offset == 0),
+            Err(_) => Evidence::default(),
+        };
+        if batch.len() < 2 {
+            return batch.iter().map(one).collect();
+        }
+        std::thread::scope(|scope| {
+            let gathering: Vec<_> = batch
+                .iter()
+                .map(|piece| scope.spawn(move || one(piece)))
+                .collect();
+            gathering
+                .into_iter()
+                .map(|thread| thread.join().unwrap_or_default())
+                .collect()
+        })
     }
 
     /// A cut chosen by the job, in text without usable line breaks.
@@ -361,8 +515,14 @@ impl Run<'_> {
                 Err(_) => return,
             };
             let Ok(mut piece) = piece else { return };
-            let outcome = match std::mem::replace(&mut piece.work, Work::Data(Vec::new())) {
-                Work::Data(bytes) => self.transform(&bytes, piece.offset),
+            let outcome = match std::mem::replace(&mut piece.work, Work::Data(Vec::new(), None)) {
+                Work::Data(bytes, evidence) => {
+                    let place = Place {
+                        first: piece.offset == 0,
+                        evidence: evidence.as_deref(),
+                    };
+                    self.transform(&bytes, piece.offset, place)
+                }
                 Work::Failed(failure) => Outcome::Failed(failure),
                 Work::Skipped(note) => Outcome::Skipped(note),
             };
@@ -372,12 +532,12 @@ impl Run<'_> {
         }
     }
 
-    fn transform(&self, bytes: &[u8], offset: u64) -> Outcome {
+    fn transform(&self, bytes: &[u8], offset: u64, place: Place<'_>) -> Outcome {
         let (text, encoding) = match self.coding.decode_named(bytes, offset) {
             Ok(decoded) => decoded,
             Err(message) => return Outcome::Failed(Failure::runtime(message)),
         };
-        let mut applied = self.job.apply(&text);
+        let mut applied = self.job.apply(&text, place);
         let chars = match self.job.explains() {
             true => text.chars().count(),
             false => 0,
@@ -812,8 +972,12 @@ pub(crate) fn report(failure: &Failure) {
     }
 }
 
+fn read_failure(name: &str, e: &io::Error) -> Failure {
+    Failure::runtime(format!("{name}: read error: {}", io_message(e)))
+}
+
 /// Appends up to `PIECE` more bytes; false at the end of input.
-fn read_more(reader: &mut impl Read, pending: &mut Vec<u8>) -> io::Result<bool> {
+fn read_more(reader: &mut (impl Read + ?Sized), pending: &mut Vec<u8>) -> io::Result<bool> {
     let start = pending.len();
     pending.resize(start + PIECE, 0);
     let read = loop {

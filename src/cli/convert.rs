@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use zhfix::{Config, Converter, ConverterBuilder, ErrorKind};
 
-use super::batch::{self, Applied, Job, OutputArgs, Run};
+use super::batch::{self, Applied, Job, OutputArgs, Place, Run};
 use super::coding;
 use super::inputs;
 use super::jsonl::{self, FieldJob};
@@ -59,7 +59,7 @@ struct ConvertJob {
 }
 
 impl Job for ConvertJob {
-    fn apply(&self, text: &str) -> Applied {
+    fn apply(&self, text: &str, _place: Place<'_>) -> Applied {
         let converted = self.converter.convert(text);
         let mut applied = Applied::default();
         let lines = match self.counts {

@@ -1,8 +1,10 @@
 //! `zhfix fix` and `zhfix check`.
 
-use zhfix::{Converter, Fixer, NormalizeOptions, Report};
+use std::borrow::Cow;
 
-use super::batch::{self, Applied, Destination, Job, OutputArgs, Run};
+use zhfix::{Converter, Evidence, Fixer, NormalizeOptions, Report};
+
+use super::batch::{self, Applied, Destination, Job, OutputArgs, Place, Run};
 use super::coding;
 use super::convert::build_converter;
 use super::inputs;
@@ -106,14 +108,34 @@ impl Work {
     /// The text, and the report if `report` (else an empty one: making a
     /// step for every change is most of the work and of the memory on text
     /// with a change every few characters).
-    fn run(&self, text: &str, report: bool) -> (String, Report) {
+    fn run(&self, text: &str, place: Place<'_>, report: bool) -> (String, Report) {
         match (self, report) {
-            (Work::Repair(fixer), true) => fixer.fix_and_explain(text),
-            (Work::Repair(fixer), false) => (fixer.fix_text(text), Report::default()),
+            (Work::Repair(fixer), true) => placed(fixer, place).fix_and_explain(text),
+            (Work::Repair(fixer), false) => {
+                (placed(fixer, place).fix_text(text), Report::default())
+            }
             (Work::Normalize(options), true) => zhfix::normalize_and_explain(text, options),
             (Work::Normalize(options), false) => {
                 (zhfix::normalize(text, options), Report::default())
             }
+        }
+    }
+}
+
+/// `fixer` for a piece at `place`: judged by its input's evidence, if
+/// gathered, and after a line break, if not the input's first.
+fn placed<'a>(fixer: &'a Fixer, place: Place<'_>) -> Cow<'a, Fixer> {
+    match place {
+        Place {
+            first: true,
+            evidence: None,
+        } => Cow::Borrowed(fixer),
+        Place { first, evidence } => {
+            let fixer = fixer.clone().after_line_break(!first);
+            Cow::Owned(match evidence {
+                Some(evidence) => fixer.with_evidence(evidence.clone()),
+                None => fixer,
+            })
         }
     }
 }
@@ -129,8 +151,8 @@ pub(crate) struct FixJob {
 }
 
 impl Job for FixJob {
-    fn apply(&self, text: &str) -> Applied {
-        let (fixed, report) = self.work.run(text, self.explain || self.counts);
+    fn apply(&self, text: &str, place: Place<'_>) -> Applied {
+        let (fixed, report) = self.work.run(text, place, self.explain || self.counts);
         let mut applied = Applied::default();
         for step in &report.steps {
             *applied.changes.entry(step.rule.name()).or_default() += 1;
@@ -157,6 +179,24 @@ impl Job for FixJob {
 
     fn explains(&self) -> bool {
         self.explain
+    }
+
+    fn gathers_evidence(&self) -> bool {
+        matches!(self.work, Work::Repair(_))
+    }
+
+    fn evidence(&self, text: &str, first: bool) -> Evidence {
+        match &self.work {
+            Work::Repair(fixer) => placed(
+                fixer,
+                Place {
+                    first,
+                    evidence: None,
+                },
+            )
+            .evidence(text),
+            Work::Normalize(_) => Evidence::default(),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use serde_json::value::RawValue;
 
-use super::batch::{Applied, Job, Note};
+use super::batch::{Applied, Job, Note, Place};
 
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
@@ -37,7 +37,9 @@ impl<'a> FieldJob<'a> {
 }
 
 impl Job for FieldJob<'_> {
-    fn apply(&self, text: &str) -> Applied {
+    /// (Each record is a document of its own: nothing is gathered over
+    /// the input.)
+    fn apply(&self, text: &str, _place: Place<'_>) -> Applied {
         let mut applied = Applied {
             text: String::with_capacity(text.len()),
             ..Applied::default()
@@ -71,7 +73,7 @@ impl Job for FieldJob<'_> {
                 applied.text.push_str(line);
                 continue;
             };
-            let inner = self.inner.apply(&value);
+            let inner = self.inner.apply(&value, Place::WHOLE);
             for (kind, count) in inner.changes {
                 *applied.changes.entry(kind).or_default() += count;
             }
@@ -120,7 +122,7 @@ mod tests {
     struct Upper;
 
     impl Job for Upper {
-        fn apply(&self, text: &str) -> Applied {
+        fn apply(&self, text: &str, _place: Place<'_>) -> Applied {
             Applied {
                 text: text.to_uppercase(),
                 ..Applied::default()
@@ -136,7 +138,7 @@ mod tests {
                      {\"meta\": {}}\n\
                      not json\n\
                      {\"meta\": {\"text\": 3}}";
-        let applied = job.apply(input);
+        let applied = job.apply(input, Place::WHOLE);
         assert_eq!(
             applied.text,
             "{\"id\": 1,  \"meta\": {\"text\": \"ABC\", \"x\": \"y\"}}\n\

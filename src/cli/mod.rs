@@ -10,6 +10,7 @@ mod inputs;
 mod jsonl;
 mod normalize;
 mod output;
+mod spool;
 
 use clap::{Parser, Subcommand};
 

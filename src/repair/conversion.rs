@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use crate::convert::Converter;
 use crate::report::{Damage, Flag, Report, Rule, Step};
-use crate::score::{conversion_tables, Script, ScriptDetection, Standard};
+use crate::score::{conversion_tables, Script, ScriptCounts, ScriptDetection, Standard};
 
 /// Pairs of Traditional forms, (one a naive converter writes, the one a
 /// phrase writes), that are both accepted spellings of the words where the
@@ -70,7 +70,7 @@ struct Difference {
 /// character one way everywhere, phrases or not. For each source character
 /// with several forms: how often the text writes each form, and each form
 /// it writes where a phrase says otherwise.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Pattern {
     forms: HashMap<char, HashMap<char, u32>>,
     disagreements: HashMap<char, HashMap<char, u32>>,
@@ -95,6 +95,22 @@ impl Pattern {
         let disagreements = self.disagreements.get(&source)?;
         let (&form, _) = disagreements.iter().max_by_key(|&(&c, &n)| (n, c))?;
         self.mostly(source, form).then_some(form)
+    }
+
+    /// Adds `other`'s counts.
+    fn add(&mut self, other: &Pattern) {
+        for (mine, theirs) in [
+            (&mut self.forms, &other.forms),
+            (&mut self.disagreements, &other.disagreements),
+        ] {
+            for (&source, forms) in theirs {
+                let counts = mine.entry(source).or_default();
+                for (&form, &n) in forms {
+                    let count = counts.entry(form).or_default();
+                    *count = count.saturating_add(n);
+                }
+            }
+        }
     }
 
     /// The naive forms found: (source, form) pairs.
@@ -135,17 +151,62 @@ impl Verdict<'_> {
     }
 }
 
-/// Repairs `text` (see the module's documentation); without `explain`, the
-/// report is left empty.
-pub(crate) fn repair(text: &str, explain: bool) -> (String, Report) {
-    let detection = ScriptDetection::of(text);
+/// What a document shows about its conversion, as counts that add up over
+/// its pieces: its script and standard, and its pattern as each standard
+/// would see it (the standard is the whole document's to decide, and the
+/// pattern depends on it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Evidence {
+    script: ScriptCounts,
+    /// In the order of `Standard::ALL`.
+    patterns: [Pattern; 3],
+}
+
+impl Evidence {
+    /// The evidence of `text` (repaired of other damage).
+    pub fn of(text: &str) -> Evidence {
+        let mut evidence = Evidence {
+            script: ScriptCounts::of(text),
+            ..Evidence::default()
+        };
+        for (standard, pattern) in Standard::ALL.iter().zip(&mut evidence.patterns) {
+            let back = Converter::new(standard.simplifying());
+            let forth = Converter::new(standard.converting_simplified());
+            for line in text.split_inclusive('\n') {
+                differences(line, &back, &forth, *standard, pattern);
+            }
+        }
+        evidence
+    }
+
+    pub fn add(&mut self, other: &Evidence) {
+        self.script.add(&other.script);
+        for (mine, theirs) in self.patterns.iter_mut().zip(&other.patterns) {
+            mine.add(theirs);
+        }
+    }
+
+    fn pattern(&self, standard: Standard) -> &Pattern {
+        let at = Standard::ALL.iter().position(|&s| s == standard);
+        &self.patterns[at.unwrap_or(0)]
+    }
+}
+
+/// Repairs `text` (see the module's documentation), judged by the
+/// `document`'s evidence if it is given, else by the text's own; without
+/// `explain`, the report is left empty.
+pub(crate) fn repair(text: &str, explain: bool, document: Option<&Evidence>) -> (String, Report) {
+    let detection = match document {
+        Some(evidence) => evidence.script.detection(),
+        None => ScriptDetection::of(text),
+    };
     if detection.script != Script::Traditional {
         return (text.to_string(), Report::default());
     }
     let standard = detection.standard.unwrap_or(Standard::Opencc);
     let back = Converter::new(standard.simplifying());
     let forth = Converter::new(standard.converting_simplified());
-    // First pass: each line's differences, and the document's pattern.
+    // First pass: each line's differences, and the text's pattern.
     let mut pattern = Pattern::default();
     let mut lines: Vec<(usize, Vec<Difference>)> = Vec::new();
     let mut line_start = 0;
@@ -157,7 +218,11 @@ pub(crate) fn repair(text: &str, explain: bool) -> (String, Report) {
         }
         line_start += chars;
     }
-    let verdict = Verdict::new(&pattern);
+    let pattern = match document {
+        Some(evidence) => evidence.pattern(standard),
+        None => &pattern,
+    };
+    let verdict = Verdict::new(pattern);
     if lines.is_empty() || !verdict.naive {
         return (text.to_string(), Report::default());
     }
@@ -336,7 +401,7 @@ mod tests {
     use super::*;
 
     fn fixed(text: &str) -> String {
-        repair(text, false).0
+        repair(text, false, None).0
     }
 
     #[test]
@@ -356,7 +421,7 @@ mod tests {
             "hello",
             "",
         ] {
-            let (out, report) = repair(text, true);
+            let (out, report) = repair(text, true, None);
             assert_eq!(out, text);
             assert!(report.steps.is_empty());
         }
@@ -364,7 +429,7 @@ mod tests {
 
     #[test]
     fn style_differences_are_flagged_and_left() {
-        let (out, report) = repair("關于了解和借鑒", true);
+        let (out, report) = repair("關于了解和借鑒", true, None);
         assert_eq!(out, "關於了解和借鑒");
         assert_eq!(report.steps.len(), 1);
         assert_eq!(
@@ -392,5 +457,19 @@ mod tests {
         );
         // Alone, without the pattern, they stay.
         assert_eq!(fixed("四千余冊，筑牢"), "四千余冊，筑牢");
+    }
+
+    #[test]
+    fn a_piece_is_judged_by_its_documents_evidence() {
+        let (first, later) = ("關于干凈，\n", "四千余冊，筑牢");
+        let mut evidence = Evidence::of(first);
+        evidence.add(&Evidence::of(later));
+        assert_eq!(evidence, Evidence::of(&format!("{first}{later}")));
+        // The later piece shows no pattern; the document does.
+        assert_eq!(repair(later, false, None).0, later);
+        assert_eq!(repair(later, false, Some(&evidence)).0, "四千餘冊，築牢");
+        // A Simplified document's evidence repairs nothing.
+        let simplified = Evidence::of("这是简体中文的句子，关于干净");
+        assert_eq!(repair(first, false, Some(&simplified)).0, first);
     }
 }

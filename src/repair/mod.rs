@@ -11,10 +11,15 @@
 
 mod conversion;
 mod escape;
+mod evidence;
 mod mojibake;
 mod phase;
 mod ruby;
 pub(crate) mod syllable;
+
+use std::sync::Arc;
+
+pub use evidence::Evidence;
 
 use crate::bytes::decode;
 use crate::normalize::{normalize, normalize_and_explain, NormalizeOptions};
@@ -41,6 +46,9 @@ pub struct Fixer {
     decode_urls: bool,
     fix_conversion: bool,
     normalize: NormalizeOptions,
+    /// The document's evidence, if the text is a piece of it.
+    evidence: Option<Arc<Evidence>>,
+    after_line_break: bool,
 }
 
 impl Fixer {
@@ -100,6 +108,52 @@ impl Fixer {
         self
     }
 
+    /// What `text` shows of its document's evidence: to be merged with the
+    /// evidence of the document's other pieces and given to
+    /// [`Fixer::with_evidence`] (see [`Evidence`]). Gathered as this fixer
+    /// repairs: with [`Fixer::fix_conversion`], that means repairing the
+    /// text's other damage first (as much work again as fixing it);
+    /// without, a scan of the lines with parentheses.
+    pub fn evidence(&self, text: &str) -> Evidence {
+        if self.after_line_break {
+            return self
+                .clone()
+                .after_line_break(false)
+                .evidence(&after_line_break(text));
+        }
+        let mut evidence = Evidence {
+            ruby: ruby::Counts::of_text(text),
+            ..Evidence::default()
+        };
+        if self.fix_conversion {
+            // As the text is repaired with ruby leftovers removed, and
+            // kept (which differs only where annotations read their
+            // characters).
+            let removed = self.repair(text, false, Some(true)).0;
+            evidence.conversion[1] = conversion::Evidence::of(&removed);
+            evidence.conversion[0] = match evidence.ruby.any_matching() {
+                true => conversion::Evidence::of(&self.repair(text, false, Some(false)).0),
+                false => evidence.conversion[1].clone(),
+            };
+        }
+        evidence
+    }
+
+    /// Judges the text by `evidence`, its whole document's (see
+    /// [`Evidence`]), instead of by the text's own.
+    pub fn with_evidence(mut self, evidence: Evidence) -> Fixer {
+        self.evidence = Some(Arc::new(evidence));
+        self
+    }
+
+    /// Whether the text follows a line break of its document (it is a
+    /// later piece): its start is a line's, not the document's (where a
+    /// byte-order mark marks the encoding and stays).
+    pub fn after_line_break(mut self, yes: bool) -> Fixer {
+        self.after_line_break = yes;
+        self
+    }
+
     /// Repairs `text`.
     pub fn fix_text(&self, text: &str) -> String {
         self.fix(text, false).0
@@ -123,7 +177,26 @@ impl Fixer {
     /// normalization removes can leave a run of Latin-1 letters that is
     /// plainly GBK). Without `explain`, the report is left empty.
     fn fix(&self, text: &str, explain: bool) -> (String, Report) {
-        let (mut fixed, mut report) = self.fix_once(text, explain);
+        if self.after_line_break && !text.is_empty() {
+            // Fixed after a line break of its own, which is then taken
+            // off (every repair lies within a line, and no step or flag
+            // covers a bare line break).
+            let placed = self.clone().after_line_break(false);
+            let (fixed, mut report) = placed.fix(&after_line_break(text), explain);
+            for step in &mut report.steps {
+                (step.start, step.end) = (step.start.saturating_sub(1), step.end.saturating_sub(1));
+            }
+            for flag in &mut report.flags {
+                (flag.start, flag.end) = (flag.start.saturating_sub(1), flag.end.saturating_sub(1));
+            }
+            let fixed = match fixed.strip_prefix('\n') {
+                Some(rest) => rest.to_string(),
+                None => fixed,
+            };
+            return (fixed, report);
+        }
+        let mut ruby = self.evidence.as_ref().map(|e| e.ruby_pattern());
+        let (mut fixed, mut report) = self.fix_once(text, explain, ruby, self.fix_conversion);
         // What the last round started from (`text` for the first).
         let mut before: Option<String> = None;
         for _ in 1..MAX_ROUNDS {
@@ -136,7 +209,11 @@ impl Fixer {
             if changed.lines.is_empty() {
                 break;
             }
-            let (again, more) = self.fix_once(&changed.work, explain);
+            // Later rounds judge ruby leftovers as the first did (by the
+            // document's annotations) and leave naive conversion, a
+            // judgement of the whole document, to the first.
+            let ruby = *ruby.get_or_insert_with(|| ruby::Counts::of_text(text).is_pattern());
+            let (again, more) = self.fix_once(&changed.work, explain, Some(ruby), false);
             if again == changed.work {
                 break;
             }
@@ -149,16 +226,27 @@ impl Fixer {
         (fixed, report)
     }
 
-    /// One round of [`Fixer::fix`]: the repairs, then (if asked) the
-    /// repair of naive conversion, then normalization.
-    fn fix_once(&self, text: &str, explain: bool) -> (String, Report) {
-        let (fixed, report) = self.repair(text, explain);
+    /// One round of [`Fixer::fix`]: the repairs (ruby leftovers removed as
+    /// `ruby` says, or as the text's own annotations show), then the repair
+    /// of naive conversion if `conversion`, then normalization.
+    fn fix_once(
+        &self,
+        text: &str,
+        explain: bool,
+        ruby: Option<bool>,
+        conversion: bool,
+    ) -> (String, Report) {
+        let (fixed, report) = self.repair(text, explain, ruby);
         // Conversion damage is judged on text whose other damage is
         // repaired (ruby leftovers split phrases apart).
-        let (fixed, report) = match self.fix_conversion {
+        let (fixed, report) = match conversion {
             false => (fixed, report),
             true => {
-                let (converted, conversion) = conversion::repair(&fixed, explain);
+                let document = self
+                    .evidence
+                    .as_ref()
+                    .map(|e| e.conversion(e.ruby_pattern()));
+                let (converted, conversion) = conversion::repair(&fixed, explain, document);
                 match explain {
                     true => {
                         let report = report.then(text, &fixed, conversion);
@@ -175,8 +263,9 @@ impl Fixer {
         (normalized, report.then(text, &fixed, normalization))
     }
 
-    /// The repairs alone, one round.
-    fn repair(&self, text: &str, explain: bool) -> (String, Report) {
+    /// The repairs alone; ruby leftovers are removed as `ruby` says, or, if
+    /// it does not, as the text's own annotations show.
+    fn repair(&self, text: &str, explain: bool, ruby: Option<bool>) -> (String, Report) {
         if !needs_work(text) {
             return (text.to_string(), Report::default());
         }
@@ -186,9 +275,9 @@ impl Fixer {
         // still judged as a whole), unless they are most of the text.
         let lines = WorkLines::of(text);
         if lines.work.len() * 2 > text.len() {
-            return self.fix_all(text, explain);
+            return self.fix_all(text, explain, ruby);
         }
-        let (fixed_work, report) = self.fix_all(&lines.work, explain);
+        let (fixed_work, report) = self.fix_all(&lines.work, explain, ruby);
         (
             lines.rebuild(text, &fixed_work),
             lines.report_to_original(report),
@@ -196,7 +285,7 @@ impl Fixer {
     }
 
     /// [`Fixer::fix_and_explain`] on all of `text`.
-    fn fix_all(&self, text: &str, explain: bool) -> (String, Report) {
+    fn fix_all(&self, text: &str, explain: bool, ruby: Option<bool>) -> (String, Report) {
         // (Counted first: collected blind, a long text's characters would be
         // copied over and over as the vector grows.)
         let mut chars: Vec<char> = Vec::with_capacity(text.chars().count());
@@ -207,7 +296,7 @@ impl Fixer {
             edits.claim(flag.start, flag.end);
         }
         find_escapes(&chars, self.decode_urls, &mut edits);
-        find_ruby(&chars, &mut edits);
+        find_ruby(&chars, ruby, &mut edits);
         find_mojibake(&chars, &mut edits);
         for edit in &mut edits.edits {
             if matches!(
@@ -250,6 +339,14 @@ impl Fixer {
 /// of adversarial text is repaired once.)
 const MAX_ROUNDS: usize = 4;
 const MAX_ROUND_LINE: usize = 1 << 14;
+/// `text` after a line break: a piece that does not start its document,
+/// as the document has it.
+fn after_line_break(text: &str) -> String {
+    let mut placed = String::with_capacity(text.len() + 1);
+    placed.push('\n');
+    placed.push_str(text);
+    placed
+}
 
 /// Repairs `text` with the default [`Fixer`].
 ///
@@ -771,10 +868,14 @@ fn find_escapes(chars: &[char], urls: bool, edits: &mut Edits) {
     }
 }
 
-/// Ruby leftovers, if the document shows the pattern.
-fn find_ruby(chars: &[char], edits: &mut Edits) {
+/// Ruby leftovers, if the document shows the pattern (as `pattern` says,
+/// or else as `chars` show).
+fn find_ruby(chars: &[char], pattern: Option<bool>, edits: &mut Edits) {
+    if pattern == Some(false) {
+        return;
+    }
     let annotations = ruby::annotations(chars);
-    if !ruby::is_pattern(&annotations) {
+    if !pattern.unwrap_or_else(|| ruby::Counts::of(&annotations).is_pattern()) {
         return;
     }
     for annotation in annotations.iter().filter(|a| a.matches) {

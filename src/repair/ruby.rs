@@ -14,7 +14,7 @@ use super::syllable::canonical;
 include!(concat!(env!("OUT_DIR"), "/pinyin_readings.rs"));
 
 /// How many annotations that match their character a document needs.
-const MIN_EVIDENCE: usize = 3;
+const MIN_EVIDENCE: u64 = 3;
 
 /// An annotation found: the character offsets of its parentheses and
 /// contents (`(wǎng)`), and whether its syllable reads the character.
@@ -58,11 +58,70 @@ pub(crate) fn annotations(chars: &[char]) -> Vec<Annotation> {
     found
 }
 
-/// Whether the document's annotations show the pattern of ruby leftovers.
-pub(crate) fn is_pattern(annotations: &[Annotation]) -> bool {
-    let matching = annotations.iter().filter(|a| a.matches).count();
-    let other = annotations.len() - matching;
-    matching >= MIN_EVIDENCE && matching >= 4 * other
+/// How many annotations of a document read their character and how many
+/// do not: counts that add up over its pieces.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    matching: u64,
+    other: u64,
+}
+
+impl Counts {
+    /// The counts of `annotations`.
+    pub fn of(annotations: &[Annotation]) -> Counts {
+        let matching = annotations.iter().filter(|a| a.matches).count() as u64;
+        Counts {
+            matching,
+            other: annotations.len() as u64 - matching,
+        }
+    }
+
+    /// The counts of the annotations in `text`: line by line, as an
+    /// annotation never crosses a line break, and only in the lines with
+    /// an opening parenthesis (found by a byte search: most text has few).
+    pub fn of_text(text: &str) -> Counts {
+        let bytes = text.as_bytes();
+        let mut counts = Counts::default();
+        let mut chars = Vec::new();
+        // Where the lines already counted end.
+        let mut done = 0;
+        // (Both kinds of parenthesis, in order: two searches merged.)
+        let mut ascii = memchr::memchr_iter(b'(', bytes).peekable();
+        let mut fullwidth = memchr::memmem::find_iter(bytes, "（".as_bytes()).peekable();
+        let openings = std::iter::from_fn(|| match (ascii.peek(), fullwidth.peek()) {
+            (Some(a), Some(f)) if f < a => fullwidth.next(),
+            (Some(_), _) => ascii.next(),
+            (None, _) => fullwidth.next(),
+        });
+        for at in openings {
+            if at < done {
+                continue;
+            }
+            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+            chars.clear();
+            chars.extend(text[start..end].chars());
+            counts.add(&Counts::of(&annotations(&chars)));
+            done = end;
+        }
+        counts
+    }
+
+    /// Whether some annotation reads its character.
+    pub fn any_matching(&self) -> bool {
+        self.matching > 0
+    }
+
+    pub fn add(&mut self, other: &Counts) {
+        self.matching = self.matching.saturating_add(other.matching);
+        self.other = self.other.saturating_add(other.other);
+    }
+
+    /// Whether the document's annotations show the pattern of ruby
+    /// leftovers.
+    pub fn is_pattern(&self) -> bool {
+        self.matching >= MIN_EVIDENCE && self.matching >= self.other.saturating_mul(4)
+    }
 }
 
 /// Whether `syllable` (canonical) is a reading of `c`, or, written without
@@ -95,7 +154,12 @@ mod tests {
         // `(abc)` is shaped like a syllable but reads nothing here.
         assert_eq!(found.len(), 4);
         assert!(!found[3].matches);
-        assert!(is_pattern(&found[..3]));
+        assert!(Counts::of(&found[..3]).is_pattern());
+        assert!(!Counts::of(&found[..2]).is_pattern());
+        assert_eq!(
+            Counts::of_text("中新網(wǎng)山東\n監(jiān)督設(shè)立(abc)"),
+            Counts::of(&found)
+        );
     }
 
     #[test]
@@ -104,7 +168,7 @@ mod tests {
         let found = annotations(&chars);
         assert_eq!(found.len(), 1);
         assert!(found[0].matches);
-        assert!(!is_pattern(&found));
+        assert!(!Counts::of(&found).is_pattern());
         // Tone numbers and v for ü count as readings too.
         assert!(reads('绿', "lv4") && reads('網', "wang3") && !reads('網', "wang2"));
     }

@@ -12,6 +12,7 @@
 mod standard;
 
 pub(crate) use standard::tables as conversion_tables;
+pub(crate) use standard::ScriptCounts;
 pub use standard::{ScriptDetection, Standard};
 
 include!(concat!(env!("OUT_DIR"), "/hanzi_costs.rs"));
@@ -418,6 +419,8 @@ impl Script {
     /// The script shown by `s` Han characters seen only in Simplified text
     /// and `t` seen only in Traditional text (see [`script_only`]).
     pub(crate) fn of_counts(s: u32, t: u32) -> Script {
+        // (In 64 bits: the counts of a whole document can be large.)
+        let (s, t) = (u64::from(s), u64::from(t));
         match (s, t) {
             (0, 0) => Script::None,
             _ if t * 10 <= s => Script::Simplified,

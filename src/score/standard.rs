@@ -87,29 +87,66 @@ pub struct ScriptDetection {
 impl ScriptDetection {
     /// Judges `text` (in one pass).
     pub fn of(text: &str) -> ScriptDetection {
+        ScriptCounts::of(text).detection()
+    }
+}
+
+/// What [`ScriptDetection`] counts in a text: sums over its characters, so
+/// that the counts of a document's pieces add up to the document's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ScriptCounts {
+    simplified: u32,
+    traditional: u32,
+    /// Characters that some standards never write, and how many of them
+    /// each standard does not write.
+    telling: u32,
+    misfits: [u32; 3],
+}
+
+impl ScriptCounts {
+    /// The counts of `text`.
+    pub fn of(text: &str) -> ScriptCounts {
         let tables = tables();
-        let (mut simplified, mut traditional) = (0u32, 0u32);
-        // Characters that some standards never write, and how many of them
-        // each standard does not write.
-        let mut telling = 0u32;
-        let mut misfits = [0u32; 3];
+        let mut counts = ScriptCounts::default();
         for c in text.chars() {
             let (s, t) = script_only(c);
             let (s, t) = (
                 s || tables.simplified_only(c),
                 t || tables.traditional_only(c),
             );
-            simplified += u32::from(s);
-            traditional += u32::from(t);
+            counts.simplified += u32::from(s);
+            counts.traditional += u32::from(t);
             if let Some(fits) = tables.fits(c) {
-                telling += 1;
-                for (misfit, fit) in misfits.iter_mut().zip(fits) {
+                counts.telling += 1;
+                for (misfit, fit) in counts.misfits.iter_mut().zip(fits) {
                     *misfit += u32::from(!fit);
                 }
             }
         }
+        counts
+    }
+
+    /// Adds `other`'s counts (saturating: a text of billions of characters
+    /// is judged by its first four billion).
+    pub fn add(&mut self, other: &ScriptCounts) {
+        self.simplified = self.simplified.saturating_add(other.simplified);
+        self.traditional = self.traditional.saturating_add(other.traditional);
+        self.telling = self.telling.saturating_add(other.telling);
+        for (misfit, other) in self.misfits.iter_mut().zip(other.misfits) {
+            *misfit = misfit.saturating_add(other);
+        }
+    }
+
+    /// What the counts say.
+    pub fn detection(&self) -> ScriptDetection {
+        let ScriptCounts {
+            simplified,
+            traditional,
+            telling,
+            misfits,
+        } = *self;
         let script = Script::of_counts(simplified, traditional);
-        let found = simplified + traditional;
+        let found = simplified.saturating_add(traditional);
         let confidence = match script {
             Script::None => 0.0,
             Script::Simplified | Script::Traditional => {
