@@ -1,10 +1,12 @@
 //! Repairing arbitrary text (and bytes) never panics, keeps every line
-//! break, and its report replays to the same output; nor does detecting the
-//! text's script and standard panic, and its confidences are in range.
+//! break, and its report replays to the same output; cut after a line break
+//! into two pieces fixed with the document's merged evidence, it gives the
+//! whole text's output; detecting the text's script and standard never
+//! panics, and its confidences are in range.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zhfix::{Fixer, Form, NormalizeOptions, Punct, ScriptDetection};
+use zhfix::{Evidence, Fixer, Form, NormalizeOptions, Punct, ScriptDetection};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -33,6 +35,20 @@ fuzz_target!(|data: &[u8]| {
         }
         // Without the report, the same text.
         assert_eq!(fixer.fix_text(&text), fixed);
+
+        // In two pieces, cut after the middle line break, with the
+        // document's evidence.
+        let lines: Vec<usize> = text.match_indices('\n').map(|(at, _)| at + 1).collect();
+        if let Some(&cut) = lines.get(lines.len() / 2) {
+            let (first, second) = text.split_at(cut);
+            let mut evidence = Evidence::default();
+            evidence.merge(&fixer.evidence(second));
+            evidence.merge(&fixer.evidence(first));
+            let judged = fixer.clone().with_evidence(evidence);
+            let mut pieces = judged.fix_text(first);
+            pieces.push_str(&judged.after_line_break(true).fix_text(second));
+            assert!(pieces == fixed, "two pieces differ from the whole: {text:?}");
+        }
     }
     let _ = zhfix::fix_bytes(data);
 
