@@ -97,9 +97,10 @@ pub(crate) trait Job: Sync {
         Evidence::default()
     }
 
-    /// Where text without a line break near its end may be cut into pieces
-    /// that transform independently, if anywhere.
-    fn split_point(&self, _text: &str) -> Option<usize> {
+    /// Where bytes without a line break near their end may be cut into
+    /// pieces that transform independently, if anywhere (a job that never
+    /// cuts inside a line need not decode them to say so).
+    fn split_point(&self, _bytes: &[u8]) -> Option<usize> {
         None
     }
 
@@ -388,7 +389,7 @@ impl Run<'_> {
                 false => line_cut(&pending, scanned),
             };
             if cut.is_none() && pending.len() >= ask_job_at {
-                cut = self.text_cut(&pending);
+                cut = self.job.split_point(&pending);
                 ask_job_at = pending.len() * 2;
             }
             let Some(cut) = cut else {
@@ -495,15 +496,6 @@ impl Run<'_> {
                 .map(|thread| thread.join().unwrap_or_default())
                 .collect()
         })
-    }
-
-    /// A cut chosen by the job, in text without usable line breaks.
-    fn text_cut(&self, bytes: &[u8]) -> Option<usize> {
-        let valid = match std::str::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
-        };
-        self.job.split_point(valid)
     }
 
     /// A worker: decodes, transforms and encodes pieces until there are

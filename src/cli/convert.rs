@@ -73,8 +73,13 @@ impl Job for ConvertJob {
         applied
     }
 
-    fn split_point(&self, text: &str) -> Option<usize> {
-        self.converter.split_point(text)
+    fn split_point(&self, bytes: &[u8]) -> Option<usize> {
+        // (In the valid UTF-8 prefix: what follows is decoded with it.)
+        let valid = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        self.converter.split_point(valid)
     }
 }
 
