@@ -562,11 +562,10 @@ impl WorkLines {
             let original_len = text[line.text_byte..]
                 .find('\n')
                 .map_or(text.len() - line.text_byte, |i| i + 1);
-            out.push_str(
-                fixed_lines
-                    .next()
-                    .unwrap_or(&text[line.text_byte..line.text_byte + original_len]),
-            );
+            // (The work keeps its line breaks, so its lines are these; the
+            // text's last line, without a line break, may have been fixed
+            // to nothing, which `split_inclusive` does not yield.)
+            out.push_str(fixed_lines.next().unwrap_or(""));
             at = line.text_byte + original_len;
         }
         out.push_str(&text[at..]);
@@ -999,6 +998,16 @@ fn find_remnants(chars: &[char], edits: &Edits) -> Vec<Flag> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_last_line_fixed_to_nothing_stays_fixed() {
+        // (Found by fuzzing: only the last line needs work, and removing
+        // its flagged damage leaves it empty.)
+        let fixer = Fixer::new().remove_flagged(true);
+        assert_eq!(fixer.fix_text("端拱承休命\n\u{FFFD}"), "端拱承休命\n");
+        assert_eq!(fixer.fix_text("端拱承休命\n锟斤拷"), "端拱承休命\n");
+        assert_eq!(fixer.fix_text("端拱\n\u{FFFD}\n时清"), "端拱\n\n时清");
+    }
 
     #[test]
     fn escapes_private_use_and_c1_mojibake_have_rules_of_their_own() {

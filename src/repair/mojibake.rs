@@ -109,6 +109,7 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
 /// valid UTF-8, at a character boundary of both.
 pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
+    let offsets = char_offsets(span, chars.len());
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     let mut judged = 0;
     'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
@@ -161,11 +162,11 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
                 .take(MAX_ENDS);
             let mut accepted = None;
             for j in ends {
-                let part: String = chars[i..j].iter().collect();
-                if too_short(&part, read_as)
-                    || lacks_katakana(&part, read_as)
-                    || overlaps(&found, i, j)
-                {
+                if overlaps(&found, i, j) {
+                    continue;
+                }
+                let part = &span[offsets[i]..offsets[j]];
+                if too_short(part, read_as) || lacks_katakana(part, read_as) {
                     continue;
                 }
                 if judged == MAX_JUDGED {
@@ -173,7 +174,7 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
                 }
                 judged += 1;
                 let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
-                if let Some(repair) = judge(&part, decoded, vec![(read_as, was)]) {
+                if let Some(repair) = judge(part, decoded, vec![(read_as, was)]) {
                     accepted = Some((j, repair));
                     break;
                 }
@@ -189,6 +190,21 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
     }
     found.sort_by_key(|&(start, _, _)| start);
     found
+}
+
+/// Where each of the first `count` characters of `span` starts, and where
+/// the last of them ends: a part of them is then a slice of `span`, not a
+/// new string.
+fn char_offsets(span: &str, count: usize) -> Vec<usize> {
+    let mut offsets: Vec<usize> = span
+        .char_indices()
+        .map(|(at, _)| at)
+        .take(count + 1)
+        .collect();
+    if offsets.len() == count {
+        offsets.push(span.len());
+    }
+    offsets
 }
 
 /// For each offset of `bytes`, how many bytes of valid UTF-8 start there:
@@ -364,6 +380,7 @@ pub(crate) fn repair_swaps(
             == Script::Simplified
     };
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
+    let offsets = char_offsets(span, chars.len());
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
         // What each direction needs (see below), checked before any work.
@@ -420,12 +437,12 @@ pub(crate) fn repair_swaps(
         if end < start + shortest {
             continue;
         }
-        let part: String = chars[start..end].iter().collect();
+        let part = &span[offsets[start]..offsets[end]];
         // Big5 read as GBK leaves markers; GBK read as Big5 leaves none, so
         // it needs words to show, in Simplified text around it.
         // GBK read as Big5 turns GBK's punctuation into Big5's symbols
         // (`，` into the bopomofo `ㄛ`, `。` into `﹝`), markers too.
-        let marked = has_swap_marker(&part, read_as);
+        let marked = has_swap_marker(part, read_as);
         if read_as == GB18030 && !marked {
             continue;
         }
