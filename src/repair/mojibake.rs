@@ -451,7 +451,7 @@ pub(crate) fn repair_swaps(
             continue;
         }
         let evidence = SWAP_MARKER_EVIDENCE * marker_evidence(&chars, start..end, read_as);
-        if let Some(repair) = accept_with_evidence(&part, evidence, text, vec![(read_as, was)]) {
+        if let Some(repair) = accept_with_evidence(part, evidence, text, vec![(read_as, was)]) {
             if !overlaps(&found, start, end) {
                 found.push((start, end, repair));
             }
