@@ -30,6 +30,19 @@ use crate::score::{conversion_tables, Script, ScriptCounts, ScriptDetection, Sta
 /// phrase writes), that are both accepted spellings of the words where the
 /// phrases differ (`了解` and `瞭解`, `借鑒` and `借鑑`, `台灣` and `臺灣`):
 /// changing one to the other would be a change of style, not a repair.
+/// Except for [`REGIONAL_STYLE`] in OpenCC's standard.
+/// `台` for `臺` is the everyday form in Taiwan and Hong Kong (and Hong
+/// Kong's standard form), so a matter of style in their standards; OpenCC's
+/// standard writes `臺` wherever a phrase does not say otherwise, so there a
+/// `台` kept from Simplified text is what a naive converter left, like `干`
+/// or `于`.
+const REGIONAL_STYLE: (char, char) = ('台', '臺');
+
+/// How sure the detection of OpenCC's standard must be for
+/// [`REGIONAL_STYLE`] to be repaired: a document that merely lacks other
+/// standards' forms may be from Taiwan or Hong Kong.
+const REGIONAL_CONFIDENCE: f32 = 0.5;
+
 const STYLE_PAIRS: [(char, char); 5] = [
     ('了', '瞭'),
     ('鑒', '鑑'),
@@ -64,6 +77,9 @@ struct Difference {
     kind: Kind,
     /// The phrase covering it, if any.
     phrase: Option<(usize, usize)>,
+    /// Whether it is the [`REGIONAL_STYLE`] pair, which is repaired only in
+    /// a document that shows OpenCC's standard.
+    regional: bool,
 }
 
 /// The document's pattern: a naive converter writes each Simplified
@@ -124,6 +140,9 @@ impl Pattern {
 /// What the pattern says about a document.
 struct Verdict<'a> {
     pattern: &'a Pattern,
+    /// The document shows OpenCC's standard: [`REGIONAL_STYLE`] is no
+    /// matter of style there.
+    regional: bool,
     /// Some source character is kept as it is where phrases say otherwise:
     /// the converter keeps characters that are one of their own forms.
     keeps: bool,
@@ -132,16 +151,30 @@ struct Verdict<'a> {
 }
 
 impl Verdict<'_> {
-    fn new(pattern: &Pattern) -> Verdict<'_> {
+    fn new(pattern: &Pattern, regional: bool) -> Verdict<'_> {
+        let naive = || {
+            pattern
+                .naive()
+                .filter(move |&(source, _)| regional || source != REGIONAL_STYLE.0)
+        };
         Verdict {
             pattern,
-            keeps: pattern.naive().any(|(s, f)| s == f),
-            naive: pattern.naive().next().is_some(),
+            regional,
+            keeps: naive().any(|(s, f)| s == f),
+            naive: naive().next().is_some(),
         }
+    }
+
+    /// Whether `difference` is a matter of style here: flagged and left.
+    fn style(&self, difference: &Difference) -> bool {
+        difference.kind == Kind::Style || (difference.regional && !self.regional)
     }
 
     /// Whether `difference` (at the text's `c`, from `source`) is repaired.
     fn repairs(&self, difference: &Difference) -> bool {
+        if difference.regional && !self.regional {
+            return false;
+        }
         match difference.kind {
             Kind::Phrase => self.pattern.naive_form(difference.source).is_some(),
             Kind::Kept => self.keeps && self.pattern.mostly(difference.source, difference.source),
@@ -222,7 +255,9 @@ pub(crate) fn repair(text: &str, explain: bool, document: Option<&Evidence>) -> 
         Some(evidence) => evidence.pattern(standard),
         None => &pattern,
     };
-    let verdict = Verdict::new(pattern);
+    let shows_opencc = detection.standard == Some(Standard::Opencc)
+        && detection.standard_confidence >= REGIONAL_CONFIDENCE;
+    let verdict = Verdict::new(pattern, shows_opencc);
     if lines.is_empty() || !verdict.naive {
         return (text.to_string(), Report::default());
     }
@@ -248,7 +283,7 @@ pub(crate) fn repair(text: &str, explain: bool, document: Option<&Evidence>) -> 
             let (start, end) = unit.unwrap_or((group[0].at, group[0].at + 1));
             let (start, end) = (line_start + start, line_start + end);
             if explain {
-                for d in group.iter().filter(|d| d.kind == Kind::Style) {
+                for d in group.iter().filter(|d| verdict.style(d)) {
                     let (s, e) = match d.phrase {
                         Some(_) => (start, end),
                         None => (line_start + d.at, line_start + d.at + 1),
@@ -352,7 +387,10 @@ fn differences(
                 .iter()
                 .any(|&f| tables.in_standard(f, standard) == x)
         };
-        let kind = if is_style(c, target) || tables.standard_variants(c, target) {
+        // (Counted in OpenCC's standard, judged by the whole document.)
+        let regional = standard == Standard::Opencc && (c, target) == REGIONAL_STYLE;
+        let style = is_style(c, target) || tables.standard_variants(c, target);
+        let kind = if style && !regional {
             Kind::Style
         } else if candidates.len() > 1 && written(c) && written(target) {
             match phrase {
@@ -383,6 +421,7 @@ fn differences(
             to: target,
             kind,
             phrase,
+            regional,
         });
     }
     differences
@@ -457,6 +496,23 @@ mod tests {
         );
         // Alone, without the pattern, they stay.
         assert_eq!(fixed("四千余冊，筑牢"), "四千余冊，筑牢");
+    }
+
+    #[test]
+    fn a_kept_tai_is_repaired_only_in_openccs_standard() {
+        // OpenCC's standard (`爲`), keeping Simplified characters: `台` too.
+        assert_eq!(
+            fixed("關于干凈，爲了這裏衆人的舞台"),
+            "關於乾淨，爲了這裏衆人的舞臺"
+        );
+        // Taiwan's standard (`為`, `裡`, `眾`) writes `台` as a matter of
+        // style: left, and flagged; so does text that shows no standard.
+        let (out, report) = repair("關于干凈，為了這裡眾人的舞台", true, None);
+        assert_eq!(out, "關於乾淨，為了這裡眾人的舞台");
+        assert!(report
+            .flags
+            .iter()
+            .any(|f| f.text.contains('台') && f.damage == Damage::StyleVariant));
     }
 
     #[test]
