@@ -28,28 +28,27 @@ use crate::score::{conversion_tables, Script, ScriptCounts, ScriptDetection, Sta
 
 /// Pairs of Traditional forms, (one a naive converter writes, the one a
 /// phrase writes), that are both accepted spellings of the words where the
-/// phrases differ (`了解` and `瞭解`, `借鑒` and `借鑑`, `台灣` and `臺灣`):
-/// changing one to the other would be a change of style, not a repair.
-/// Except for [`REGIONAL_STYLE`] in OpenCC's standard.
-/// `台` for `臺` is the everyday form in Taiwan and Hong Kong (and Hong
-/// Kong's standard form), so a matter of style in their standards; OpenCC's
-/// standard writes `臺` wherever a phrase does not say otherwise, so there a
-/// `台` kept from Simplified text is what a naive converter left, like `干`
-/// or `于`.
-const REGIONAL_STYLE: (char, char) = ('台', '臺');
+/// phrases differ (`了解` and `瞭解`, `借鑒` and `借鑑`): changing one to the
+/// other would be a change of style, not a repair. So are the forms of one
+/// character in two standards (`爲` and `為`, `梁` and `樑`), except for
+/// [`REGIONAL_PAIRS`].
+const STYLE_PAIRS: [(char, char); 4] = [('了', '瞭'), ('鑒', '鑑'), ('布', '佈'), ('占', '佔')];
+
+/// Forms of one character in two standards that are repaired (either way)
+/// in a document that clearly shows OpenCC's standard, and left as a matter
+/// of style elsewhere. Taiwan and Hong Kong write `台` and `才` (the
+/// Simplified characters themselves) where OpenCC writes `臺` and `纔`
+/// unless a phrase says otherwise: in OpenCC's standard, the other form
+/// where a phrase says OpenCC's is what a naive converter left. Other such
+/// pairs stay style: classical Traditional text writes `梁` and `煙` where
+/// OpenCC's phrases say `樑` and `菸` (repairing them changed 491 characters
+/// of the clean Traditional corpus; these two, none).
+const REGIONAL_PAIRS: [(char, char); 2] = [('台', '臺'), ('才', '纔')];
 
 /// How sure the detection of OpenCC's standard must be for
-/// [`REGIONAL_STYLE`] to be repaired: a document that merely lacks other
+/// [`REGIONAL_PAIRS`] to be repaired: a document that merely lacks other
 /// standards' forms may be from Taiwan or Hong Kong.
 const REGIONAL_CONFIDENCE: f32 = 0.5;
-
-const STYLE_PAIRS: [(char, char); 5] = [
-    ('了', '瞭'),
-    ('鑒', '鑑'),
-    ('台', '臺'),
-    ('布', '佈'),
-    ('占', '佔'),
-];
 
 /// How sure a repair is: a phrase's evidence, or only the document's pattern.
 const PHRASE_CONFIDENCE: f32 = 0.95;
@@ -77,8 +76,8 @@ struct Difference {
     kind: Kind,
     /// The phrase covering it, if any.
     phrase: Option<(usize, usize)>,
-    /// Whether it is the [`REGIONAL_STYLE`] pair, which is repaired only in
-    /// a document that shows OpenCC's standard.
+    /// Whether it is one of [`REGIONAL_PAIRS`], repaired only in a document
+    /// that shows OpenCC's standard.
     regional: bool,
 }
 
@@ -140,7 +139,7 @@ impl Pattern {
 /// What the pattern says about a document.
 struct Verdict<'a> {
     pattern: &'a Pattern,
-    /// The document shows OpenCC's standard: [`REGIONAL_STYLE`] is no
+    /// The document shows OpenCC's standard: [`REGIONAL_PAIRS`] are no
     /// matter of style there.
     regional: bool,
     /// Some source character is kept as it is where phrases say otherwise:
@@ -152,16 +151,11 @@ struct Verdict<'a> {
 
 impl Verdict<'_> {
     fn new(pattern: &Pattern, regional: bool) -> Verdict<'_> {
-        let naive = || {
-            pattern
-                .naive()
-                .filter(move |&(source, _)| regional || source != REGIONAL_STYLE.0)
-        };
         Verdict {
             pattern,
             regional,
-            keeps: naive().any(|(s, f)| s == f),
-            naive: naive().next().is_some(),
+            keeps: pattern.naive().any(|(s, f)| s == f),
+            naive: pattern.naive().next().is_some(),
         }
     }
 
@@ -388,9 +382,12 @@ fn differences(
                 .any(|&f| tables.in_standard(f, standard) == x)
         };
         // (Counted in OpenCC's standard, judged by the whole document.)
-        let regional = standard == Standard::Opencc && (c, target) == REGIONAL_STYLE;
-        let style = is_style(c, target) || tables.standard_variants(c, target);
-        let kind = if style && !regional {
+        let regional = standard == Standard::Opencc
+            && REGIONAL_PAIRS
+                .iter()
+                .any(|&(x, y)| (c, target) == (x, y) || (c, target) == (y, x));
+        let variants = tables.standard_variants(c, target);
+        let kind = if is_style(c, target) || (variants && !regional) {
             Kind::Style
         } else if candidates.len() > 1 && written(c) && written(target) {
             match phrase {
@@ -499,16 +496,17 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_tai_is_repaired_only_in_openccs_standard() {
-        // OpenCC's standard (`爲`), keeping Simplified characters: `台` too.
+    fn regional_pairs_are_repaired_only_in_openccs_standard() {
+        // OpenCC's standard (`爲`), keeping Simplified characters: `台` and
+        // `才` too.
         assert_eq!(
-            fixed("關于干凈，爲了這裏衆人的舞台"),
-            "關於乾淨，爲了這裏衆人的舞臺"
+            fixed("關于干凈，爲了這裏衆人的舞台，剛才"),
+            "關於乾淨，爲了這裏衆人的舞臺，剛纔"
         );
         // Taiwan's standard (`為`, `裡`, `眾`) writes `台` as a matter of
         // style: left, and flagged; so does text that shows no standard.
-        let (out, report) = repair("關于干凈，為了這裡眾人的舞台", true, None);
-        assert_eq!(out, "關於乾淨，為了這裡眾人的舞台");
+        let (out, report) = repair("關于干凈，為了這裡眾人的舞台，剛才", true, None);
+        assert_eq!(out, "關於乾淨，為了這裡眾人的舞台，剛才");
         assert!(report
             .flags
             .iter()
