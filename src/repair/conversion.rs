@@ -89,6 +89,9 @@ struct Difference {
 struct Pattern {
     forms: HashMap<char, HashMap<char, u32>>,
     disagreements: HashMap<char, HashMap<char, u32>>,
+    /// For each source character with several forms: how often the text
+    /// writes each form where phrase-level conversion writes it too.
+    agreements: HashMap<char, HashMap<char, u32>>,
 }
 
 /// How much of a source character's occurrences one form must have for the
@@ -106,10 +109,22 @@ impl Pattern {
 
     /// The form the text writes `source` in where phrases say otherwise,
     /// if it writes `source` that way everywhere: the naive converter's.
+    /// Where phrase-level conversion writes another form, the text must
+    /// write this one more often than that other: text converted by phrase
+    /// (OpenCC's own output, say) writes `於` for `于` nearly everywhere
+    /// too, but `于` in `于飛` and `于歸`, except where its Simplified
+    /// source already had `於`.
     fn naive_form(&self, source: char) -> Option<char> {
         let disagreements = self.disagreements.get(&source)?;
-        let (&form, _) = disagreements.iter().max_by_key(|&(&c, &n)| (n, c))?;
-        self.mostly(source, form).then_some(form)
+        let (&form, &disagreeing) = disagreements.iter().max_by_key(|&(&c, &n)| (n, c))?;
+        let agreeing: u32 = self.agreements.get(&source).map_or(0, |forms| {
+            forms
+                .iter()
+                .filter(|&(&f, _)| f != form)
+                .map(|(_, &n)| n)
+                .sum()
+        });
+        (self.mostly(source, form) && disagreeing > agreeing).then_some(form)
     }
 
     /// Adds `other`'s counts.
@@ -117,6 +132,7 @@ impl Pattern {
         for (mine, theirs) in [
             (&mut self.forms, &other.forms),
             (&mut self.disagreements, &other.disagreements),
+            (&mut self.agreements, &other.agreements),
         ] {
             for (&source, forms) in theirs {
                 let counts = mine.entry(source).or_default();
@@ -352,13 +368,23 @@ fn differences(
         }
     }
     let converted = forth.convert(&simplified);
-    if converted == line {
-        return Vec::new();
-    }
     let targets: Vec<char> = converted.chars().collect();
     // (Every OpenCC table maps characters to as many characters; a line
     // where that does not hold is left alone.)
     if targets.len() != text.len() {
+        return Vec::new();
+    }
+    for ((&c, &source), &target) in text.iter().zip(&sources).zip(&targets) {
+        if c == target && tables.candidates.get(&source).is_some_and(|v| v.len() > 1) {
+            *pattern
+                .agreements
+                .entry(source)
+                .or_default()
+                .entry(c)
+                .or_default() += 1;
+        }
+    }
+    if converted == line {
         return Vec::new();
     }
     let phrases = forth.phrase_spans(&simplified);
@@ -511,6 +537,20 @@ mod tests {
             .flags
             .iter()
             .any(|f| f.text.contains('台') && f.damage == Damage::StyleVariant));
+    }
+
+    #[test]
+    fn a_form_that_phrases_agree_with_elsewhere_is_not_naive() {
+        // Converted by phrase: `於` nearly everywhere, `于` in `于歸`; `於飛`
+        // from a Simplified source that had `於` already.
+        let by_phrase = format!("{}燕燕於飛，之子于歸。", "關於此事，".repeat(10));
+        assert_eq!(fixed(&by_phrase), by_phrase);
+        // Converted naively: `於` in `于歸` too.
+        let naive = format!("{}燕燕於飛，之子於歸。", "關於此事，".repeat(10));
+        assert_eq!(
+            fixed(&naive),
+            format!("{}燕燕于飛，之子于歸。", "關於此事，".repeat(10))
+        );
     }
 
     #[test]
