@@ -5,9 +5,10 @@ use std::sync::{Arc, OnceLock};
 
 use super::table::Table;
 
-/// Forces 4-byte alignment on embedded table words so they can be used as
-/// `&[u32]` in place.
-#[repr(C, align(4))]
+/// Aligns embedded table words so that they can be used as `&[u32]` in
+/// place, and on a cache line, so that each 32-byte pair slot (see
+/// `table.rs`) sits in one line.
+#[repr(C, align(64))]
 struct Aligned<T: ?Sized>(T);
 
 /// A built-in config: which tables its stages use, with and without the

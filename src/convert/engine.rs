@@ -1,7 +1,7 @@
 //! Forward maximum matching over a compiled table: the inner loop of every
 //! conversion and segmentation.
 
-use super::table::{LeadRange, Node, Start, Table, View};
+use super::table::{LeadRange, Node, Table, View};
 
 /// Decodes the character starting at `i` of valid UTF-8: its code point and
 /// its length in bytes.
@@ -56,29 +56,33 @@ pub(crate) enum Replacement {
     Value(u32),
     /// A single character.
     Char(char),
+    /// A value of one or two characters kept with its key.
+    Short(char, Option<char>),
 }
 
-/// The walk past the first character, when a phrase may continue there;
-/// `None` when only the first character itself could match.
+/// The walk past the first character `first`, which longer keys start
+/// with, ending at `end`; `None` when only the first character itself could
+/// match.
 #[inline(never)]
 fn match_phrase(
     view: &View<'_>,
     bytes: &[u8],
     start: usize,
-    first: &Start,
+    first: u32,
     mut end: usize,
 ) -> Option<(usize, Replacement)> {
-    let mut node: Node = first.node;
+    if end >= bytes.len() {
+        return None;
+    }
+    let (second, len) = char_at(bytes, end);
+    let mut node: Node = view.second(first, second)?;
+    end += len;
+    let mut depth = 2;
     // (depth, end, node) of the longest key of two or more characters.
-    let mut best = None;
-    let mut depth = 1;
+    let mut best = (node.consume() > 0).then_some((depth, end, node));
     while node.has_children() && end < bytes.len() {
         let (c, len) = char_at(bytes, end);
-        let child = match depth {
-            1 => view.second(first, c),
-            _ => view.child(node, c),
-        };
-        let Some(child) = child else {
+        let Some(child) = view.child(node, c) else {
             break;
         };
         node = child;
@@ -95,7 +99,11 @@ fn match_phrase(
     } else {
         advance_chars(bytes, start, node.consume())
     };
-    Some((end, Replacement::Value(node.value())))
+    let replacement = match node.short_value() {
+        Some((a, b)) if depth == 2 => Replacement::Short(a, b),
+        _ => Replacement::Value(node.value()),
+    };
+    Some((end, replacement))
 }
 
 /// Calls `on_key(end, chars, replacement)` for every key of the table that
@@ -116,29 +124,30 @@ pub(crate) fn for_each_key_at(
     if let Some(replacement) = entry.inline() {
         on_key(i + len, 1, Replacement::Char(replacement));
     } else if entry.is_key() {
-        on_key(i + len, 1, Replacement::Value(view.start(c).node.value()));
+        on_key(i + len, 1, Replacement::Value(view.start(c).value()));
     }
-    if !entry.continues() || !view.may_start_pair(c, next_char(bytes, i + len)) {
+    let next = next_char(bytes, i + len);
+    if !entry.continues() || !view.may_start_pair(c, next) {
         return;
     }
-    let first = view.start(c);
-    let mut node = first.node;
-    let (mut end, mut depth) = (i + len, 1);
-    while node.has_children() && end < bytes.len() {
+    let Some(mut node) = view.second(c, next) else {
+        return;
+    };
+    let (mut end, mut depth) = (i + len + char_at(bytes, i + len).1, 2);
+    loop {
+        if node.consume() == depth {
+            on_key(end, depth, Replacement::Value(node.value()));
+        }
+        if !node.has_children() || end >= bytes.len() {
+            break;
+        }
         let (c, len) = char_at(bytes, end);
-        let child = match depth {
-            1 => view.second(&first, c),
-            _ => view.child(node, c),
-        };
-        let Some(child) = child else {
+        let Some(child) = view.child(node, c) else {
             break;
         };
         node = child;
         end += len;
         depth += 1;
-        if node.consume() == depth {
-            on_key(end, depth, Replacement::Value(node.value()));
-        }
     }
 }
 
@@ -248,7 +257,7 @@ pub(crate) fn decide(
     // A longer key first: only when the pair filter lets the next character
     // through, which it does for few pairs but real prefixes.
     if entry.continues() && view.may_start_pair(c, next) {
-        if let Some((end, replacement)) = match_phrase(view, bytes, i, &view.start(c), end) {
+        if let Some((end, replacement)) = match_phrase(view, bytes, i, c, end) {
             return (end, Some(replacement));
         }
     }
@@ -256,7 +265,7 @@ pub(crate) fn decide(
         return (end, Some(Replacement::Char(replacement)));
     }
     if entry.is_key() {
-        return (end, Some(Replacement::Value(view.start(c).node.value())));
+        return (end, Some(Replacement::Value(view.start(c).value())));
     }
     (ids.unit_end(bytes, i, c, len), None)
 }
@@ -338,6 +347,10 @@ pub(crate) fn push_replacement(view: &View<'_>, replacement: Replacement, out: &
     match replacement {
         Replacement::Char(c) => out.push(c),
         Replacement::Value(value) => out.push_str(view.value(value)),
+        Replacement::Short(a, b) => {
+            out.push(a);
+            out.extend(b);
+        }
     }
 }
 
@@ -404,6 +417,15 @@ pub(crate) fn convert_with_phrases(
         let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
         match replacement {
             Some(Replacement::Value(value)) if end != i + len => on_phrase(out, view.value(value)),
+            Some(Replacement::Short(a, b)) => {
+                let mut utf8 = [0; 8];
+                let a_len = a.encode_utf8(&mut utf8).len();
+                let b_len = b.map_or(0, |b| b.encode_utf8(&mut utf8[a_len..]).len());
+                on_phrase(
+                    out,
+                    std::str::from_utf8(&utf8[..a_len + b_len]).unwrap_or(""),
+                );
+            }
             Some(replacement) => push_replacement(view, replacement, out),
             None => out.push_str(&text[i..end]),
         }

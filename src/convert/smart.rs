@@ -211,7 +211,7 @@ fn extend_right(bytes: &[u8], mut at: usize, in_keys: &impl Fn(u32) -> bool) -> 
 /// The cost a cost-table match encodes.
 fn cost_of(costs: &View<'_>, replacement: engine::Replacement) -> u32 {
     let c = match replacement {
-        engine::Replacement::Char(c) => c,
+        engine::Replacement::Char(c) | engine::Replacement::Short(c, _) => c,
         engine::Replacement::Value(value) => costs.value(value).chars().next().unwrap_or('\0'),
     };
     (c as u32).saturating_sub(COST_BASE)

@@ -15,9 +15,10 @@
 //! | start blocks | 256 per block   | per code point: the index of its start, if any |
 //! | pair filter  | a power of two  | Bloom filter of the first two characters of    |
 //! |              |                 | every key of two or more characters            |
-//! | starts       | 4 per start     | node word, value, second-character set         |
-//! | second slots | 1 per slot      | hashed sets of second characters, per start    |
-//! | second nodes | 4 per slot      | node word, value, mask of the third characters |
+//! | starts       | 2 per start     | node word, value                               |
+//! | (padding)    | 0 to 7          | so that pair slots fill whole cache lines      |
+//! | pair slots   | 8 per slot      | first and second character, node word, value,  |
+//! |              |                 | mask of the third characters, short value      |
 //! | edges        | 4 per slot      | parent node, char, child's node word, value    |
 //! | values       | 2 per value     | byte offset and length in the arena            |
 //!
@@ -31,11 +32,15 @@
 //! continues a phrase is asked of the pair filter: one bit test in a table
 //! small enough for the second-level cache, which rejects all but about one
 //! pair in a hundred that starts no key. Only a pair the filter lets through
-//! looks up the first character's *start* (through the start blocks) and
-//! probes its second characters, a small open-addressing set. Second nodes
-//! carry a 64-bit mask of the hashes of the third characters, so that only
-//! real phrase prefixes walk on into the hashed edge table of deeper nodes,
-//! and only phrase values touch the string arena.
+//! is looked up in the *pair slots*, one open-addressing table keyed by both
+//! characters, whose slot is a whole cache line: in text where the filter
+//! lets a pair in eleven through (classical Chinese, whose common characters
+//! start thousands of phrases), one memory access per real phrase prefix
+//! rather than a chain of them is what matching costs. Pair slots carry a
+//! 64-bit mask of the hashes of the third characters, so that only real
+//! phrase prefixes walk on into the hashed edge table of deeper nodes, and
+//! the value of a two-character key when it is one or two characters (most
+//! are), so that only longer phrases touch the string arena.
 //!
 //! A *node word* holds a trie node's id, how many characters its key's rule
 //! consumes (0 when no key ends there), and whether the node has children.
@@ -47,13 +52,18 @@ use std::collections::HashMap;
 
 use super::dict::Resolved;
 
-const MAGIC: u32 = 0x7A68_7404;
+const MAGIC: u32 = 0x7A68_7405;
 const HEADER_WORDS: usize = 12;
 /// Block index entries: a power of two above 0x10FFFF >> 8, so that masking
 /// replaces a bounds check.
 const INDEX_WORDS: usize = 0x2000;
-const START_WORDS: usize = 4;
-const SECOND_WORDS: usize = 4;
+const START_WORDS: usize = 2;
+/// A pair slot: first character, second character, node word, value, the
+/// 64-bit mask of third characters and the value again when it is one or two
+/// characters (see [`Node::short_value`]): 32 bytes.
+const PAIR_WORDS: usize = 8;
+/// The first word of an empty pair slot: no character.
+const EMPTY_PAIR: u32 = u32::MAX;
 const SLOT_WORDS: usize = 4;
 
 const NODE_ID_MASK: u32 = (1 << 24) - 1;
@@ -83,9 +93,6 @@ const SPARSE_KEY_CHARS: usize = 2000;
 /// second-level cache next to the entries.
 const MAX_PAIR_FILTER_LOG2: u32 = 15;
 
-/// In a start's third word: the log2 capacity of its second-character set.
-const CAPACITY_SHIFT: u32 = 27;
-const OFFSET_MASK: u32 = (1 << CAPACITY_SHIFT) - 1;
 /// No inline character.
 const NO_CHAR: u32 = u32::MAX;
 
@@ -96,6 +103,9 @@ pub struct Node {
     value: u32,
     /// For a second node: the mask of its children's characters.
     next_mask: u64,
+    /// For a second node whose key is matched whole and whose value is one
+    /// or two characters: those characters (or [`NO_CHAR`]).
+    short_value: [u32; 2],
 }
 
 impl Node {
@@ -121,6 +131,14 @@ impl Node {
     #[inline]
     pub fn value(self) -> u32 {
         self.value
+    }
+
+    /// The value, when it is one or two characters kept in the node itself
+    /// (two-character keys): no further memory access to output it.
+    #[inline]
+    pub fn short_value(self) -> Option<(char, Option<char>)> {
+        let first = char::from_u32(self.short_value[0])?;
+        Some((first, char::from_u32(self.short_value[1])))
     }
 }
 
@@ -184,14 +202,6 @@ impl Entry {
     }
 }
 
-/// The keys starting with a character.
-#[derive(Debug, Clone, Copy)]
-pub struct Start {
-    pub node: Node,
-    seconds: u32,
-    capacity_log2: u32,
-}
-
 /// A longest-prefix-match table over characters.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -223,8 +233,9 @@ struct Sections {
     pair_filter: usize,
     pair_mask: u32,
     starts: usize,
-    seconds: usize,
-    second_nodes: usize,
+    starts_end: usize,
+    pairs: usize,
+    pair_slot_mask: u32,
     edges: usize,
     values: usize,
     end: usize,
@@ -254,7 +265,7 @@ impl Table {
         }
         let n_blocks = words[1] as usize;
         let n_starts = words[2] as usize;
-        let n_slots = words[3] as usize;
+        let pair_slots_log2 = words[3];
         let edge_mask = words[4];
         let n_values = words[5] as usize;
         let ascii_in_keys = (words[6] as u128)
@@ -262,16 +273,16 @@ impl Table {
             | (words[8] as u128) << 64
             | (words[9] as u128) << 96;
         let pair_filter_log2 = words[11];
-        if pair_filter_log2 > MAX_PAIR_FILTER_LOG2 {
+        if pair_filter_log2 > MAX_PAIR_FILTER_LOG2 || pair_slots_log2 > 24 {
             return Err(CorruptTable);
         }
         let blocks = HEADER_WORDS + INDEX_WORDS;
         let start_blocks = blocks + n_blocks * 256;
         let pair_filter = start_blocks + n_blocks * 256;
         let starts = pair_filter + (1 << pair_filter_log2);
-        let seconds = starts + n_starts * START_WORDS;
-        let second_nodes = seconds + n_slots;
-        let edges = second_nodes + n_slots * SECOND_WORDS;
+        let starts_end = starts + n_starts * START_WORDS;
+        let pair_slots_at = starts_end.next_multiple_of(PAIR_WORDS);
+        let edges = pair_slots_at + (PAIR_WORDS << pair_slots_log2);
         let values = edges + (edge_mask as usize + 1) * SLOT_WORDS;
         let end = values + n_values * 2;
         if n_blocks == 0 || !(edge_mask + 1).is_power_of_two() || words.len() != end {
@@ -284,13 +295,18 @@ impl Table {
         let start_index_ok = words[start_blocks..pair_filter]
             .iter()
             .all(|&s| s == NO_START || (s as usize) < n_starts);
-        let start_ok = words[starts..seconds].chunks_exact(START_WORDS).all(|s| {
-            let capacity = 1usize << (s[2] >> CAPACITY_SHIFT);
-            value_ok(s[1]) && (s[2] & OFFSET_MASK) as usize + capacity <= n_slots
-        });
-        let pair_ok = words[second_nodes..edges]
-            .chunks_exact(SECOND_WORDS)
-            .all(|n| value_ok(n[1]));
+        let start_ok = words[starts..starts_end]
+            .chunks_exact(START_WORDS)
+            .all(|s| value_ok(s[1]));
+        let pair_slots = &words[pair_slots_at..edges];
+        // Lookups end at an empty slot: there must be one.
+        let char_ok = |c: u32| c == NO_CHAR || char::from_u32(c).is_some();
+        let pair_ok = pair_slots
+            .chunks_exact(PAIR_WORDS)
+            .all(|p| value_ok(p[3]) && char_ok(p[6]) && char_ok(p[7]))
+            && pair_slots
+                .chunks_exact(PAIR_WORDS)
+                .any(|p| p[0] == EMPTY_PAIR);
         let edge_ok = words[edges..values]
             .chunks_exact(SLOT_WORDS)
             .all(|e| value_ok(e[3]));
@@ -344,8 +360,9 @@ impl Table {
                 pair_filter,
                 pair_mask: (1 << pair_filter_log2) - 1,
                 starts,
-                seconds,
-                second_nodes,
+                starts_end,
+                pairs: pair_slots_at,
+                pair_slot_mask: (1 << pair_slots_log2) - 1,
                 edges,
                 values,
                 end,
@@ -369,9 +386,9 @@ impl Table {
             start_blocks: bytemuck::cast_slice(&words[s.start_blocks..s.pair_filter]),
             pair_filter: &words[s.pair_filter..s.starts],
             pair_mask: s.pair_mask,
-            starts: bytemuck::cast_slice(&words[s.starts..s.seconds]),
-            seconds: &words[s.seconds..s.second_nodes],
-            second_nodes: bytemuck::cast_slice(&words[s.second_nodes..s.edges]),
+            starts: bytemuck::cast_slice(&words[s.starts..s.starts_end]),
+            pairs: bytemuck::cast_slice(&words[s.pairs..s.edges]),
+            pair_slot_mask: s.pair_slot_mask,
             edges: bytemuck::cast_slice(&words[s.edges..s.values]),
             edge_mask: s.edge_mask,
             values: bytemuck::cast_slice(&words[s.values..s.end]),
@@ -419,8 +436,8 @@ pub struct View<'t> {
     pair_filter: &'t [u32],
     pair_mask: u32,
     starts: &'t [[u32; START_WORDS]],
-    seconds: &'t [u32],
-    second_nodes: &'t [[u32; SECOND_WORDS]],
+    pairs: &'t [[u32; PAIR_WORDS]],
+    pair_slot_mask: u32,
     edges: &'t [[u32; SLOT_WORDS]],
     edge_mask: u32,
     values: &'t [[u32; 2]],
@@ -466,47 +483,42 @@ impl View<'_> {
         ((w & bits) == bits) as u32
     }
 
-    /// The keys starting with `c` (when its entry says that keys do; an
-    /// empty start otherwise).
+    /// The trie node of the key `c` alone (when its entry says that keys
+    /// start with it; an empty node otherwise).
     #[inline]
-    pub fn start(&self, c: u32) -> Start {
+    pub fn start(&self, c: u32) -> Node {
         let index = block_word(self.index, self.start_blocks, c);
-        let [word, value, seconds, _] = self
+        let [word, value] = self
             .starts
             .get(index as usize)
             .copied()
             .unwrap_or([0; START_WORDS]);
-        Start {
-            node: Node {
-                word,
-                value,
-                next_mask: 0,
-            },
-            seconds: seconds & OFFSET_MASK,
-            capacity_log2: seconds >> CAPACITY_SHIFT,
+        Node {
+            word,
+            value,
+            next_mask: 0,
+            short_value: [NO_CHAR; 2],
         }
     }
 
-    /// The node of the second character `c` after `start`, if any key
-    /// continues that way.
+    /// The node of the keys starting with `first` and `second`, if any.
     #[inline(always)]
-    pub fn second(&self, start: &Start, c: u32) -> Option<Node> {
-        let mask = (1usize << start.capacity_log2) - 1;
-        let mut slot = pair_hash(c) as usize & mask;
+    pub fn second(&self, first: u32, second: u32) -> Option<Node> {
+        let mut slot = pair_slot(first, second, self.pair_slot_mask);
         loop {
-            let at = start.seconds as usize + slot;
-            match *self.seconds.get(at)? {
-                0 => return None,
-                stored if stored == c => {
-                    let node = self.second_nodes.get(at)?;
-                    return Some(Node {
-                        word: node[0],
-                        value: node[1],
-                        next_mask: node[2] as u64 | (node[3] as u64) << 32,
-                    });
-                }
-                _ => slot = (slot + 1) & mask,
+            let pair = self.pairs.get(slot as usize)?;
+            if pair[0] == first && pair[1] == second {
+                return Some(Node {
+                    word: pair[2],
+                    value: pair[3],
+                    next_mask: pair[4] as u64 | (pair[5] as u64) << 32,
+                    short_value: [pair[6], pair[7]],
+                });
             }
+            if pair[0] == EMPTY_PAIR {
+                return None;
+            }
+            slot = (slot + 1) & self.pair_slot_mask;
         }
     }
 
@@ -528,6 +540,7 @@ impl View<'_> {
                     word: edge[2],
                     value: edge[3],
                     next_mask: 0,
+                    short_value: [NO_CHAR; 2],
                 });
             }
             slot = (slot + 1) & self.edge_mask;
@@ -574,9 +587,11 @@ fn mask_bit(c: u32) -> u64 {
     1 << (c.wrapping_mul(0x9E37_79B1) >> 26)
 }
 
+/// The home slot of the pair `first`, `second` in the pair slots.
 #[inline(always)]
-fn pair_hash(c: u32) -> u32 {
-    c.wrapping_mul(0x9E37_79B1) >> 7
+fn pair_slot(first: u32, second: u32, mask: u32) -> u32 {
+    let h = ((first as u64) << 21 | second as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    (h >> 40) as u32 & mask
 }
 
 #[inline]
@@ -654,17 +669,18 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
     let mut starts: Vec<(u32, u32)> = first.iter().map(|(&c, &id)| (c, id)).collect();
     starts.sort_unstable();
     let mut start_of: HashMap<u32, u32> = HashMap::new();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut start_words = Vec::new();
-    let mut slot_words: Vec<u32> = Vec::new();
-    let mut slot_nodes: Vec<u32> = Vec::new();
-    for &(c, id) in &starts {
-        let [meta, value] = nodes[id as usize];
-        let value_text = values
+    // (first, second, node word, value, mask of third characters)
+    let mut pairs: Vec<(u32, u32, u32, u32, u64)> = Vec::new();
+    let value_text = |value: u32| {
+        values
             .get(value as usize)
             .map(|&(at, len)| &arena[at as usize..(at + len) as usize])
-            .unwrap_or_default();
-        let mut value_chars = value_text.chars();
+            .unwrap_or_default()
+    };
+    let mut start_words = Vec::new();
+    for &(c, id) in &starts {
+        let [meta, value] = nodes[id as usize];
+        let mut value_chars = value_text(value).chars();
         let consume = meta >> CONSUME_SHIFT & CONSUME_MASK;
         let inline = match (consume, value_chars.next()) {
             (1, Some(v)) if value_chars.next().is_none() => v as u32,
@@ -674,29 +690,9 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
             entry_of.insert(c, IN_KEY | STARTS_KEY | TERMINAL | INLINE | inline);
             continue;
         }
-        // The second-character set: open addressing, at most half full, so
-        // that a miss ends after a probe or two.
-        let mut seconds = seconds_of.remove(&id).unwrap_or_default();
-        seconds.sort_unstable();
-        let capacity = (seconds.len() * 2).next_power_of_two().max(1);
-        let offset = slot_words.len();
-        slot_words.resize(offset + capacity, 0);
-        slot_nodes.resize((offset + capacity) * SECOND_WORDS, 0);
-        for (second, child) in seconds {
-            pairs.push((c, second));
-            let mut slot = pair_hash(second) as usize & (capacity - 1);
-            while slot_words[offset + slot] != 0 {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            slot_words[offset + slot] = second;
+        for (second, child) in seconds_of.remove(&id).unwrap_or_default() {
             let mask = child_masks.get(&child).copied().unwrap_or(0);
-            let at = (offset + slot) * SECOND_WORDS;
-            slot_nodes[at..at + SECOND_WORDS].copy_from_slice(&[
-                node_word(child),
-                nodes[child as usize][1],
-                mask as u32,
-                (mask >> 32) as u32,
-            ]);
+            pairs.push((c, second, node_word(child), nodes[child as usize][1], mask));
         }
         let mut flags = IN_KEY | STARTS_KEY;
         if meta & HAS_CHILDREN != 0 {
@@ -710,12 +706,7 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         }
         entry_of.insert(c, flags);
         start_of.insert(c, (start_words.len() / START_WORDS) as u32);
-        start_words.extend([
-            node_word(id),
-            value,
-            offset as u32 | capacity.trailing_zeros() << CAPACITY_SHIFT,
-            0,
-        ]);
+        start_words.extend([node_word(id), value]);
     }
 
     // The pair filter: about 32 bits per pair, so that two bits per pair
@@ -726,9 +717,42 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
     }
     let pair_mask = (1u32 << pair_filter_log2) - 1;
     let mut pair_filter = vec![0u32; 1 << pair_filter_log2];
-    for (first, second) in pairs {
+    for &(first, second, ..) in &pairs {
         let (word, bits) = pair_filter_bits(first, second, pair_mask);
         pair_filter[word] |= bits;
+    }
+
+    // The pair slots: open addressing, at most half full, so that a lookup
+    // ends after a probe or two (and always finds an empty slot).
+    pairs.sort_unstable_by_key(|&(first, second, ..)| (first, second));
+    let pair_slots_log2 = (pairs.len() * 2 + 1).next_power_of_two().trailing_zeros();
+    let pair_slot_mask = (1u32 << pair_slots_log2) - 1;
+    let mut pair_words = vec![0u32; PAIR_WORDS << pair_slots_log2];
+    for slot in pair_words.chunks_exact_mut(PAIR_WORDS) {
+        slot[0] = EMPTY_PAIR;
+    }
+    for (first, second, word, value, mask) in pairs {
+        let mut slot = pair_slot(first, second, pair_slot_mask) as usize;
+        while pair_words[slot * PAIR_WORDS] != EMPTY_PAIR {
+            slot = (slot + 1) & pair_slot_mask as usize;
+        }
+        let mut short_value = [NO_CHAR; 2];
+        let mut chars = value_text(value).chars();
+        if word >> CONSUME_SHIFT & CONSUME_MASK == 2 {
+            if let (Some(a), b, None) = (chars.next(), chars.next(), chars.next()) {
+                short_value = [a as u32, b.map_or(NO_CHAR, |b| b as u32)];
+            }
+        }
+        pair_words[slot * PAIR_WORDS..][..PAIR_WORDS].copy_from_slice(&[
+            first,
+            second,
+            word,
+            value,
+            mask as u32,
+            (mask >> 32) as u32,
+            short_value[0],
+            short_value[1],
+        ]);
     }
 
     // Character entries, in blocks of 256 code points; block 0 is the shared
@@ -778,7 +802,7 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         MAGIC,
         (block_words.len() / 256) as u32,
         (start_words.len() / START_WORDS) as u32,
-        slot_words.len() as u32,
+        pair_slots_log2,
         mask,
         values.len() as u32,
         ascii_in_keys as u32,
@@ -793,8 +817,8 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
     words.extend(start_block_words);
     words.extend(pair_filter);
     words.extend(start_words);
-    words.extend(slot_words);
-    words.extend(slot_nodes);
+    words.resize(words.len().next_multiple_of(PAIR_WORDS), 0);
+    words.extend(pair_words);
     words.extend(edge_words);
     words.extend(values.iter().flat_map(|&(s, l)| [s, l]));
     (words, arena)
