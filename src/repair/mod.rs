@@ -15,6 +15,7 @@ mod evidence;
 mod mojibake;
 mod phase;
 mod ruby;
+mod swap;
 pub(crate) mod syllable;
 
 use std::sync::Arc;
@@ -700,12 +701,12 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
         let window = &span[start..end];
         let text: String = window.iter().collect();
         let parts = mojibake::repair_parts(&text);
-        // The script of the text around the window (a bounded stretch of it,
-        // to keep the work linear), if the search for swaps needs it.
+        // The Han characters only one script writes in the text around the
+        // window (a bounded stretch of it, to keep the work linear).
         let swaps = mojibake::repair_swaps(&text, || {
             let (s0, t0) = before.counts(start.saturating_sub(CONTEXT), start);
             let (s1, t1) = after.counts(end, (end + CONTEXT).min(span.len()));
-            crate::score::Script::of_counts(s0 + s1, t0 + t1)
+            (s0 + s1, t0 + t1)
         });
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(

@@ -5,7 +5,8 @@
 
 use encoding_rs::{Encoding, BIG5, GB18030, SHIFT_JIS, UTF_8, WINDOWS_1252};
 
-use crate::score::{char_cost, is_han, known_pairs, Plausibility, Script};
+use super::swap;
+use crate::score::{char_cost, is_han, known_pairs, script_only, Plausibility, Script};
 
 /// (the encoding text was wrongly decoded with, the one it was in): the
 /// damage of rows 1 to 7 of MOJIBAKE.md, most common first.
@@ -338,17 +339,10 @@ fn accept_with_evidence(
         false => MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64),
     };
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count() as u64;
-    let kana = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c));
     if text == original
         || non_ascii == 0
         || gain < needed
-        // A repair gives clean text: no damage, no letters or digits from
-        // bytes that were not theirs, no kana that were not there.
-        || text.chars().any(is_damage)
-        || lone_letters(&text) > lone_letters(original)
-        || (kana(&text) && !kana(original))
-        || !is_coherent(&text)
-        || (latin1_letters(&text) > 0 && !text.chars().any(|c| c.is_ascii_alphabetic()))
+        || !is_clean_repair(original, &text)
         || cost > non_ascii * MAX_COST_PER_CHAR + ascii_cost(&text)
     {
         return None;
@@ -361,6 +355,18 @@ fn accept_with_evidence(
     })
 }
 
+/// Whether `text`, a repair of `original`, is clean text: no damage, no
+/// letters or digits from bytes that were not theirs, no kana that were not
+/// there, no mix of scripts.
+fn is_clean_repair(original: &str, text: &str) -> bool {
+    let kana = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c));
+    !(text.chars().any(is_damage)
+        || lone_letters(text) > lone_letters(original)
+        || (kana(text) && !kana(original))
+        || !is_coherent(text)
+        || (latin1_letters(text) > 0 && !text.chars().any(|c| c.is_ascii_alphabetic())))
+}
+
 /// The repairs of parts of `span` that are Big5 read as GBK, or GBK read
 /// as Big5. Both tables are double-byte, so each character maps to one
 /// character: the part chosen is the run of characters whose swap gains the
@@ -371,24 +377,34 @@ fn accept_with_evidence(
 /// only when needed (it is a scoring of a stretch of text).
 pub(crate) fn repair_swaps(
     span: &str,
-    context: impl FnOnce() -> Script,
+    context: impl FnOnce() -> (u32, u32),
 ) -> Vec<(usize, usize, Repair)> {
-    let mut context = Some(context);
-    let mut script = None;
-    let mut is_simplified = || {
-        *script.get_or_insert_with(|| context.take().map_or(Script::None, |context| context()))
-            == Script::Simplified
-    };
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
     let offsets = char_offsets(span, chars.len());
+    // The Han characters only Simplified, and only Traditional, text
+    // writes, in the window and around it.
+    let script_only: Vec<(bool, bool)> = chars.iter().map(|&c| script_only(c)).collect();
+    let (around_s, around_t) = context();
+    let (window_s, window_t) = script_only.iter().fold((0, 0), |(s, t), &(a, b)| {
+        (s + u32::from(a), t + u32::from(b))
+    });
+    // (The old search for GBK read as Big5 judges by the text around alone.)
+    let is_simplified = Script::of_counts(around_s, around_t) == Script::Simplified;
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
+        // The script the text around a misread span is in: Traditional
+        // for Big5 read as GBK, Simplified for GBK read as Big5.
+        let (own, other) = match read_as == GB18030 {
+            true => (around_t + window_t, around_s + window_s),
+            false => (around_s + window_s, around_t + window_t),
+        };
+        let in_context = own > 0;
         // What each direction needs (see below), checked before any work.
         let possible = match read_as == GB18030 {
             true => has_strong_marker(span),
-            false => has_swap_marker(span, read_as) || is_simplified(),
+            false => has_swap_marker(span, read_as) || is_simplified,
         };
-        if !possible {
+        if !possible && !in_context {
             continue;
         }
         let mut bytes = Vec::with_capacity(4);
@@ -402,6 +418,121 @@ pub(crate) fn repair_swaps(
                 decode_char(&bytes, was)
             })
             .collect();
+        if in_context {
+            let script = match read_as == GB18030 {
+                true => Script::Traditional,
+                false => Script::Simplified,
+            };
+            let is_marker = |c: char| !is_kana(c) && has_swap_marker(c.encode_utf8(&mut [0; 4]), read_as);
+            let window_kana = chars.iter().filter(|&&c| is_kana(c)).count();
+            let mut any = false;
+            for run in swap::runs(&chars, &swapped, script, is_marker) {
+                let (start, end) = (run.start, run.end);
+                // The script outside the run must be the one it is judged
+                // in: a misread span is in text of the other encoding's.
+                let (mut out_own, mut out_other) = (own, other);
+                for &(s, t) in &script_only[start..end] {
+                    let (o, x) = match read_as == GB18030 {
+                        true => (t, s),
+                        false => (s, t),
+                    };
+                    out_own -= u32::from(o);
+                    out_other -= u32::from(x);
+                }
+                let tuned = swap::tuned;
+                // Evidence only the misreading leaves: characters of the
+                // other script, markers, and kana among Han characters in
+                // text that is not Japanese.
+                let evidence = (start..end)
+                    // (A doubled character is one piece of evidence.)
+                    .filter(|&i| i == start || chars[i] != chars[i - 1])
+                    .filter(|&i| {
+                        let (s, t) = script_only[i];
+                        let other_script = match read_as == GB18030 {
+                            true => s,
+                            false => t,
+                        };
+                        other_script
+                            || is_marker(chars[i])
+                            || (is_kana(chars[i]) && window_kana <= tuned("MAX_KANA", 2) as usize)
+                    })
+                    .count() as i64;
+                let min_own = match read_as == GB18030 {
+                    true => tuned("MIN_OWN_T", 1),
+                    false => tuned("MIN_OWN_S", 2),
+                };
+                // Without a word the swap makes, the evidence must be
+                // more than one character of the other script.
+                let strong = chars[start..end].iter().any(|&c| is_marker(c))
+                    || evidence >= tuned("STRONG_EVIDENCE", 2);
+                if evidence < tuned("MIN_EVIDENCE", 1)
+                    || (run.pairs == 0 && !strong)
+                    || i64::from(out_own) < min_own
+                {
+                    continue;
+                }
+                if std::env::var("ZHFIX_DEBUG").is_ok() {
+                    let before: String = chars[start..end].iter().collect();
+                    let after: String = swapped[start..end].iter().flatten().collect();
+                    let other_in: u32 = script_only[start..end].iter().map(|&(s, t)| u32::from(if read_as == GB18030 { s } else { t })).sum();
+                    let markers = chars[start..end].iter().filter(|&&c| is_marker(c)).count();
+                    let kana = chars[start..end].iter().filter(|&&c| is_kana(c)).count();
+                    eprintln!("RUN\t{}\t{}\t{}\t{}\t{other_in}\t{markers}\t{kana}\t{out_own}\t{out_other}\t{before}\t{after}\t{}", read_as.name(), run.gain, run.cost, end - start, run.pairs);
+                }
+                let ratio = match read_as == GB18030 {
+                    true => tuned("RATIO_T", 2),
+                    false => tuned("RATIO_S", 10),
+                };
+                if out_own < tuned("MIN_OWN", 1) as u32
+                    || i64::from(out_other) * ratio > i64::from(out_own)
+                {
+                    continue;
+                }
+                let shortest = match chars[start..end].iter().any(|c| is_private_use(*c)) {
+                    true => 1,
+                    false => tuned("SHORTEST", 2) as usize,
+                };
+                let needed = tuned("MIN_RUN_GAIN", 20)
+                    .max(run.cost * tuned("SHARE", 40) / 100);
+                if end - start < shortest || run.gain < needed {
+                    continue;
+                }
+                let part = &span[offsets[start]..offsets[end]];
+                let text: String = swapped[start..end].iter().flatten().collect();
+                // Real text, character by character: not rare on average,
+                // no iteration mark from a symbol row.
+                let repaired_cost: i64 = text
+                    .chars()
+                    .map(|c| i64::from(crate::score::script_cost(c, script)))
+                    .sum();
+                if !is_clean_repair(part, &text)
+                    || text.contains('\u{3005}')
+                    || repaired_cost > (end - start) as i64 * tuned("MAX_CHAR", 15)
+                    || (run.pairs == 0
+                        && text.chars().any(|c| {
+                            i64::from(crate::score::script_cost(c, script))
+                                > tuned("MAX_CHAR_NO_PAIR", 16)
+                        }))
+                    || overlaps(&found, start, end)
+                {
+                    continue;
+                }
+                let confidence = (run.gain as f64 / (run.gain + needed) as f64) as f32;
+                found.push((
+                    start,
+                    end,
+                    Repair {
+                        text,
+                        chain: vec![(read_as, was)],
+                        confidence,
+                    },
+                ));
+                any = true;
+            }
+            if any || !possible {
+                continue;
+            }
+        }
         // The best run by summed gain (Kadane's), among swappable characters.
         let gain = |i: usize| -> i64 {
             let Some(d) = swapped[i] else {
@@ -447,7 +578,7 @@ pub(crate) fn repair_swaps(
             continue;
         }
         let text: String = swapped[start..end].iter().flatten().collect();
-        if !marked && (!is_simplified() || known_pairs(&text).0 < 2) {
+        if !marked && (!is_simplified || known_pairs(&text).0 < 2) {
             continue;
         }
         let evidence = SWAP_MARKER_EVIDENCE * marker_evidence(&chars, start..end, read_as);
@@ -537,6 +668,10 @@ fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Enco
             punctuation(c) || (is_letter(c) && alone(i.checked_sub(1)) && alone(Some(i + 1)))
         })
         .count() as u64
+}
+
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}')
 }
 
 fn is_private_use(c: char) -> bool {

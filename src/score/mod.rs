@@ -161,7 +161,8 @@ pub(crate) fn known_pairs(text: &str) -> (u32, u32) {
     (known, pairs)
 }
 
-fn is_known_pair(a: char, b: char) -> bool {
+/// Whether the Han characters `a` then `b` are a pair seen inside words.
+pub(crate) fn is_known_pair(a: char, b: char) -> bool {
     let dense = 0x3400..=0x9FFF;
     let (a, b) = (a as u32, b as u32);
     if !dense.contains(&a) || !dense.contains(&b) {
@@ -198,6 +199,30 @@ pub(crate) fn char_cost(c: char) -> u32 {
         None => class_cost(c),
     }
 }
+
+/// The cost of a single character in text of one script: a Han character
+/// costs what its frequency in that script says, and one the script does
+/// not write (a Simplified form in Traditional text, or the reverse) its
+/// frequency in the other plus `OTHER_SCRIPT_COST`. Text sometimes mixes
+/// forms, a misreading between GBK and Big5 nearly always does.
+pub(crate) fn script_cost(c: char, script: Script) -> u32 {
+    let Some((simplified, traditional)) = han_costs(c) else {
+        return class_cost(c);
+    };
+    let (own, other) = match script {
+        Script::Traditional => (traditional, simplified),
+        Script::Simplified => (simplified, traditional),
+        Script::Mixed | Script::None => return u32::from(simplified.min(traditional)),
+    };
+    match own {
+        u8::MAX => u32::from(other) + OTHER_SCRIPT_COST,
+        own => u32::from(own),
+    }
+}
+
+/// What a Han character costs extra in text of the script that does not
+/// write it (see [`script_cost`]).
+const OTHER_SCRIPT_COST: u32 = 8;
 
 /// Coarse character classes, for the costs of what stands next to what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
