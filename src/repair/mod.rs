@@ -702,11 +702,17 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
         let text: String = window.iter().collect();
         let parts = mojibake::repair_parts(&text);
         // The Han characters only one script writes in the text around the
-        // window (a bounded stretch of it, to keep the work linear).
+        // window, and the kana there and in it (a bounded stretch, to keep
+        // the work linear).
         let swaps = mojibake::repair_swaps(&text, || {
             let (s0, t0) = before.counts(start.saturating_sub(CONTEXT), start);
             let (s1, t1) = after.counts(end, (end + CONTEXT).min(span.len()));
-            (s0 + s1, t0 + t1)
+            let around = start.saturating_sub(CONTEXT)..(end + CONTEXT).min(span.len());
+            let kana = span[around]
+                .iter()
+                .filter(|&&c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}'))
+                .count();
+            (s0 + s1, t0 + t1, kana)
         });
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(

@@ -377,14 +377,14 @@ fn is_clean_repair(original: &str, text: &str) -> bool {
 /// only when needed (it is a scoring of a stretch of text).
 pub(crate) fn repair_swaps(
     span: &str,
-    context: impl FnOnce() -> (u32, u32),
+    context: impl FnOnce() -> (u32, u32, usize),
 ) -> Vec<(usize, usize, Repair)> {
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
     let offsets = char_offsets(span, chars.len());
     // The Han characters only Simplified, and only Traditional, text
     // writes, in the window and around it.
     let script_only: Vec<(bool, bool)> = chars.iter().map(|&c| script_only(c)).collect();
-    let (around_s, around_t) = context();
+    let (around_s, around_t, around_kana) = context();
     let (window_s, window_t) = script_only.iter().fold((0, 0), |(s, t), &(a, b)| {
         (s + u32::from(a), t + u32::from(b))
     });
@@ -423,8 +423,12 @@ pub(crate) fn repair_swaps(
                 true => Script::Traditional,
                 false => Script::Simplified,
             };
-            let is_marker = |c: char| !is_kana(c) && has_swap_marker(c.encode_utf8(&mut [0; 4]), read_as);
-            let window_kana = chars.iter().filter(|&&c| is_kana(c)).count();
+            // Kana mark the misreading only in text that is not Japanese:
+            // at most `MAX_KANA` of them in the window and around it.
+            let is_marker = |c: char| {
+                (!is_kana(c) || around_kana <= swap::tuned("MAX_KANA", 1) as usize)
+                    && has_swap_marker(c.encode_utf8(&mut [0; 4]), read_as)
+            };
             let mut any = false;
             for run in swap::runs(&chars, &swapped, script, is_marker) {
                 let (start, end) = (run.start, run.end);
@@ -452,9 +456,7 @@ pub(crate) fn repair_swaps(
                             true => s,
                             false => t,
                         };
-                        other_script
-                            || is_marker(chars[i])
-                            || (is_kana(chars[i]) && window_kana <= tuned("MAX_KANA", 2) as usize)
+                        other_script || is_marker(chars[i])
                     })
                     .count() as i64;
                 let min_own = match read_as == GB18030 {
@@ -463,8 +465,7 @@ pub(crate) fn repair_swaps(
                 };
                 // Without a word the swap makes, the evidence must be
                 // more than one character of the other script.
-                let strong = chars[start..end].iter().any(|&c| is_marker(c))
-                    || evidence >= tuned("STRONG_EVIDENCE", 2);
+                let strong = evidence >= tuned("STRONG_EVIDENCE", 2);
                 if evidence < tuned("MIN_EVIDENCE", 1)
                     || (run.pairs == 0 && !strong)
                     || i64::from(out_own) < min_own
