@@ -398,7 +398,10 @@ pub(crate) fn repair_swaps(
             true => (around_t + window_t, around_s + window_s),
             false => (around_s + window_s, around_t + window_t),
         };
-        let in_context = own > 0;
+        let in_context = own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as));
+        if std::env::var("ZHFIX_DEBUG").is_ok() {
+            eprintln!("DIR {} own {own} other {other} span {span}", read_as.name());
+        }
         // What each direction needs (see below), checked before any work.
         let possible = match read_as == GB18030 {
             true => has_strong_marker(span),
@@ -426,8 +429,8 @@ pub(crate) fn repair_swaps(
             // Kana mark the misreading only in text that is not Japanese:
             // at most `MAX_KANA` of them in the window and around it.
             let is_marker = |c: char| {
-                (!is_kana(c) || around_kana <= swap::tuned("MAX_KANA", 1) as usize)
-                    && has_swap_marker(c.encode_utf8(&mut [0; 4]), read_as)
+                is_symbol_marker(c, read_as)
+                    || (is_kana(c) && around_kana <= swap::tuned("MAX_KANA", 1) as usize)
             };
             let mut any = false;
             for run in swap::runs(&chars, &swapped, script, is_marker) {
@@ -459,9 +462,21 @@ pub(crate) fn repair_swaps(
                         other_script || is_marker(chars[i])
                     })
                     .count() as i64;
-                let min_own = match read_as == GB18030 {
-                    true => tuned("MIN_OWN_T", 1),
-                    false => tuned("MIN_OWN_S", 2),
+                if std::env::var("ZHFIX_DEBUG").is_ok() {
+                    let before: String = chars[start..end].iter().collect();
+                    let after: String = swapped[start..end].iter().flatten().collect();
+                    let other_in: u32 = script_only[start..end].iter().map(|&(s, t)| u32::from(if read_as == GB18030 { s } else { t })).sum();
+                    let markers = chars[start..end].iter().filter(|&&c| is_marker(c)).count();
+                    let kana = chars[start..end].iter().filter(|&&c| is_kana(c)).count();
+                    eprintln!("RUN\t{}\t{}\t{}\t{}\t{other_in}\t{markers}\t{kana}\t{out_own}\t{out_other}\t{before}\t{after}\t{}\t{evidence}", read_as.name(), run.gain, run.cost, end - start, run.pairs);
+                }
+                // (A run with a symbol that only the misreading leaves needs
+                // no script around it.)
+                let symbol = chars[start..end].iter().any(|&c| is_symbol_marker(c, read_as));
+                let min_own = match (symbol, read_as == GB18030) {
+                    (true, _) => 0,
+                    (false, true) => tuned("MIN_OWN_T", 1),
+                    (false, false) => tuned("MIN_OWN_S", 2),
                 };
                 // Without a word the swap makes, the evidence must be
                 // more than one character of the other script.
@@ -472,19 +487,11 @@ pub(crate) fn repair_swaps(
                 {
                     continue;
                 }
-                if std::env::var("ZHFIX_DEBUG").is_ok() {
-                    let before: String = chars[start..end].iter().collect();
-                    let after: String = swapped[start..end].iter().flatten().collect();
-                    let other_in: u32 = script_only[start..end].iter().map(|&(s, t)| u32::from(if read_as == GB18030 { s } else { t })).sum();
-                    let markers = chars[start..end].iter().filter(|&&c| is_marker(c)).count();
-                    let kana = chars[start..end].iter().filter(|&&c| is_kana(c)).count();
-                    eprintln!("RUN\t{}\t{}\t{}\t{}\t{other_in}\t{markers}\t{kana}\t{out_own}\t{out_other}\t{before}\t{after}\t{}", read_as.name(), run.gain, run.cost, end - start, run.pairs);
-                }
                 let ratio = match read_as == GB18030 {
                     true => tuned("RATIO_T", 2),
                     false => tuned("RATIO_S", 10),
                 };
-                if out_own < tuned("MIN_OWN", 1) as u32
+                if i64::from(out_own) < min_own
                     || i64::from(out_other) * ratio > i64::from(out_own)
                 {
                     continue;
@@ -649,6 +656,27 @@ fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
                     | '\u{F6B1}'..='\u{F848}'
                 )
             }))
+}
+
+/// Whether `c` is a symbol that text read with `read_as` in place of the
+/// other of Big5 and GBK leaves among Han characters, and clean Chinese
+/// text hardly has (kana aside: see `repair_swaps`). Big5 keeps its
+/// commonest characters where GBK has its rows of symbols: besides the
+/// strong markers, GBK's vertical and small forms, squared units, arrows,
+/// mathematical operators, block elements, modifier tone letters and
+/// Hangzhou numerals; GBK's punctuation read as Big5 gives Big5's symbols
+/// (see `has_swap_marker`).
+fn is_symbol_marker(c: char, read_as: &Encoding) -> bool {
+    if is_kana(c) {
+        return false;
+    }
+    has_swap_marker(c.encode_utf8(&mut [0; 4]), read_as)
+        || (read_as == GB18030
+            && matches!(c,
+                '\u{FE30}'..='\u{FE6F}' | '\u{3300}'..='\u{33FF}' | '\u{3220}'..='\u{32FF}'
+                | '\u{2100}'..='\u{21FF}' | '\u{2200}'..='\u{22FF}' | '\u{2580}'..='\u{259F}'
+                | '\u{3021}'..='\u{3029}' | '\u{2C9}'..='\u{2D9}' | '\u{2035}' | '\u{2025}'
+                | 'ń' | 'ň' | 'ǹ' | 'ɑ' | 'ɡ'))
 }
 
 /// How many characters of `chars[range]` are markers that no word of any
