@@ -6,7 +6,9 @@
 use encoding_rs::{Encoding, BIG5, GB18030, SHIFT_JIS, UTF_8, WINDOWS_1252};
 
 use super::swap;
-use crate::score::{char_cost, is_han, known_pairs, script_only, Plausibility, Script};
+use crate::score::{
+    char_cost, is_han, known_pairs, script_cost, script_only, Plausibility, Script,
+};
 
 /// (the encoding text was wrongly decoded with, the one it was in): the
 /// damage of rows 1 to 7 of MOJIBAKE.md, most common first.
@@ -367,42 +369,80 @@ fn is_clean_repair(original: &str, text: &str) -> bool {
         || (latin1_letters(text) > 0 && !text.chars().any(|c| c.is_ascii_alphabetic())))
 }
 
+/// What `repair_swaps` needs to know of the text around a window: the Han
+/// characters only Simplified, and only Traditional, text writes there,
+/// and the kana there and in the window (over a bounded stretch).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SwapContext {
+    pub simplified: u32,
+    pub traditional: u32,
+    pub kana: usize,
+}
+
 /// The repairs of parts of `span` that are Big5 read as GBK, or GBK read
 /// as Big5. Both tables are double-byte, so each character maps to one
-/// character: the part chosen is the run of characters whose swap gains the
-/// most (by cost, with markers only this damage has counting extra), and it
-/// must then pass as a repair like any other.
+/// character. In text of the script the misread span sits in (Traditional
+/// for Big5 read as GBK, Simplified for GBK read as Big5), or with a symbol
+/// only the misreading leaves, the characters to swap are chosen in context
+/// (see `swap` and `context_swaps`). Else, or if that finds nothing where
+/// markers show, the part chosen is the run of characters whose swap gains
+/// the most (by cost, with markers only this damage has counting extra),
+/// and it must then pass as a repair like any other.
 ///
-/// `context` gives the script of the text around the span: it is asked for
-/// only when needed (it is a scoring of a stretch of text).
+/// `context` gives what is around the window.
 pub(crate) fn repair_swaps(
     span: &str,
-    context: impl FnOnce() -> (u32, u32, usize),
+    context: impl FnOnce() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
     let offsets = char_offsets(span, chars.len());
-    // The Han characters only Simplified, and only Traditional, text
-    // writes, in the window and around it.
     let script_only: Vec<(bool, bool)> = chars.iter().map(|&c| script_only(c)).collect();
-    let (around_s, around_t, around_kana) = context();
+    let around = context();
     let (window_s, window_t) = script_only.iter().fold((0, 0), |(s, t), &(a, b)| {
         (s + u32::from(a), t + u32::from(b))
     });
-    // (The old search for GBK read as Big5 judges by the text around alone.)
-    let is_simplified = Script::of_counts(around_s, around_t) == Script::Simplified;
+    // (The search by gain alone judges by the text around.)
+    let is_simplified =
+        Script::of_counts(around.simplified, around.traditional) == Script::Simplified;
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
-        // The script the text around a misread span is in: Traditional
-        // for Big5 read as GBK, Simplified for GBK read as Big5.
-        let (own, other) = match read_as == GB18030 {
-            true => (around_t + window_t, around_s + window_s),
-            false => (around_s + window_s, around_t + window_t),
+        // The characters of the script the misread span sits in, and of
+        // the other, in the window and around it.
+        let script = Scripts {
+            own: around.simplified + window_s,
+            other: around.traditional + window_t,
         };
-        let in_context = own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as));
-        if std::env::var("ZHFIX_DEBUG").is_ok() {
-            eprintln!("DIR {} own {own} other {other} span {span}", read_as.name());
-        }
-        // What each direction needs (see below), checked before any work.
+        let script = match read_as == GB18030 {
+            true => script.swapped(),
+            false => script,
+        };
+        // (Not where other damage shows, which the other searches undo:
+        // C1 controls, half-width katakana, U+FFFD.)
+        let other_damage = chars
+            .iter()
+            .any(|&c| matches!(c, '\u{80}'..='\u{9F}' | '\u{FF61}'..='\u{FF9F}' | '\u{FFFD}'));
+        // (And only where a run could pass: where the characters of the
+        // other script outside the window are few enough.)
+        let other_in_window = match read_as == GB18030 {
+            true => window_s,
+            false => window_t,
+        };
+        let ratio = match read_as == GB18030 {
+            true => TRADITIONAL_RATIO,
+            false => SIMPLIFIED_RATIO,
+        };
+        // (And only where the window shows the misreading somewhere: a
+        // character of the other script, or a symbol or kana it leaves.)
+        let shows = other_in_window > 0
+            || chars.iter().any(|&c| {
+                is_symbol_marker(c, read_as) || (is_kana(c) && around.kana <= MAX_MARKER_KANA)
+            });
+        let in_context = !other_damage
+            && shows
+            && (script.other - other_in_window) * ratio <= script.own
+            && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as)));
+        // What the search by gain needs (see below), checked before any
+        // work.
         let possible = match read_as == GB18030 {
             true => has_strong_marker(span),
             false => has_swap_marker(span, read_as) || is_simplified,
@@ -422,120 +462,28 @@ pub(crate) fn repair_swaps(
             })
             .collect();
         if in_context {
-            let script = match read_as == GB18030 {
-                true => Script::Traditional,
-                false => Script::Simplified,
-            };
-            // Kana mark the misreading only in text that is not Japanese:
-            // at most `MAX_KANA` of them in the window and around it.
-            let is_marker = |c: char| {
-                is_symbol_marker(c, read_as)
-                    || (is_kana(c) && around_kana <= swap::tuned("MAX_KANA", 1) as usize)
+            let window = SwapWindow {
+                chars: &chars,
+                swapped: &swapped,
+                script_only: &script_only,
+                read_as,
             };
             let mut any = false;
-            for run in swap::runs(&chars, &swapped, script, is_marker) {
-                let (start, end) = (run.start, run.end);
-                // The script outside the run must be the one it is judged
-                // in: a misread span is in text of the other encoding's.
-                let (mut out_own, mut out_other) = (own, other);
-                for &(s, t) in &script_only[start..end] {
-                    let (o, x) = match read_as == GB18030 {
-                        true => (t, s),
-                        false => (s, t),
-                    };
-                    out_own -= u32::from(o);
-                    out_other -= u32::from(x);
-                }
-                let tuned = swap::tuned;
-                // Evidence only the misreading leaves: characters of the
-                // other script, markers, and kana among Han characters in
-                // text that is not Japanese.
-                let evidence = (start..end)
-                    // (A doubled character is one piece of evidence.)
-                    .filter(|&i| i == start || chars[i] != chars[i - 1])
-                    .filter(|&i| {
-                        let (s, t) = script_only[i];
-                        let other_script = match read_as == GB18030 {
-                            true => s,
-                            false => t,
-                        };
-                        other_script || is_marker(chars[i])
-                    })
-                    .count() as i64;
-                if std::env::var("ZHFIX_DEBUG").is_ok() {
-                    let before: String = chars[start..end].iter().collect();
-                    let after: String = swapped[start..end].iter().flatten().collect();
-                    let other_in: u32 = script_only[start..end].iter().map(|&(s, t)| u32::from(if read_as == GB18030 { s } else { t })).sum();
-                    let markers = chars[start..end].iter().filter(|&&c| is_marker(c)).count();
-                    let kana = chars[start..end].iter().filter(|&&c| is_kana(c)).count();
-                    eprintln!("RUN\t{}\t{}\t{}\t{}\t{other_in}\t{markers}\t{kana}\t{out_own}\t{out_other}\t{before}\t{after}\t{}\t{evidence}", read_as.name(), run.gain, run.cost, end - start, run.pairs);
-                }
-                // (A run with a symbol that only the misreading leaves needs
-                // no script around it.)
-                let symbol = chars[start..end].iter().any(|&c| is_symbol_marker(c, read_as));
-                let min_own = match (symbol, read_as == GB18030) {
-                    (true, _) => 0,
-                    (false, true) => tuned("MIN_OWN_T", 1),
-                    (false, false) => tuned("MIN_OWN_S", 2),
-                };
-                // Without a word the swap makes, the evidence must be
-                // more than one character of the other script.
-                let strong = evidence >= tuned("STRONG_EVIDENCE", 2);
-                if evidence < tuned("MIN_EVIDENCE", 1)
-                    || (run.pairs == 0 && !strong)
-                    || i64::from(out_own) < min_own
-                {
-                    continue;
-                }
-                let ratio = match read_as == GB18030 {
-                    true => tuned("RATIO_T", 2),
-                    false => tuned("RATIO_S", 10),
-                };
-                if i64::from(out_own) < min_own
-                    || i64::from(out_other) * ratio > i64::from(out_own)
-                {
-                    continue;
-                }
-                let shortest = match chars[start..end].iter().any(|c| is_private_use(*c)) {
-                    true => 1,
-                    false => tuned("SHORTEST", 2) as usize,
-                };
-                let needed = tuned("MIN_RUN_GAIN", 20)
-                    .max(run.cost * tuned("SHARE", 40) / 100);
-                if end - start < shortest || run.gain < needed {
-                    continue;
-                }
+            for (start, end, text, confidence) in context_swaps(&window, script, around.kana) {
                 let part = &span[offsets[start]..offsets[end]];
-                let text: String = swapped[start..end].iter().flatten().collect();
-                // Real text, character by character: not rare on average,
-                // no iteration mark from a symbol row.
-                let repaired_cost: i64 = text
-                    .chars()
-                    .map(|c| i64::from(crate::score::script_cost(c, script)))
-                    .sum();
-                if !is_clean_repair(part, &text)
-                    || text.contains('\u{3005}')
-                    || repaired_cost > (end - start) as i64 * tuned("MAX_CHAR", 15)
-                    || (run.pairs == 0
-                        && text.chars().any(|c| {
-                            i64::from(crate::score::script_cost(c, script))
-                                > tuned("MAX_CHAR_NO_PAIR", 16)
-                        }))
-                    || overlaps(&found, start, end)
-                {
-                    continue;
+                if is_clean_repair(part, &text) && !overlaps(&found, start, end) {
+                    let chain = vec![(read_as, was)];
+                    found.push((
+                        start,
+                        end,
+                        Repair {
+                            text,
+                            chain,
+                            confidence,
+                        },
+                    ));
+                    any = true;
                 }
-                let confidence = (run.gain as f64 / (run.gain + needed) as f64) as f32;
-                found.push((
-                    start,
-                    end,
-                    Repair {
-                        text,
-                        chain: vec![(read_as, was)],
-                        confidence,
-                    },
-                ));
-                any = true;
             }
             if any || !possible {
                 continue;
@@ -598,6 +546,152 @@ pub(crate) fn repair_swaps(
     }
     found
 }
+
+/// Counts of Han characters only one script writes: of the script a
+/// misread span sits in, and of the other.
+#[derive(Debug, Clone, Copy)]
+struct Scripts {
+    own: u32,
+    other: u32,
+}
+
+impl Scripts {
+    fn swapped(self) -> Scripts {
+        Scripts {
+            own: self.other,
+            other: self.own,
+        }
+    }
+}
+
+/// A window searched for swaps: its characters, what each swaps to (if
+/// anything), which script only writes each, and the direction.
+struct SwapWindow<'a> {
+    chars: &'a [char],
+    swapped: &'a [Option<char>],
+    script_only: &'a [(bool, bool)],
+    read_as: &'static Encoding,
+}
+
+/// The runs of a window to swap back, chosen in context (see `swap`), each
+/// (start, end, the swapped text, confidence), that the evidence supports:
+/// characters only the other script writes or symbols only the misreading
+/// leaves (`MIN_SWAP_EVIDENCE`, and more where the swap makes no word),
+/// or, for Big5 read as GBK, words the swap makes and a large gain; the
+/// script outside the run the one it is judged in; and a clear gain over
+/// the text as it stands, context included. `around` counts the window's
+/// characters of each script and those around it; `kana`, the kana there.
+fn context_swaps(
+    window: &SwapWindow,
+    around: Scripts,
+    kana: usize,
+) -> Vec<(usize, usize, String, f32)> {
+    let SwapWindow {
+        chars,
+        swapped,
+        script_only,
+        read_as,
+    } = *window;
+    let big5_read_as_gbk = read_as == GB18030;
+    let script = match big5_read_as_gbk {
+        true => Script::Traditional,
+        false => Script::Simplified,
+    };
+    // Kana mark the misreading only in text that is not Japanese: alone
+    // in the window and around it.
+    let is_marker =
+        |c: char| is_symbol_marker(c, read_as) || (is_kana(c) && kana <= MAX_MARKER_KANA);
+    let other_script = |i: usize| {
+        let (s, t) = script_only[i];
+        match big5_read_as_gbk {
+            true => s,
+            false => t,
+        }
+    };
+    let mut found = Vec::new();
+    for run in swap::runs(chars, swapped, script, is_marker) {
+        let (start, end) = (run.start, run.end);
+        // The script outside the run must be the one it is judged in.
+        let in_run = (start..end).filter(|&i| other_script(i)).count() as u32;
+        let own_in_run = (start..end)
+            .filter(|&i| script_only[i] != (false, false) && !other_script(i))
+            .count() as u32;
+        let outside = Scripts {
+            own: around.own - own_in_run,
+            other: around.other - in_run,
+        };
+        // (A doubled character is one piece of evidence.)
+        let evidence = (start..end)
+            .filter(|&i| i == start || chars[i] != chars[i - 1])
+            .filter(|&i| other_script(i) || is_marker(chars[i]))
+            .count();
+        let words = big5_read_as_gbk && run.pairs >= 2 && run.gain >= WORDS_GAIN;
+        // A run with a symbol only the misreading leaves needs no script
+        // around it.
+        let symbol = chars[start..end]
+            .iter()
+            .any(|&c| is_symbol_marker(c, read_as));
+        let (min_own, ratio) = match (symbol, big5_read_as_gbk) {
+            (true, true) => (0, TRADITIONAL_RATIO),
+            (true, false) => (0, SIMPLIFIED_RATIO),
+            (false, true) => (1, TRADITIONAL_RATIO),
+            (false, false) => (2, SIMPLIFIED_RATIO),
+        };
+        let needed = MIN_SWAP_GAIN.max(run.cost * MIN_SWAP_GAIN_PERCENT / 100);
+        let private_use = chars[start..end].iter().any(|&c| is_private_use(c));
+        if (evidence < MIN_SWAP_EVIDENCE && !words)
+            || (run.pairs == 0 && evidence < MIN_SWAP_EVIDENCE_WITHOUT_WORDS)
+            || outside.own < min_own
+            || outside.other * ratio > outside.own
+            || (end - start < 2 && !private_use)
+            || run.gain < needed
+        {
+            continue;
+        }
+        let text: String = swapped[start..end].iter().flatten().collect();
+        // Real text, character by character: not rare on average (none
+        // rare where no word vouches for them), no iteration mark from a
+        // symbol row.
+        let costs: Vec<u32> = text.chars().map(|c| script_cost(c, script)).collect();
+        let total: u32 = costs.iter().sum();
+        if text.contains('\u{3005}')
+            || u64::from(total) > costs.len() as u64 * MAX_COST_PER_CHAR
+            || (run.pairs == 0 && costs.iter().any(|&cost| cost > MAX_UNPAIRED_COST))
+        {
+            continue;
+        }
+        let confidence = (run.gain as f64 / (run.gain + needed) as f64) as f32;
+        found.push((start, end, text, confidence));
+    }
+    found
+}
+
+/// The evidence a swap chosen in context needs (see `context_swaps`): at
+/// least one character of the other script or symbol, two where the swap
+/// makes no known pair; or, for Big5 read as GBK, two known pairs and a
+/// gain of `WORDS_GAIN`.
+const MIN_SWAP_EVIDENCE: usize = 1;
+const MIN_SWAP_EVIDENCE_WITHOUT_WORDS: usize = 2;
+const WORDS_GAIN: i64 = 30;
+
+/// How much a swap chosen in context must gain, at least and in percent
+/// of the cost of the text as it stands.
+const MIN_SWAP_GAIN: i64 = 20;
+const MIN_SWAP_GAIN_PERCENT: i64 = 30;
+
+/// How many times the characters of the script a misread span sits in
+/// must outnumber those of the other outside the run: Traditional text
+/// (the corpus of classical poetry) often has Simplified forms among its
+/// characters; Simplified text hardly any Traditional ones.
+const TRADITIONAL_RATIO: u32 = 2;
+const SIMPLIFIED_RATIO: u32 = 10;
+
+/// The most kana a window and its context may hold for kana to count as
+/// markers of Big5 read as GBK.
+const MAX_MARKER_KANA: usize = 1;
+
+/// The most a character of a swap that makes no known pair may cost.
+const MAX_UNPAIRED_COST: u32 = 16;
 
 /// Whether `text`, read as Shift_JIS, is short and has no half-width
 /// katakana: UTF-8 read as Shift_JIS nearly always gives some (continuation
@@ -699,7 +793,8 @@ fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Enco
         .count() as u64
 }
 
-fn is_kana(c: char) -> bool {
+/// Kana, full-width or half-width.
+pub(crate) fn is_kana(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}')
 }
 
@@ -1126,6 +1221,51 @@ mod tests {
         for clean in [
             "2 つ連続した \\fB*\\fP の後に \\fB/\\fP が続く場合には",
             "troff 用のフォントファイルに groff で用いる",
+        ] {
+            assert_eq!(crate::fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn big5_read_as_gbk_is_repaired_in_traditional_context() {
+        // Short spans of classical poetry, marked only by GBK's symbol rows
+        // (`﹖`, `Τ`, `㏑`), a lone kana (`ぃ`) and Simplified forms (`极`,
+        // `谋`) among Traditional text; the clean neighbours stay (`爵` read
+        // as GBK and swapped back would be `橋`).
+        for (clean, span) in [
+            ("說難徒有美，孤憤竟無申。", 6..10),
+            ("丈夫貴功勳，不貴爵祿饒。", 6..8),
+            ("丹桂竟多故，白雲空有情。", 9..11),
+            ("信知尤物必牽情，一顧難酬覺命輕。", 11..15),
+        ] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged: String = chars[..span.start]
+                .iter()
+                .copied()
+                .chain(damage(&part, BIG5, GB18030).chars())
+                .chain(chars[span.end..].iter().copied())
+                .collect();
+            assert_ne!(damaged, clean);
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
+    fn clean_text_that_swaps_would_read_better_is_left_alone() {
+        // Classical text with doubled or rare characters, Simplified forms
+        // in Traditional text and the reverse, a bopomofo letter and kana
+        // in Simplified text, and Japanese with kana among kanji: each has
+        // a swap of Big5 and GBK that the model likes, without the evidence.
+        for clean in [
+            "神都自藹藹，佳氣助葱葱。",
+            "鳥道挂疎雨，人家殘夕陽。",
+            "千峰橫紫翠，雙闕凭闌干。",
+            "自從知如覺無明，一衲隨緣祇麽行。",
+            "一旦宫车晚，旋归泬寥。",
+            "虎啸ㄛ嶔，护遗迹、尚如今。",
+            "满前白发けけ。",
+            "その際、一番始めにマッチする位置へは移動しない",
         ] {
             assert_eq!(crate::fix_text(clean), clean);
         }

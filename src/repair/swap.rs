@@ -34,7 +34,7 @@ const PAIR: i64 = 7;
 
 /// What a character that only the misreading leaves (see
 /// `is_marker`) costs where it is kept.
-const MARKER: i64 = 12;
+const MARKER: i64 = 18;
 
 /// The runs of `chars` (with `swapped`, what each swaps to, if anything)
 /// whose swap makes the text most plausible as text of `script`; a
@@ -55,17 +55,39 @@ pub(super) fn runs(
     };
     let emission = |i: usize, state: usize| -> i64 {
         let marker = match state == 0 && is_marker(chars[i]) {
-            true => tuned("MARKER", MARKER),
+            true => MARKER,
             false => 0,
         };
         i64::from(script_cost(pick(i, state), script)) + marker
     };
     let pair = |a: char, b: char| -> i64 {
         match is_han(a) && is_han(b) && is_known_pair(a, b) {
-            true => -tuned("PAIR", PAIR),
+            true => -PAIR,
             false => 0,
         }
     };
+    // Each character's cost kept and swapped, and the pairs each choice
+    // makes with the one before (kept then kept, swapped then kept, kept
+    // then swapped, swapped then swapped), computed once.
+    let emissions: Vec<[i64; 2]> = (0..n).map(|i| [emission(i, 0), emission(i, 1)]).collect();
+    let pairs: Vec<[i64; 4]> = (0..n)
+        .map(|i| match i {
+            0 => [0; 4],
+            _ => {
+                let swappable = |j: usize| swapped[j].is_some();
+                let mut four = [0; 4];
+                for (k, slot) in four.iter_mut().enumerate() {
+                    let (p, s) = (k % 2, k / 2);
+                    if (p == 0 || swappable(i - 1)) && (s == 0 || swappable(i)) {
+                        *slot = pair(pick(i - 1, p), pick(i, s));
+                    }
+                }
+                four
+            }
+        })
+        .collect();
+    let emission = |i: usize, state: usize| emissions[i][state];
+    let pair_at = |i: usize, previous: usize, state: usize| pairs[i][previous + 2 * state];
     const UNREACHABLE: i64 = i64::MAX / 4;
     let mut cost = vec![[UNREACHABLE; 2]; n];
     let mut back = vec![[0u8; 2]; n];
@@ -75,14 +97,14 @@ pub(super) fn runs(
                 continue;
             }
             let enter = |previous: usize| match (previous, state) {
-                (0, 1) => tuned("SWITCH", SWITCH),
+                (0, 1) => SWITCH,
                 _ => 0,
             };
             let (best, from) = match i {
                 0 => (enter(0), 0),
                 _ => (0..2)
                     .filter(|&p| cost[i - 1][p] < UNREACHABLE)
-                    .map(|p| (cost[i - 1][p] + pair(pick(i - 1, p), pick(i, state)) + enter(p), p))
+                    .map(|p| (cost[i - 1][p] + pair_at(i, p, state) + enter(p), p))
                     .min()
                     .unwrap_or((UNREACHABLE, 0)),
             };
@@ -112,11 +134,11 @@ pub(super) fn runs(
         }
         let end = i;
         let local = |chosen: &dyn Fn(usize) -> usize| -> i64 {
-            let emissions: i64 = (start..end).map(|j| emission(j, chosen(j))).sum();
-            let pairs: i64 = (start.max(1)..(end + 1).min(n))
-                .map(|j| pair(pick(j - 1, chosen(j - 1)), pick(j, chosen(j))))
+            let costs: i64 = (start..end).map(|j| emission(j, chosen(j))).sum();
+            let edges: i64 = (start.max(1)..(end + 1).min(n))
+                .map(|j| pair_at(j, chosen(j - 1), chosen(j)))
                 .sum();
-            emissions + pairs
+            costs + edges
         };
         let before = local(&|_| 0);
         let after = local(&|j| states[j]);
@@ -125,7 +147,7 @@ pub(super) fn runs(
                 let (a, b) = (pick(j - 1, states[j - 1]), pick(j, states[j]));
                 // (A character doubled is a pair mojibake of a doubled
                 // character makes as readily.)
-                a != b && pair(a, b) != 0
+                a != b && pair_at(j, states[j - 1], states[j]) != 0
             })
             .count();
         found.push(Run {
@@ -139,10 +161,36 @@ pub(super) fn runs(
     found
 }
 
-/// DEVELOPMENT ONLY: a constant, overridden by the environment.
-pub(super) fn tuned(name: &str, default: i64) -> i64 {
-    std::env::var(format!("ZHFIX_{name}"))
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs_of(text: &str, swaps: &[(usize, char)]) -> Vec<Run> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut swapped = vec![None; chars.len()];
+        for &(at, c) in swaps {
+            swapped[at] = Some(c);
+        }
+        runs(&chars, &swapped, Script::Traditional, |_| false)
+    }
+
+    #[test]
+    fn the_run_that_makes_words_with_its_neighbours_is_chosen() {
+        // Big5's `涼識` read as GBK is `睤醚`; the neighbours stay.
+        let found = runs_of("淒睤醚舊峯", &[(1, '涼'), (2, '識'), (3, '眕')]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let run = found[0];
+        assert_eq!((run.start, run.end), (1, 3));
+        assert!(
+            run.gain > 0 && run.gain < run.cost && run.pairs >= 1,
+            "{run:?}"
+        );
+    }
+
+    #[test]
+    fn common_text_is_not_swapped_for_rarer() {
+        let found = runs_of("這裡每一個", &[(0, '硂'), (1, '柑'), (2, '–')]);
+        assert!(found.is_empty(), "{found:?}");
+        assert!(runs(&[], &[], Script::Traditional, |_| false).is_empty());
+    }
 }
