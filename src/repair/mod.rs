@@ -15,6 +15,7 @@ mod evidence;
 mod mojibake;
 mod phase;
 mod ruby;
+mod swap;
 pub(crate) mod syllable;
 
 use std::sync::Arc;
@@ -700,12 +701,18 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
         let window = &span[start..end];
         let text: String = window.iter().collect();
         let parts = mojibake::repair_parts(&text);
-        // The script of the text around the window (a bounded stretch of it,
-        // to keep the work linear), if the search for swaps needs it.
+        // The Han characters only one script writes in the text around the
+        // window, and the kana there and in it (a bounded stretch, to keep
+        // the work linear).
         let swaps = mojibake::repair_swaps(&text, || {
-            let (s0, t0) = before.counts(start.saturating_sub(CONTEXT), start);
-            let (s1, t1) = after.counts(end, (end + CONTEXT).min(span.len()));
-            crate::score::Script::of_counts(s0 + s1, t0 + t1)
+            let [s0, t0, k0] = before.counts(start.saturating_sub(CONTEXT), start);
+            let [s1, t1, k1] = after.counts(end, (end + CONTEXT).min(span.len()));
+            let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
+            mojibake::SwapContext {
+                simplified: s0 + s1,
+                traditional: t0 + t1,
+                kana: (k0 + k1) as usize + kana,
+            }
         });
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
@@ -756,15 +763,14 @@ fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
 }
 
 /// The characters seen only in Simplified and only in Traditional text (see
-/// `score::script_only`) in a stretch of a span, kept up to date as the
-/// stretch moves forward: a character at a time, not a scoring of the whole
-/// stretch for each piece of a window.
+/// `score::script_only`), and the kana, in a stretch of a span, kept up to
+/// date as the stretch moves forward: a character at a time, not a scoring
+/// of the whole stretch for each piece of a window.
 struct ScriptCounts<'a> {
     span: &'a [char],
     start: usize,
     end: usize,
-    simplified: u32,
-    traditional: u32,
+    counts: [u32; 3],
 }
 
 impl<'a> ScriptCounts<'a> {
@@ -773,35 +779,34 @@ impl<'a> ScriptCounts<'a> {
             span,
             start: 0,
             end: 0,
-            simplified: 0,
-            traditional: 0,
+            counts: [0; 3],
         }
     }
 
-    /// The counts over `span[start..end]`.
-    fn counts(&mut self, start: usize, end: usize) -> (u32, u32) {
+    /// The counts over `span[start..end]`: Simplified only, Traditional
+    /// only, kana.
+    fn counts(&mut self, start: usize, end: usize) -> [u32; 3] {
         if start < self.start || end < self.end {
             // (Not asked by the pieces, which move forward: start over.)
             *self = ScriptCounts::new(self.span);
         }
-        let only = |i: usize| crate::score::script_only(self.span[i]);
+        let of = |c: char| {
+            let (s, t) = crate::score::script_only(c);
+            [u32::from(s), u32::from(t), u32::from(mojibake::is_kana(c))]
+        };
         while self.end < end {
-            let (s, t) = only(self.end);
-            (self.simplified, self.traditional) = (
-                self.simplified + u32::from(s),
-                self.traditional + u32::from(t),
-            );
+            for (count, add) in self.counts.iter_mut().zip(of(self.span[self.end])) {
+                *count += add;
+            }
             self.end += 1;
         }
         while self.start < start {
-            let (s, t) = only(self.start);
-            (self.simplified, self.traditional) = (
-                self.simplified - u32::from(s),
-                self.traditional - u32::from(t),
-            );
+            for (count, less) in self.counts.iter_mut().zip(of(self.span[self.start])) {
+                *count -= less;
+            }
             self.start += 1;
         }
-        (self.simplified, self.traditional)
+        self.counts
     }
 }
 

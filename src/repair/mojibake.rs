@@ -5,7 +5,10 @@
 
 use encoding_rs::{Encoding, BIG5, GB18030, SHIFT_JIS, UTF_8, WINDOWS_1252};
 
-use crate::score::{char_cost, is_han, known_pairs, Plausibility, Script};
+use super::swap;
+use crate::score::{
+    char_cost, is_han, known_pairs, script_cost, script_only, Plausibility, Script,
+};
 
 /// (the encoding text was wrongly decoded with, the one it was in): the
 /// damage of rows 1 to 7 of MOJIBAKE.md, most common first.
@@ -338,17 +341,10 @@ fn accept_with_evidence(
         false => MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64),
     };
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count() as u64;
-    let kana = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c));
     if text == original
         || non_ascii == 0
         || gain < needed
-        // A repair gives clean text: no damage, no letters or digits from
-        // bytes that were not theirs, no kana that were not there.
-        || text.chars().any(is_damage)
-        || lone_letters(&text) > lone_letters(original)
-        || (kana(&text) && !kana(original))
-        || !is_coherent(&text)
-        || (latin1_letters(&text) > 0 && !text.chars().any(|c| c.is_ascii_alphabetic()))
+        || !is_clean_repair(original, &text)
         || cost > non_ascii * MAX_COST_PER_CHAR + ascii_cost(&text)
     {
         return None;
@@ -361,34 +357,97 @@ fn accept_with_evidence(
     })
 }
 
+/// Whether `text`, a repair of `original`, is clean text: no damage, no
+/// letters or digits from bytes that were not theirs, no kana that were not
+/// there, no mix of scripts.
+fn is_clean_repair(original: &str, text: &str) -> bool {
+    let kana = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c));
+    !(text.chars().any(is_damage)
+        || lone_letters(text) > lone_letters(original)
+        || (kana(text) && !kana(original))
+        || !is_coherent(text)
+        || (latin1_letters(text) > 0 && !text.chars().any(|c| c.is_ascii_alphabetic())))
+}
+
+/// What `repair_swaps` needs to know of the text around a window: the Han
+/// characters only Simplified, and only Traditional, text writes there,
+/// and the kana there and in the window (over a bounded stretch).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SwapContext {
+    pub simplified: u32,
+    pub traditional: u32,
+    pub kana: usize,
+}
+
 /// The repairs of parts of `span` that are Big5 read as GBK, or GBK read
 /// as Big5. Both tables are double-byte, so each character maps to one
-/// character: the part chosen is the run of characters whose swap gains the
-/// most (by cost, with markers only this damage has counting extra), and it
-/// must then pass as a repair like any other.
+/// character. In text of the script the misread span sits in (Traditional
+/// for Big5 read as GBK, Simplified for GBK read as Big5), or with a symbol
+/// only the misreading leaves, the characters to swap are chosen in context
+/// (see `swap` and `context_swaps`). Else, or if that finds nothing where
+/// markers show, the part chosen is the run of characters whose swap gains
+/// the most (by cost, with markers only this damage has counting extra),
+/// and it must then pass as a repair like any other.
 ///
-/// `context` gives the script of the text around the span: it is asked for
-/// only when needed (it is a scoring of a stretch of text).
+/// `context` gives what is around the window.
 pub(crate) fn repair_swaps(
     span: &str,
-    context: impl FnOnce() -> Script,
+    context: impl FnOnce() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
-    let mut context = Some(context);
-    let mut script = None;
-    let mut is_simplified = || {
-        *script.get_or_insert_with(|| context.take().map_or(Script::None, |context| context()))
-            == Script::Simplified
-    };
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
     let offsets = char_offsets(span, chars.len());
+    let script_only: Vec<(bool, bool)> = chars.iter().map(|&c| script_only(c)).collect();
+    let around = context();
+    let (window_s, window_t) = script_only.iter().fold((0, 0), |(s, t), &(a, b)| {
+        (s + u32::from(a), t + u32::from(b))
+    });
+    // (The search by gain alone judges by the text around.)
+    let is_simplified =
+        Script::of_counts(around.simplified, around.traditional) == Script::Simplified;
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
-        // What each direction needs (see below), checked before any work.
+        // The characters of the script the misread span sits in, and of
+        // the other, in the window and around it.
+        let script = Scripts {
+            own: around.simplified + window_s,
+            other: around.traditional + window_t,
+        };
+        let script = match read_as == GB18030 {
+            true => script.swapped(),
+            false => script,
+        };
+        // (Not where other damage shows, which the other searches undo:
+        // C1 controls, half-width katakana, U+FFFD.)
+        let other_damage = chars
+            .iter()
+            .any(|&c| matches!(c, '\u{80}'..='\u{9F}' | '\u{FF61}'..='\u{FF9F}' | '\u{FFFD}'));
+        // (And only where a run could pass: where the characters of the
+        // other script outside the window are few enough.)
+        let other_in_window = match read_as == GB18030 {
+            true => window_s,
+            false => window_t,
+        };
+        let ratio = match read_as == GB18030 {
+            true => TRADITIONAL_RATIO,
+            false => SIMPLIFIED_RATIO,
+        };
+        // (And only where the window shows the misreading somewhere: a
+        // character of the other script, or a symbol or kana it leaves.)
+        let shows = other_in_window > 0
+            || chars.iter().any(|&c| {
+                is_symbol_marker(c, read_as) || (is_kana(c) && around.kana <= MAX_MARKER_KANA)
+            });
+        let in_context = !other_damage
+            && shows
+            && (script.other - other_in_window) * ratio <= script.own
+            && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as)));
+        // What the search by gain needs (see below), checked before any
+        // work.
         let possible = match read_as == GB18030 {
             true => has_strong_marker(span),
-            false => has_swap_marker(span, read_as) || is_simplified(),
+            false => has_swap_marker(span, read_as) || is_simplified,
         };
-        if !possible {
+        if !possible && !in_context {
             continue;
         }
         let mut bytes = Vec::with_capacity(4);
@@ -402,6 +461,34 @@ pub(crate) fn repair_swaps(
                 decode_char(&bytes, was)
             })
             .collect();
+        if in_context {
+            let window = SwapWindow {
+                chars: &chars,
+                swapped: &swapped,
+                script_only: &script_only,
+                read_as,
+            };
+            let mut any = false;
+            for (start, end, text, confidence) in context_swaps(&window, script, around.kana) {
+                let part = &span[offsets[start]..offsets[end]];
+                if is_clean_repair(part, &text) && !overlaps(&found, start, end) {
+                    let chain = vec![(read_as, was)];
+                    found.push((
+                        start,
+                        end,
+                        Repair {
+                            text,
+                            chain,
+                            confidence,
+                        },
+                    ));
+                    any = true;
+                }
+            }
+            if any || !possible {
+                continue;
+            }
+        }
         // The best run by summed gain (Kadane's), among swappable characters.
         let gain = |i: usize| -> i64 {
             let Some(d) = swapped[i] else {
@@ -447,7 +534,7 @@ pub(crate) fn repair_swaps(
             continue;
         }
         let text: String = swapped[start..end].iter().flatten().collect();
-        if !marked && (!is_simplified() || known_pairs(&text).0 < 2) {
+        if !marked && (!is_simplified || known_pairs(&text).0 < 2) {
             continue;
         }
         let evidence = SWAP_MARKER_EVIDENCE * marker_evidence(&chars, start..end, read_as);
@@ -459,6 +546,152 @@ pub(crate) fn repair_swaps(
     }
     found
 }
+
+/// Counts of Han characters only one script writes: of the script a
+/// misread span sits in, and of the other.
+#[derive(Debug, Clone, Copy)]
+struct Scripts {
+    own: u32,
+    other: u32,
+}
+
+impl Scripts {
+    fn swapped(self) -> Scripts {
+        Scripts {
+            own: self.other,
+            other: self.own,
+        }
+    }
+}
+
+/// A window searched for swaps: its characters, what each swaps to (if
+/// anything), which script only writes each, and the direction.
+struct SwapWindow<'a> {
+    chars: &'a [char],
+    swapped: &'a [Option<char>],
+    script_only: &'a [(bool, bool)],
+    read_as: &'static Encoding,
+}
+
+/// The runs of a window to swap back, chosen in context (see `swap`), each
+/// (start, end, the swapped text, confidence), that the evidence supports:
+/// characters only the other script writes or symbols only the misreading
+/// leaves (`MIN_SWAP_EVIDENCE`, and more where the swap makes no word),
+/// or, for Big5 read as GBK, words the swap makes and a large gain; the
+/// script outside the run the one it is judged in; and a clear gain over
+/// the text as it stands, context included. `around` counts the window's
+/// characters of each script and those around it; `kana`, the kana there.
+fn context_swaps(
+    window: &SwapWindow,
+    around: Scripts,
+    kana: usize,
+) -> Vec<(usize, usize, String, f32)> {
+    let SwapWindow {
+        chars,
+        swapped,
+        script_only,
+        read_as,
+    } = *window;
+    let big5_read_as_gbk = read_as == GB18030;
+    let script = match big5_read_as_gbk {
+        true => Script::Traditional,
+        false => Script::Simplified,
+    };
+    // Kana mark the misreading only in text that is not Japanese: alone
+    // in the window and around it.
+    let is_marker =
+        |c: char| is_symbol_marker(c, read_as) || (is_kana(c) && kana <= MAX_MARKER_KANA);
+    let other_script = |i: usize| {
+        let (s, t) = script_only[i];
+        match big5_read_as_gbk {
+            true => s,
+            false => t,
+        }
+    };
+    let mut found = Vec::new();
+    for run in swap::runs(chars, swapped, script, is_marker) {
+        let (start, end) = (run.start, run.end);
+        // The script outside the run must be the one it is judged in.
+        let in_run = (start..end).filter(|&i| other_script(i)).count() as u32;
+        let own_in_run = (start..end)
+            .filter(|&i| script_only[i] != (false, false) && !other_script(i))
+            .count() as u32;
+        let outside = Scripts {
+            own: around.own - own_in_run,
+            other: around.other - in_run,
+        };
+        // (A doubled character is one piece of evidence.)
+        let evidence = (start..end)
+            .filter(|&i| i == start || chars[i] != chars[i - 1])
+            .filter(|&i| other_script(i) || is_marker(chars[i]))
+            .count();
+        let words = big5_read_as_gbk && run.pairs >= 2 && run.gain >= WORDS_GAIN;
+        // A run with a symbol only the misreading leaves needs no script
+        // around it.
+        let symbol = chars[start..end]
+            .iter()
+            .any(|&c| is_symbol_marker(c, read_as));
+        let (min_own, ratio) = match (symbol, big5_read_as_gbk) {
+            (true, true) => (0, TRADITIONAL_RATIO),
+            (true, false) => (0, SIMPLIFIED_RATIO),
+            (false, true) => (1, TRADITIONAL_RATIO),
+            (false, false) => (2, SIMPLIFIED_RATIO),
+        };
+        let needed = MIN_SWAP_GAIN.max(run.cost * MIN_SWAP_GAIN_PERCENT / 100);
+        let private_use = chars[start..end].iter().any(|&c| is_private_use(c));
+        if (evidence < MIN_SWAP_EVIDENCE && !words)
+            || (run.pairs == 0 && evidence < MIN_SWAP_EVIDENCE_WITHOUT_WORDS)
+            || outside.own < min_own
+            || outside.other * ratio > outside.own
+            || (end - start < 2 && !private_use)
+            || run.gain < needed
+        {
+            continue;
+        }
+        let text: String = swapped[start..end].iter().flatten().collect();
+        // Real text, character by character: not rare on average (none
+        // rare where no word vouches for them), no iteration mark from a
+        // symbol row.
+        let costs: Vec<u32> = text.chars().map(|c| script_cost(c, script)).collect();
+        let total: u32 = costs.iter().sum();
+        if text.contains('\u{3005}')
+            || u64::from(total) > costs.len() as u64 * MAX_COST_PER_CHAR
+            || (run.pairs == 0 && costs.iter().any(|&cost| cost > MAX_UNPAIRED_COST))
+        {
+            continue;
+        }
+        let confidence = (run.gain as f64 / (run.gain + needed) as f64) as f32;
+        found.push((start, end, text, confidence));
+    }
+    found
+}
+
+/// The evidence a swap chosen in context needs (see `context_swaps`): at
+/// least one character of the other script or symbol, two where the swap
+/// makes no known pair; or, for Big5 read as GBK, two known pairs and a
+/// gain of `WORDS_GAIN`.
+const MIN_SWAP_EVIDENCE: usize = 1;
+const MIN_SWAP_EVIDENCE_WITHOUT_WORDS: usize = 2;
+const WORDS_GAIN: i64 = 30;
+
+/// How much a swap chosen in context must gain, at least and in percent
+/// of the cost of the text as it stands.
+const MIN_SWAP_GAIN: i64 = 20;
+const MIN_SWAP_GAIN_PERCENT: i64 = 30;
+
+/// How many times the characters of the script a misread span sits in
+/// must outnumber those of the other outside the run: Traditional text
+/// (the corpus of classical poetry) often has Simplified forms among its
+/// characters; Simplified text hardly any Traditional ones.
+const TRADITIONAL_RATIO: u32 = 2;
+const SIMPLIFIED_RATIO: u32 = 10;
+
+/// The most kana a window and its context may hold for kana to count as
+/// markers of Big5 read as GBK.
+const MAX_MARKER_KANA: usize = 1;
+
+/// The most a character of a swap that makes no known pair may cost.
+const MAX_UNPAIRED_COST: u32 = 16;
 
 /// Whether `text`, read as Shift_JIS, is short and has no half-width
 /// katakana: UTF-8 read as Shift_JIS nearly always gives some (continuation
@@ -519,6 +752,27 @@ fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
             }))
 }
 
+/// Whether `c` is a symbol that text read with `read_as` in place of the
+/// other of Big5 and GBK leaves among Han characters, and clean Chinese
+/// text hardly has (kana aside: see `repair_swaps`). Big5 keeps its
+/// commonest characters where GBK has its rows of symbols: besides the
+/// strong markers, GBK's vertical and small forms, squared units, arrows,
+/// mathematical operators, block elements, modifier tone letters and
+/// Hangzhou numerals; GBK's punctuation read as Big5 gives Big5's symbols
+/// (see `has_swap_marker`).
+fn is_symbol_marker(c: char, read_as: &Encoding) -> bool {
+    if is_kana(c) {
+        return false;
+    }
+    has_swap_marker(c.encode_utf8(&mut [0; 4]), read_as)
+        || (read_as == GB18030
+            && matches!(c,
+                '\u{FE30}'..='\u{FE6F}' | '\u{3300}'..='\u{33FF}' | '\u{3220}'..='\u{32FF}'
+                | '\u{2100}'..='\u{21FF}' | '\u{2200}'..='\u{22FF}' | '\u{2580}'..='\u{259F}'
+                | '\u{3021}'..='\u{3029}' | '\u{2C9}'..='\u{2D9}' | '\u{2035}' | '\u{2025}'
+                | 'ń' | 'ň' | 'ǹ' | 'ɑ' | 'ɡ'))
+}
+
 /// How many characters of `chars[range]` are markers that no word of any
 /// language has: GBK's punctuation read as Big5 (bopomofo among them), and Greek
 /// or Cyrillic letters that stand alone between Han characters. (Not kana:
@@ -537,6 +791,11 @@ fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Enco
             punctuation(c) || (is_letter(c) && alone(i.checked_sub(1)) && alone(Some(i + 1)))
         })
         .count() as u64
+}
+
+/// Kana, full-width or half-width.
+pub(crate) fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}')
 }
 
 fn is_private_use(c: char) -> bool {
@@ -962,6 +1221,51 @@ mod tests {
         for clean in [
             "2 つ連続した \\fB*\\fP の後に \\fB/\\fP が続く場合には",
             "troff 用のフォントファイルに groff で用いる",
+        ] {
+            assert_eq!(crate::fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn big5_read_as_gbk_is_repaired_in_traditional_context() {
+        // Short spans of classical poetry, marked only by GBK's symbol rows
+        // (`﹖`, `Τ`, `㏑`), a lone kana (`ぃ`) and Simplified forms (`极`,
+        // `谋`) among Traditional text; the clean neighbours stay (`爵` read
+        // as GBK and swapped back would be `橋`).
+        for (clean, span) in [
+            ("說難徒有美，孤憤竟無申。", 6..10),
+            ("丈夫貴功勳，不貴爵祿饒。", 6..8),
+            ("丹桂竟多故，白雲空有情。", 9..11),
+            ("信知尤物必牽情，一顧難酬覺命輕。", 11..15),
+        ] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged: String = chars[..span.start]
+                .iter()
+                .copied()
+                .chain(damage(&part, BIG5, GB18030).chars())
+                .chain(chars[span.end..].iter().copied())
+                .collect();
+            assert_ne!(damaged, clean);
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
+    fn clean_text_that_swaps_would_read_better_is_left_alone() {
+        // Classical text with doubled or rare characters, Simplified forms
+        // in Traditional text and the reverse, a bopomofo letter and kana
+        // in Simplified text, and Japanese with kana among kanji: each has
+        // a swap of Big5 and GBK that the model likes, without the evidence.
+        for clean in [
+            "神都自藹藹，佳氣助葱葱。",
+            "鳥道挂疎雨，人家殘夕陽。",
+            "千峰橫紫翠，雙闕凭闌干。",
+            "自從知如覺無明，一衲隨緣祇麽行。",
+            "一旦宫车晚，旋归泬寥。",
+            "虎啸ㄛ嶔，护遗迹、尚如今。",
+            "满前白发けけ。",
+            "その際、一番始めにマッチする位置へは移動しない",
         ] {
             assert_eq!(crate::fix_text(clean), clean);
         }

@@ -161,19 +161,24 @@ pub(crate) fn known_pairs(text: &str) -> (u32, u32) {
     (known, pairs)
 }
 
-fn is_known_pair(a: char, b: char) -> bool {
+/// Whether the Han characters `a` then `b` are a pair seen inside words.
+pub(crate) fn is_known_pair(a: char, b: char) -> bool {
     let dense = 0x3400..=0x9FFF;
     let (a, b) = (a as u32, b as u32);
     if !dense.contains(&a) || !dense.contains(&b) {
         return false;
     }
     let key = (a - 0x3400) << 16 | (b - 0x3400);
-    let count = BIGRAMS.len() / 4;
     let at = |i: usize| {
         let bytes = &BIGRAMS[4 * i..4 * i + 4];
         u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
     };
-    let (mut low, mut high) = (0, count);
+    // Only the pairs that start with `a` are searched (a few dozen at
+    // most, against hundreds of thousands): the swap search asks for pairs
+    // at every character of a window.
+    let starts = pair_starts();
+    let first = (a - 0x3400) as usize;
+    let (mut low, mut high) = (starts[first] as usize, starts[first + 1] as usize);
     while low < high {
         let middle = (low + high) / 2;
         match at(middle).cmp(&key) {
@@ -183,6 +188,28 @@ fn is_known_pair(a: char, b: char) -> bool {
         }
     }
     false
+}
+
+/// For each first character of the dense range (and one past its end),
+/// where its pairs start in `BIGRAMS`, built once.
+fn pair_starts() -> &'static [u32] {
+    static STARTS: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        let count = BIGRAMS.len() / 4;
+        let firsts = 0x9FFF - 0x3400 + 1;
+        let mut starts = vec![0u32; firsts + 1];
+        // Count the pairs of each first character, then sum up.
+        for i in 0..count {
+            let first = usize::from(u16::from_le_bytes([BIGRAMS[4 * i + 2], BIGRAMS[4 * i + 3]]));
+            if let Some(slot) = starts.get_mut(first + 1) {
+                *slot += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        starts
+    })
 }
 
 /// Whether `c` is a Han character (the CJK Unified Ideographs, their
@@ -198,6 +225,30 @@ pub(crate) fn char_cost(c: char) -> u32 {
         None => class_cost(c),
     }
 }
+
+/// The cost of a single character in text of one script: a Han character
+/// costs what its frequency in that script says, and one the script does
+/// not write (a Simplified form in Traditional text, or the reverse) its
+/// frequency in the other plus `OTHER_SCRIPT_COST`. Text sometimes mixes
+/// forms, a misreading between GBK and Big5 nearly always does.
+pub(crate) fn script_cost(c: char, script: Script) -> u32 {
+    let Some((simplified, traditional)) = han_costs(c) else {
+        return class_cost(c);
+    };
+    let (own, other) = match script {
+        Script::Traditional => (traditional, simplified),
+        Script::Simplified => (simplified, traditional),
+        Script::Mixed | Script::None => return u32::from(simplified.min(traditional)),
+    };
+    match own {
+        u8::MAX => u32::from(other) + OTHER_SCRIPT_COST,
+        own => u32::from(own),
+    }
+}
+
+/// What a Han character costs extra in text of the script that does not
+/// write it (see [`script_cost`]).
+const OTHER_SCRIPT_COST: u32 = 8;
 
 /// Coarse character classes, for the costs of what stands next to what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -518,6 +569,36 @@ mod tests {
         assert_eq!(known_pairs("鍙戝竷鏂扮増"), (0, 5));
         assert_eq!(known_pairs("發佈"), (1, 1));
         assert_eq!(known_pairs("a b"), (0, 0));
+    }
+
+    #[test]
+    fn known_pairs_are_found_through_the_index_as_by_a_search() {
+        let count = BIGRAMS.len() / 4;
+        let at = |i: usize| {
+            let bytes = &BIGRAMS[4 * i..4 * i + 4];
+            u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+        };
+        let pair = |key: u32| {
+            let a = char::from_u32(0x3400 + (key >> 16)).unwrap();
+            let b = char::from_u32(0x3400 + (key & 0xFFFF)).unwrap();
+            (a, b)
+        };
+        let keys: Vec<u32> = (0..count).map(at).collect();
+        for i in (0..count).step_by(97).chain([0, count - 1]) {
+            let (a, b) = pair(keys[i]);
+            assert!(is_known_pair(a, b), "{a}{b}");
+            // Neighbours are found exactly when the table has them.
+            for other in [b as u32 - 1, b as u32 + 1] {
+                if !(0x3400..=0x9FFF).contains(&other) {
+                    continue;
+                }
+                let c = char::from_u32(other).unwrap();
+                let key = (a as u32 - 0x3400) << 16 | (other - 0x3400);
+                let listed = keys.binary_search(&key).is_ok();
+                assert_eq!(is_known_pair(a, c), listed, "{a}{c}");
+            }
+        }
+        assert!(is_known_pair('发', '布') && !is_known_pair('鍙', '戝'));
     }
 
     #[test]
