@@ -433,6 +433,45 @@ pub(crate) fn convert_with_phrases(
     }
 }
 
+/// Converts every character of `text` on its own, appending the result to
+/// `out`: what [`convert`] outputs for text in which forward maximum
+/// matching finds no key of two or more characters, without the pair test
+/// and the phrase walk that finding none costs [`convert`]. Smart
+/// segmentation converts the text between its windows, which holds no such
+/// key, with it.
+pub(crate) fn convert_chars(view: &View<'_>, text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    out.reserve(text.len());
+    let mut ids = IdsUnits::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 && !view.ascii_in_keys(b) {
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| b >= 0x80 || view.ascii_in_keys(b))
+                .unwrap_or(bytes.len() - i);
+            out.push_str(&text[i..i + run]);
+            i += run;
+            continue;
+        }
+        let (c, len) = char_at(bytes, i);
+        let entry = view.entry(c);
+        if entry.is_own_or_no_key() && !is_ids_operator(c) {
+            let replaced = entry.quick_replacement(c);
+            out.push(char::from_u32(replaced).unwrap_or(char::REPLACEMENT_CHARACTER));
+            i += len;
+        } else if entry.is_key() {
+            out.push_str(view.value(view.start(c).value()));
+            i += len;
+        } else {
+            let end = ids.unit_end(bytes, i, c, len);
+            out.push_str(&text[i..end]);
+            i = end;
+        }
+    }
+}
+
 /// Whether `text` certainly has no match: no key starts with its first
 /// two bytes anywhere (the table's lead ranges). That scan is a
 /// branch-free fold over byte pairs, which the compiler vectorizes, far

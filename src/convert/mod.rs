@@ -229,6 +229,7 @@ impl Converter {
                 segments: smart::Lattice::default(),
                 stages: smart::Lattice::default(),
                 gap: String::new(),
+                scratch: vec![String::new(); self.plan.chain.len()],
             }),
         };
         match &self.plan.user {
@@ -315,6 +316,8 @@ struct SmartRun<'t> {
     stages: smart::Lattice,
     /// The text between the segmentation's key units.
     gap: String,
+    /// The intermediate stages' text, one string per stage.
+    scratch: Vec<String>,
 }
 
 /// The table of word costs for smart segmentation, shared by all converters.
@@ -325,7 +328,14 @@ fn smart_costs() -> Arc<Table> {
 impl Run<'_> {
     fn convert(&mut self, text: &str, out: &mut String) {
         if let Some(smart) = &mut self.smart {
-            return convert_smart(self.segmentation.as_ref(), &self.chain, smart, text, out);
+            return convert_smart(
+                self.segmentation.as_ref(),
+                &self.chain,
+                self.fused,
+                smart,
+                text,
+                out,
+            );
         }
         let Run {
             segmentation,
@@ -387,6 +397,7 @@ fn convert_segment(
 fn convert_smart(
     segmentation: Option<&table::View<'_>>,
     chain: &[table::View<'_>],
+    fused: bool,
     smart: &mut SmartRun<'_>,
     text: &str,
     out: &mut String,
@@ -396,16 +407,38 @@ fn convert_smart(
         segments,
         stages,
         gap,
+        scratch,
     } = smart;
     let Some(segmentation) = segmentation else {
-        return convert_segment_smart(chain, costs, stages, text, out);
+        return convert_segment_smart(chain, costs, stages, scratch, text, out);
     };
     gap.clear();
+    if let (true, Some((first, rest))) = (fused, chain.split_first()) {
+        // The first stage has the segmentation's phrases and single
+        // characters only, so its own split of a segment would weigh the
+        // same edges again: the segmentation's units are converted by it
+        // directly, in one split of the text instead of two.
+        let (converted, deeper) = scratch.split_at_mut(1);
+        let converted = &mut converted[0];
+        smart::for_each_unit(first, costs, text, segments, |unit| match unit {
+            smart::Unit::Word(start, end, true) => {
+                convert_segment_smart(rest, costs, stages, deeper, gap, out);
+                gap.clear();
+                converted.clear();
+                engine::convert(first, &text[start..end], converted);
+                convert_segment_smart(rest, costs, stages, deeper, converted, out);
+            }
+            smart::Unit::Word(start, end, false) => engine::convert(first, &text[start..end], gap),
+            // No phrase, so no segment of its own.
+            smart::Unit::Plain(start, end) => engine::convert_chars(first, &text[start..end], gap),
+        });
+        return convert_segment_smart(rest, costs, stages, deeper, gap, out);
+    }
     let mut segment = |start: usize, end: usize, key: bool, gap: &mut String| {
         if key {
-            convert_segment_smart(chain, costs, stages, gap, out);
+            convert_segment_smart(chain, costs, stages, scratch, gap, out);
             gap.clear();
-            convert_segment_smart(chain, costs, stages, &text[start..end], out);
+            convert_segment_smart(chain, costs, stages, scratch, &text[start..end], out);
         } else {
             gap.push_str(&text[start..end]);
         }
@@ -423,37 +456,74 @@ fn convert_smart(
             segment(unmatched, end, false, gap);
         }
     });
-    convert_segment_smart(chain, costs, stages, gap, out);
+    convert_segment_smart(chain, costs, stages, scratch, gap, out);
 }
 
 /// Runs one segment through the chain, each stage splitting its input
-/// into units by word frequencies.
+/// into units by word frequencies; `scratch` holds the intermediate stages'
+/// text, one string per stage.
 fn convert_segment_smart(
     chain: &[table::View<'_>],
     costs: &table::View<'_>,
     lattice: &mut smart::Lattice,
+    scratch: &mut [String],
     segment: &str,
     out: &mut String,
 ) {
-    let Some((first, rest)) = chain.split_first() else {
+    let Some((stage, rest)) = chain.split_first() else {
         out.push_str(segment);
         return;
     };
     if segment.is_empty() {
         return;
     }
-    let mut converted = String::new();
-    let target = if rest.is_empty() {
-        &mut *out
-    } else {
-        &mut converted
+    if rest.is_empty() {
+        return convert_stage_smart(stage, costs, lattice, segment, out);
+    }
+    let (mut current, deeper) = match scratch.split_first_mut() {
+        Some((converted, deeper)) => (std::mem::take(converted), deeper),
+        None => (String::new(), &mut [][..]),
     };
-    smart::for_each_unit(first, costs, segment, lattice, |unit| {
-        let (smart::Unit::Plain(start, end) | smart::Unit::Word(start, end, _)) = unit;
-        engine::convert(first, &segment[start..end], target)
-    });
-    if !rest.is_empty() {
-        convert_segment_smart(rest, costs, lattice, &converted, out);
+    current.clear();
+    convert_stage_smart(stage, costs, lattice, segment, &mut current);
+    convert_segment_smart(rest, costs, lattice, deeper, &current, out);
+    if let Some(converted) = scratch.first_mut() {
+        *converted = current;
+    }
+}
+
+/// The longest segment that smart conversion first converts greedily, in
+/// the hope that it has no phrase.
+const OPTIMISTIC_BYTES: usize = 256;
+
+/// Converts `segment` with one stage, split into units by word frequencies.
+fn convert_stage_smart(
+    stage: &table::View<'_>,
+    costs: &table::View<'_>,
+    lattice: &mut smart::Lattice,
+    segment: &str,
+    out: &mut String,
+) {
+    // Smart splitting only differs from greedy matching around the phrases
+    // greedy matching finds (see `smart::for_each_unit`), and most segments
+    // have none: convert greedily, and only split when a phrase turns up.
+    // On long text, though, a phrase is sure to turn up.
+    let mark = out.len();
+    let mut phrases = segment.len() > OPTIMISTIC_BYTES;
+    if !phrases {
+        engine::convert_with_phrases(stage, segment, out, |out, phrase| {
+            phrases = true;
+            out.push_str(phrase);
+        });
+    }
+    if phrases {
+        out.truncate(mark);
+        smart::for_each_unit(stage, costs, segment, lattice, |unit| match unit {
+            smart::Unit::Plain(start, end) => {
+                engine::convert_chars(stage, &segment[start..end], out)
+            }
+            smart::Unit::Word(start, end, _) => engine::convert(stage, &segment[start..end], out),
+        });
     }
 }
 
