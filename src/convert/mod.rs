@@ -225,7 +225,9 @@ impl Converter {
             fused: self.plan.fused,
             scratch: (String::new(), String::new()),
             smart: self.plan.smart.as_ref().map(|costs| SmartRun {
-                costs: costs.view(),
+                costs: smart::Stage::of(costs),
+                segmentation: self.plan.segmentation.as_deref().map(smart::Stage::of),
+                chain: self.plan.chain.iter().map(|t| smart::Stage::of(t)).collect(),
                 segments: smart::Lattice::default(),
                 stages: smart::Lattice::default(),
                 gap: String::new(),
@@ -310,7 +312,9 @@ struct Run<'t> {
 
 /// The state of smart segmentation in one conversion call.
 struct SmartRun<'t> {
-    costs: table::View<'t>,
+    costs: smart::Stage<'t>,
+    segmentation: Option<smart::Stage<'t>>,
+    chain: Vec<smart::Stage<'t>>,
     /// Scratch for the segmentation's lattice and for the stages'.
     segments: smart::Lattice,
     stages: smart::Lattice,
@@ -328,14 +332,7 @@ fn smart_costs() -> Arc<Table> {
 impl Run<'_> {
     fn convert(&mut self, text: &str, out: &mut String) {
         if let Some(smart) = &mut self.smart {
-            return convert_smart(
-                self.segmentation.as_ref(),
-                &self.chain,
-                self.fused,
-                smart,
-                text,
-                out,
-            );
+            return convert_smart(self.fused, smart, text, out);
         }
         let Run {
             segmentation,
@@ -394,16 +391,11 @@ fn convert_segment(
 /// (`smart.rs`) instead of by forward maximum matching; each unit is then
 /// converted as usual. As in OpenCC, the segmentation's key units are
 /// segments of their own and the text between them is one segment.
-fn convert_smart(
-    segmentation: Option<&table::View<'_>>,
-    chain: &[table::View<'_>],
-    fused: bool,
-    smart: &mut SmartRun<'_>,
-    text: &str,
-    out: &mut String,
-) {
+fn convert_smart(fused: bool, smart: &mut SmartRun<'_>, text: &str, out: &mut String) {
     let SmartRun {
         costs,
+        segmentation,
+        chain,
         segments,
         stages,
         gap,
@@ -412,6 +404,7 @@ fn convert_smart(
     let Some(segmentation) = segmentation else {
         return convert_segment_smart(chain, costs, stages, scratch, text, out);
     };
+    let chain = &chain[..];
     gap.clear();
     if let (true, Some((first, rest))) = (fused, chain.split_first()) {
         // The first stage has the segmentation's phrases and single
@@ -425,12 +418,16 @@ fn convert_smart(
                 convert_segment_smart(rest, costs, stages, deeper, gap, out);
                 gap.clear();
                 converted.clear();
-                engine::convert(first, &text[start..end], converted);
+                engine::convert(&first.view, &text[start..end], converted);
                 convert_segment_smart(rest, costs, stages, deeper, converted, out);
             }
-            smart::Unit::Word(start, end, false) => engine::convert(first, &text[start..end], gap),
+            smart::Unit::Word(start, end, false) => {
+                engine::convert(&first.view, &text[start..end], gap)
+            }
             // No phrase, so no segment of its own.
-            smart::Unit::Plain(start, end) => engine::convert_chars(first, &text[start..end], gap),
+            smart::Unit::Plain(start, end) => {
+                engine::convert_chars(&first.view, &text[start..end], gap)
+            }
         });
         return convert_segment_smart(rest, costs, stages, deeper, gap, out);
     }
@@ -448,7 +445,7 @@ fn convert_smart(
         smart::Unit::Plain(start, end) => {
             // Greedy segmentation, as OpenCC's.
             let mut unmatched = start;
-            engine::for_each_match(segmentation, &text[start..end], |from, to, _| {
+            engine::for_each_match(&segmentation.view, &text[start..end], |from, to, _| {
                 segment(unmatched, start + from, false, gap);
                 segment(start + from, start + to, true, gap);
                 unmatched = start + to;
@@ -463,8 +460,8 @@ fn convert_smart(
 /// into units by word frequencies; `scratch` holds the intermediate stages'
 /// text, one string per stage.
 fn convert_segment_smart(
-    chain: &[table::View<'_>],
-    costs: &table::View<'_>,
+    chain: &[smart::Stage<'_>],
+    costs: &smart::Stage<'_>,
     lattice: &mut smart::Lattice,
     scratch: &mut [String],
     segment: &str,
@@ -498,8 +495,8 @@ const OPTIMISTIC_BYTES: usize = 256;
 
 /// Converts `segment` with one stage, split into units by word frequencies.
 fn convert_stage_smart(
-    stage: &table::View<'_>,
-    costs: &table::View<'_>,
+    stage: &smart::Stage<'_>,
+    costs: &smart::Stage<'_>,
     lattice: &mut smart::Lattice,
     segment: &str,
     out: &mut String,
@@ -511,7 +508,7 @@ fn convert_stage_smart(
     let mark = out.len();
     let mut phrases = segment.len() > OPTIMISTIC_BYTES;
     if !phrases {
-        engine::convert_with_phrases(stage, segment, out, |out, phrase| {
+        engine::convert_with_phrases(&stage.view, segment, out, |out, phrase| {
             phrases = true;
             out.push_str(phrase);
         });
@@ -520,9 +517,11 @@ fn convert_stage_smart(
         out.truncate(mark);
         smart::for_each_unit(stage, costs, segment, lattice, |unit| match unit {
             smart::Unit::Plain(start, end) => {
-                engine::convert_chars(stage, &segment[start..end], out)
+                engine::convert_chars(&stage.view, &segment[start..end], out)
             }
-            smart::Unit::Word(start, end, _) => engine::convert(stage, &segment[start..end], out),
+            smart::Unit::Word(start, end, _) => {
+                engine::convert(&stage.view, &segment[start..end], out)
+            }
         });
     }
 }

@@ -31,7 +31,7 @@
 //! characters, which keeps the memory bounded.
 
 use super::engine::{self, IdsUnits};
-use super::table::View;
+use super::table::{AdjacentPairs, View};
 
 /// The values of the cost table are single characters `COST_BASE + cost`
 /// (see `build.rs`), costs in tenths of a nat.
@@ -63,6 +63,23 @@ const MAX_PATH_CHARS: usize = 4096;
 /// The longest edge, in characters: longer keys and words are left out of
 /// the lattice (OpenCC's longest phrase has 15).
 const MAX_EDGE_CHARS: usize = 31;
+
+/// A table whose keys are edges of the lattice: a stage's, or the word
+/// costs.
+pub(crate) struct Stage<'t> {
+    pub view: View<'t>,
+    /// Which characters stand next to each other in its keys.
+    pub pairs: &'t AdjacentPairs,
+}
+
+impl<'t> Stage<'t> {
+    pub fn of(table: &'t super::table::Table) -> Stage<'t> {
+        Stage {
+            view: table.view(),
+            pairs: table.adjacent_pairs(),
+        }
+    }
+}
 
 /// Which edge reached a position on its best path.
 #[derive(Clone, Copy)]
@@ -107,22 +124,41 @@ pub(crate) enum Unit {
 /// Calls `on_unit` for the units of the smart split of `text`, in order;
 /// they cover the text.
 pub(crate) fn for_each_unit(
-    stage: &View<'_>,
-    costs: &View<'_>,
+    stage: &Stage<'_>,
+    costs: &Stage<'_>,
     text: &str,
     lattice: &mut Lattice,
     mut on_unit: impl FnMut(Unit),
 ) {
+    let pairs = [stage.pairs, costs.pairs];
+    let (stage, costs) = (&stage.view, &costs.view);
     let bytes = text.as_bytes();
     let in_keys = |c: u32| stage.entry(c).in_key() || costs.entry(c).in_key();
+    // Whether an edge of the lattice may span the boundary at `at`.
+    let spanned = |at: usize| {
+        if at == 0 || at >= bytes.len() {
+            return false;
+        }
+        let mut before = at - 1;
+        while before > 0 && bytes[before] & 0xC0 == 0x80 {
+            before -= 1;
+        }
+        let (first, second) = (engine::char_at(bytes, before).0, engine::char_at(bytes, at).0);
+        pairs.iter().any(|pairs| pairs.may_contain(first, second))
+    };
     // The pending window, and where the text before it starts.
     let mut window: Option<(usize, usize)> = None;
     let mut done = 0;
+    // Where the window of the last phrase split on its own would have
+    // ended: a window that starts before it would have merged with it.
+    let mut isolated_end = None;
     lattice.phrases.clear();
     engine::for_each_phrase(stage, text, |start, end| {
-        // Every key starting inside the phrase may compete with it.
+        // Every key starting inside the phrase may compete with it; when no
+        // key spans the phrase's end, none reaches beyond it.
+        let open_end = spanned(end);
         let mut reach = end;
-        let mut at = start;
+        let mut at = if open_end { start } else { end };
         while at < end {
             let (c, len) = engine::char_at(bytes, at);
             engine::for_each_key_at(stage, bytes, at, c, len, |key_end, _, _| {
@@ -138,7 +174,7 @@ pub(crate) fn for_each_unit(
                 lattice.phrases.push((start, end));
             }
             _ => {
-                if let Some((window_start, window_end)) = window {
+                if let Some((window_start, window_end)) = window.take() {
                     on_unit(Unit::Plain(done, window_start));
                     split_window(
                         stage,
@@ -151,9 +187,26 @@ pub(crate) fn for_each_unit(
                     );
                     done = window_end;
                 }
-                window = Some((left.max(done), right));
                 lattice.phrases.clear();
                 lattice.phrases.push((start, end));
+                if !open_end && !spanned(start) {
+                    // No edge spans either end of the phrase, so every path
+                    // passes through both: the window around it would split
+                    // its context character by character, as greedy
+                    // matching does, and only the phrase itself needs a
+                    // split.
+                    on_unit(Unit::Plain(done, start));
+                    split_window(stage, costs, text, start, end, lattice, &mut on_unit);
+                    done = end;
+                    isolated_end = Some(right);
+                } else {
+                    // Had the last isolated phrase had its window, this one
+                    // would have merged with it: the path passes through
+                    // the end of that phrase, so the merged window's split
+                    // after it is this window's.
+                    let merged = isolated_end.take().is_some_and(|end| left <= end);
+                    window = Some((if merged { done } else { left.max(done) }, right));
+                }
             }
         }
     });

@@ -215,6 +215,8 @@ pub struct Table {
     /// such lead byte, the range of the second bytes of the keys' UTF-8. A
     /// text containing none of these pairs cannot match.
     lead_ranges: Option<Vec<LeadRange>>,
+    /// Made on first use, by smart segmentation only.
+    adjacent_pairs: std::sync::OnceLock<AdjacentPairs>,
 }
 
 /// A lead byte and the range of second bytes that follow it in keys.
@@ -349,6 +351,7 @@ impl Table {
             .filter(|&&entry| entry & IN_KEY != 0)
             .count();
         Ok(Table {
+            adjacent_pairs: std::sync::OnceLock::new(),
             lead_ranges: prefilter.then_some(lead_ranges),
             sparse: key_chars <= SPARSE_KEY_CHARS,
             max_key_chars: words[10] as usize,
@@ -419,6 +422,14 @@ impl Table {
         let block = self.words[HEADER_WORDS + ((c >> 8) as usize & (INDEX_WORDS - 1))] as usize;
         let entry = self.words[self.sections.blocks + block * 256 + (c & 0xFF) as usize];
         entry & IN_KEY != 0
+    }
+
+    /// The pairs of characters that stand next to each other anywhere in a
+    /// key, made on first use.
+    #[allow(dead_code)]
+    pub fn adjacent_pairs(&self) -> &AdjacentPairs {
+        self.adjacent_pairs
+            .get_or_init(|| AdjacentPairs::of(&self.view()))
     }
 
     /// The words and arena, for embedding (by `build.rs`).
@@ -557,6 +568,69 @@ impl View<'_> {
                 .unwrap_or(""),
             None => "",
         }
+    }
+}
+
+/// A Bloom filter of the pairs of characters that stand next to each other
+/// in some key of a table. Smart segmentation asks it whether any key can
+/// span the boundary between two characters: when none can, the best split
+/// of the text passes through that boundary, and the text on either side is
+/// split on its own.
+#[derive(Debug, Clone)]
+pub struct AdjacentPairs {
+    bits: Vec<u64>,
+    mask: u32,
+}
+
+impl AdjacentPairs {
+    /// Every pair of the table's trie: the first two characters of each
+    /// pair slot, and each edge's character after its parent's last one.
+    #[allow(dead_code)]
+    fn of(view: &View<'_>) -> AdjacentPairs {
+        let mut last_char: HashMap<u32, u32> = HashMap::new();
+        for pair in view.pairs.iter().filter(|pair| pair[0] != EMPTY_PAIR) {
+            last_char.insert(pair[2] & NODE_ID_MASK, pair[1]);
+        }
+        for edge in view.edges.iter().filter(|edge| edge[0] != 0) {
+            last_char.insert(edge[2] & NODE_ID_MASK, edge[1]);
+        }
+        let pairs: Vec<(u32, u32)> = view
+            .pairs
+            .iter()
+            .filter(|pair| pair[0] != EMPTY_PAIR)
+            .map(|pair| (pair[0], pair[1]))
+            .chain(view.edges.iter().filter(|edge| edge[0] != 0).filter_map(|edge| {
+                Some((*last_char.get(&edge[0])?, edge[1]))
+            }))
+            .collect();
+        // About eight bits per pair: with two bits set per pair, one pair in
+        // twenty that no key has passes.
+        let words = (pairs.len() / 8 + 1).next_power_of_two();
+        let mut filter = AdjacentPairs {
+            bits: vec![0; words],
+            mask: (words - 1) as u32,
+        };
+        for (first, second) in pairs {
+            let (word, bits) = filter.bits_of(first, second);
+            filter.bits[word] |= bits;
+        }
+        filter
+    }
+
+    #[inline(always)]
+    fn bits_of(&self, first: u32, second: u32) -> (usize, u64) {
+        let h = ((first as u64) << 21 | second as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let word = (h >> 32) as u32 & self.mask;
+        (word as usize, 1 << ((h >> 52) & 63) | 1 << ((h >> 58) & 63))
+    }
+
+    /// Whether `first` may stand right before `second` in a key (false
+    /// means certainly not).
+    #[inline]
+    #[allow(dead_code)]
+    pub fn may_contain(&self, first: u32, second: u32) -> bool {
+        let (word, bits) = self.bits_of(first, second);
+        self.bits.get(word).is_some_and(|&w| w & bits == bits)
     }
 }
 
