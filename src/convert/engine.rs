@@ -214,7 +214,7 @@ pub(crate) fn for_each_match(
 /// Where the run of characters from `i` that occur in no key (and are no
 /// ideographic description characters) ends.
 #[inline(always)]
-fn unkeyed_run_end(view: &View<'_>, bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn unkeyed_run_end(view: &View<'_>, bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() {
         let (c, len) = char_at(bytes, i);
         if view.entry(c).in_key() || is_ids_operator(c) {
@@ -307,7 +307,7 @@ const IDS_MAX_DEPTH: usize = 16;
 
 /// Ideographic description characters, U+2FF0..=U+2FFF.
 #[inline]
-fn is_ids_operator(c: u32) -> bool {
+pub(crate) fn is_ids_operator(c: u32) -> bool {
     (0x2FF0..=0x2FFF).contains(&c)
 }
 

@@ -225,12 +225,22 @@ impl Converter {
             fused: self.plan.fused,
             scratch: (String::new(), String::new()),
             smart: self.plan.smart.as_ref().map(|costs| SmartRun {
-                costs: smart::Stage::of(costs),
-                segmentation: self.plan.segmentation.as_deref().map(smart::Stage::of),
-                chain: self.plan.chain.iter().map(|t| smart::Stage::of(t)).collect(),
+                costs: costs.view(),
+                segmentation: self
+                    .plan
+                    .segmentation
+                    .as_deref()
+                    .map(|t| smart::Stage::of(t, costs)),
+                chain: self
+                    .plan
+                    .chain
+                    .iter()
+                    .map(|t| smart::Stage::of(t, costs))
+                    .collect(),
                 segments: smart::Lattice::default(),
                 stages: smart::Lattice::default(),
                 gap: String::new(),
+                keys: Vec::new(),
                 scratch: vec![String::new(); self.plan.chain.len()],
             }),
         };
@@ -312,7 +322,7 @@ struct Run<'t> {
 
 /// The state of smart segmentation in one conversion call.
 struct SmartRun<'t> {
-    costs: smart::Stage<'t>,
+    costs: table::View<'t>,
     segmentation: Option<smart::Stage<'t>>,
     chain: Vec<smart::Stage<'t>>,
     /// Scratch for the segmentation's lattice and for the stages'.
@@ -322,6 +332,8 @@ struct SmartRun<'t> {
     gap: String,
     /// The intermediate stages' text, one string per stage.
     scratch: Vec<String>,
+    /// Where the fused first stage's output of each key lies.
+    keys: Vec<(usize, usize)>,
 }
 
 /// The table of word costs for smart segmentation, shared by all converters.
@@ -400,6 +412,7 @@ fn convert_smart(fused: bool, smart: &mut SmartRun<'_>, text: &str, out: &mut St
         stages,
         gap,
         scratch,
+        keys,
     } = smart;
     let Some(segmentation) = segmentation else {
         return convert_segment_smart(chain, costs, stages, scratch, text, out);
@@ -413,23 +426,16 @@ fn convert_smart(fused: bool, smart: &mut SmartRun<'_>, text: &str, out: &mut St
         // directly, in one split of the text instead of two.
         let (converted, deeper) = scratch.split_at_mut(1);
         let converted = &mut converted[0];
-        smart::for_each_unit(first, costs, text, segments, |unit| match unit {
-            smart::Unit::Word(start, end, true) => {
-                convert_segment_smart(rest, costs, stages, deeper, gap, out);
-                gap.clear();
-                converted.clear();
-                engine::convert(&first.view, &text[start..end], converted);
-                convert_segment_smart(rest, costs, stages, deeper, converted, out);
-            }
-            smart::Unit::Word(start, end, false) => {
-                engine::convert(&first.view, &text[start..end], gap)
-            }
-            // No phrase, so no segment of its own.
-            smart::Unit::Plain(start, end) => {
-                engine::convert_chars(&first.view, &text[start..end], gap)
-            }
-        });
-        return convert_segment_smart(rest, costs, stages, deeper, gap, out);
+        converted.clear();
+        keys.clear();
+        smart::convert(first, costs, text, segments, converted, Some(keys));
+        let mut gap = 0;
+        for &(start, end) in keys.iter() {
+            convert_segment_smart(rest, costs, stages, deeper, &converted[gap..start], out);
+            convert_segment_smart(rest, costs, stages, deeper, &converted[start..end], out);
+            gap = end;
+        }
+        return convert_segment_smart(rest, costs, stages, deeper, &converted[gap..], out);
     }
     let mut segment = |start: usize, end: usize, key: bool, gap: &mut String| {
         if key {
@@ -461,7 +467,7 @@ fn convert_smart(fused: bool, smart: &mut SmartRun<'_>, text: &str, out: &mut St
 /// text, one string per stage.
 fn convert_segment_smart(
     chain: &[smart::Stage<'_>],
-    costs: &smart::Stage<'_>,
+    costs: &table::View<'_>,
     lattice: &mut smart::Lattice,
     scratch: &mut [String],
     segment: &str,
@@ -496,7 +502,7 @@ const OPTIMISTIC_BYTES: usize = 256;
 /// Converts `segment` with one stage, split into units by word frequencies.
 fn convert_stage_smart(
     stage: &smart::Stage<'_>,
-    costs: &smart::Stage<'_>,
+    costs: &table::View<'_>,
     lattice: &mut smart::Lattice,
     segment: &str,
     out: &mut String,
@@ -515,14 +521,7 @@ fn convert_stage_smart(
     }
     if phrases {
         out.truncate(mark);
-        smart::for_each_unit(stage, costs, segment, lattice, |unit| match unit {
-            smart::Unit::Plain(start, end) => {
-                engine::convert_chars(&stage.view, &segment[start..end], out)
-            }
-            smart::Unit::Word(start, end, _) => {
-                engine::convert(&stage.view, &segment[start..end], out)
-            }
-        });
+        smart::convert(stage, costs, segment, lattice, out, None);
     }
 }
 

@@ -31,7 +31,7 @@
 //! characters, which keeps the memory bounded.
 
 use super::engine::{self, IdsUnits};
-use super::table::{AdjacentPairs, View};
+use super::table::{AdjacentPairs, Table, View};
 
 /// The values of the cost table are single characters `COST_BASE + cost`
 /// (see `build.rs`), costs in tenths of a nat.
@@ -64,19 +64,19 @@ const MAX_PATH_CHARS: usize = 4096;
 /// the lattice (OpenCC's longest phrase has 15).
 const MAX_EDGE_CHARS: usize = 31;
 
-/// A table whose keys are edges of the lattice: a stage's, or the word
-/// costs.
+/// A stage's table, whose keys are edges of the lattice with the words of
+/// the cost table.
 pub(crate) struct Stage<'t> {
     pub view: View<'t>,
-    /// Which characters stand next to each other in its keys.
+    /// Which characters stand next to each other in its keys or words.
     pub pairs: &'t AdjacentPairs,
 }
 
 impl<'t> Stage<'t> {
-    pub fn of(table: &'t super::table::Table) -> Stage<'t> {
+    pub fn of(table: &'t Table, costs: &'t Table) -> Stage<'t> {
         Stage {
             view: table.view(),
-            pairs: table.adjacent_pairs(),
+            pairs: table.adjacent_pairs_with(costs),
         }
     }
 }
@@ -108,6 +108,58 @@ pub(crate) struct Lattice {
     units: Vec<(usize, usize, bool)>,
     /// The phrases greedy matching finds in the pending window.
     phrases: Vec<(usize, usize)>,
+    /// The output after a window that closes (see [`convert`]).
+    tail: String,
+    /// Whether the best split of a phrase split on its own is the phrase
+    /// itself, by a hash of the phrase (see [`Lattice::keeps_whole`]).
+    whole: Vec<u64>,
+}
+
+/// The number of entries of `Lattice::whole`.
+const WHOLE_ENTRIES: usize = 4096;
+
+impl Lattice {
+    /// Whether the best split of the phrase `text[start..end]`, when no
+    /// edge spans either of its ends, is the phrase itself: the split
+    /// depends on the phrase alone, and the same phrases recur, so the
+    /// answer is remembered (by a 64-bit hash of the phrase, and its length,
+    /// in a table of [`WHOLE_ENTRIES`] that keeps the latest phrase of each
+    /// slot).
+    fn keeps_whole(
+        &mut self,
+        stage: &View<'_>,
+        costs: &View<'_>,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> bool {
+        let phrase = &text.as_bytes()[start..end];
+        let mut hash = phrase.len() as u64;
+        for chunk in phrase.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x517C_C1B7_2722_0A95);
+        }
+        // The low bit holds the answer; 0 is an empty entry.
+        let key = (hash & !1).max(2);
+        if self.whole.is_empty() {
+            self.whole = vec![0; WHOLE_ENTRIES];
+        }
+        let slot = (hash >> 40) as usize % WHOLE_ENTRIES;
+        if self.whole[slot] & !1 == key {
+            return self.whole[slot] & 1 == 1;
+        }
+        let mut units = 0;
+        let mut whole = false;
+        split_window(stage, costs, text, start, end, self, &mut |unit| {
+            units += 1;
+            whole = unit == Unit::Word(start, end, true);
+        });
+        let whole = whole && units == 1;
+        self.whole[slot] = key | whole as u64;
+        whole
+    }
 }
 
 /// A piece of the text as smart segmentation splits it.
@@ -121,21 +173,64 @@ pub(crate) enum Unit {
     Word(usize, usize, bool),
 }
 
-/// Calls `on_unit` for the units of the smart split of `text`, in order;
-/// they cover the text.
-pub(crate) fn for_each_unit(
-    stage: &Stage<'_>,
-    costs: &Stage<'_>,
-    text: &str,
-    lattice: &mut Lattice,
-    mut on_unit: impl FnMut(Unit),
-) {
-    let pairs = [stage.pairs, costs.pairs];
-    let (stage, costs) = (&stage.view, &costs.view);
-    let bytes = text.as_bytes();
-    let in_keys = |c: u32| stage.entry(c).in_key() || costs.entry(c).in_key();
-    // Whether an edge of the lattice may span the boundary at `at`.
-    let spanned = |at: usize| {
+/// What the windows around greedy matching's phrases ask of their user, in
+/// the order of the text.
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    /// A window opens at this position, at or before the phrase just found.
+    Open(usize),
+    /// The pending window now ends here.
+    Extend(usize),
+    /// The pending window (`window`) closes, after the text outside every
+    /// window before it (`plain`).
+    Close {
+        plain: (usize, usize),
+        window: (usize, usize),
+    },
+    /// The phrase just found (`phrase`) is split on its own, after the
+    /// text outside every window before it (`plain`).
+    Isolated {
+        plain: (usize, usize),
+        phrase: (usize, usize),
+    },
+}
+
+/// The windows of smart segmentation: told each phrase greedy matching
+/// finds, it decides which text the lattice must weigh.
+struct Windows<'a, 't> {
+    stage: &'a View<'t>,
+    costs: &'a View<'t>,
+    pairs: &'a AdjacentPairs,
+    bytes: &'a [u8],
+    /// The pending window.
+    window: Option<(usize, usize)>,
+    /// Where the text outside every window starts.
+    done: usize,
+    /// Where the window of the last phrase split on its own would have
+    /// ended: a window that starts before it would have merged with it.
+    isolated_end: Option<usize>,
+}
+
+impl<'a, 't> Windows<'a, 't> {
+    fn new(stage: &'a Stage<'t>, costs: &'a View<'t>, text: &'a str) -> Windows<'a, 't> {
+        Windows {
+            stage: &stage.view,
+            costs,
+            pairs: stage.pairs,
+            bytes: text.as_bytes(),
+            window: None,
+            done: 0,
+            isolated_end: None,
+        }
+    }
+
+    fn in_keys(&self, c: u32) -> bool {
+        self.stage.entry(c).in_key() || self.costs.entry(c).in_key()
+    }
+
+    /// Whether an edge of the lattice may span the boundary at `at`.
+    fn spanned(&self, at: usize) -> bool {
+        let bytes = self.bytes;
         if at == 0 || at >= bytes.len() {
             return false;
         }
@@ -143,87 +238,340 @@ pub(crate) fn for_each_unit(
         while before > 0 && bytes[before] & 0xC0 == 0x80 {
             before -= 1;
         }
-        let (first, second) = (engine::char_at(bytes, before).0, engine::char_at(bytes, at).0);
-        pairs.iter().any(|pairs| pairs.may_contain(first, second))
-    };
-    // The pending window, and where the text before it starts.
-    let mut window: Option<(usize, usize)> = None;
-    let mut done = 0;
-    // Where the window of the last phrase split on its own would have
-    // ended: a window that starts before it would have merged with it.
-    let mut isolated_end = None;
-    lattice.phrases.clear();
-    engine::for_each_phrase(stage, text, |start, end| {
+        let (first, second) = (
+            engine::char_at(bytes, before).0,
+            engine::char_at(bytes, at).0,
+        );
+        self.pairs.may_contain(first, second)
+    }
+
+    /// Takes the phrase `start..end` of greedy matching;
+    /// `lattice.phrases` collects the pending window's.
+    fn phrase(
+        &mut self,
+        start: usize,
+        end: usize,
+        lattice: &mut Lattice,
+        emit: &mut impl FnMut(Event, &mut Lattice),
+    ) {
+        let bytes = self.bytes;
         // Every key starting inside the phrase may compete with it; when no
         // key spans the phrase's end, none reaches beyond it.
-        let open_end = spanned(end);
+        let open_end = self.spanned(end);
         let mut reach = end;
         let mut at = if open_end { start } else { end };
         while at < end {
             let (c, len) = engine::char_at(bytes, at);
-            engine::for_each_key_at(stage, bytes, at, c, len, |key_end, _, _| {
+            engine::for_each_key_at(self.stage, bytes, at, c, len, |key_end, _, _| {
                 reach = reach.max(key_end);
             });
             at += len;
         }
-        let left = extend_left(bytes, start, done, &in_keys);
+        let in_keys = |c| self.in_keys(c);
+        let left = extend_left(bytes, start, self.done, &in_keys);
         let right = extend_right(bytes, reach, &in_keys);
-        match &mut window {
-            Some((_, window_end)) if left <= *window_end => {
+        if let Some((_, window_end)) = &mut self.window {
+            if left <= *window_end {
                 *window_end = (*window_end).max(right);
                 lattice.phrases.push((start, end));
-            }
-            _ => {
-                if let Some((window_start, window_end)) = window.take() {
-                    on_unit(Unit::Plain(done, window_start));
-                    split_window(
-                        stage,
-                        costs,
-                        text,
-                        window_start,
-                        window_end,
-                        lattice,
-                        &mut on_unit,
-                    );
-                    done = window_end;
-                }
-                lattice.phrases.clear();
-                lattice.phrases.push((start, end));
-                if !open_end && !spanned(start) {
-                    // No edge spans either end of the phrase, so every path
-                    // passes through both: the window around it would split
-                    // its context character by character, as greedy
-                    // matching does, and only the phrase itself needs a
-                    // split.
-                    on_unit(Unit::Plain(done, start));
-                    split_window(stage, costs, text, start, end, lattice, &mut on_unit);
-                    done = end;
-                    isolated_end = Some(right);
-                } else {
-                    // Had the last isolated phrase had its window, this one
-                    // would have merged with it: the path passes through
-                    // the end of that phrase, so the merged window's split
-                    // after it is this window's.
-                    let merged = isolated_end.take().is_some_and(|end| left <= end);
-                    window = Some((if merged { done } else { left.max(done) }, right));
-                }
+                return emit(Event::Extend(*window_end), lattice);
             }
         }
-    });
-    if let Some((window_start, window_end)) = window {
-        on_unit(Unit::Plain(done, window_start));
-        split_window(
-            stage,
-            costs,
-            text,
-            window_start,
-            window_end,
-            lattice,
-            &mut on_unit,
-        );
-        done = window_end;
+        self.close(lattice, emit);
+        lattice.phrases.clear();
+        lattice.phrases.push((start, end));
+        if !open_end && !self.spanned(start) {
+            // No edge spans either end of the phrase, so every path passes
+            // through both: the window around it would split its context
+            // character by character, as greedy matching does, and only
+            // the phrase itself needs a split.
+            let plain = (self.done, start);
+            self.done = end;
+            self.isolated_end = Some(right);
+            emit(
+                Event::Isolated {
+                    plain,
+                    phrase: (start, end),
+                },
+                lattice,
+            );
+        } else {
+            // Had the last isolated phrase had its window, this one would
+            // have merged with it: the path passes through the end of that
+            // phrase, so the merged window's split after it is this
+            // window's.
+            let merged = self.isolated_end.take().is_some_and(|end| left <= end);
+            let window_start = if merged {
+                self.done
+            } else {
+                left.max(self.done)
+            };
+            self.window = Some((window_start, right));
+            emit(Event::Open(window_start), lattice);
+            emit(Event::Extend(right), lattice);
+        }
     }
-    on_unit(Unit::Plain(done, bytes.len()));
+
+    /// Closes the pending window, if any.
+    fn close(&mut self, lattice: &mut Lattice, emit: &mut impl FnMut(Event, &mut Lattice)) {
+        if let Some(window) = self.window.take() {
+            let plain = (self.done, window.0);
+            self.done = window.1;
+            emit(Event::Close { plain, window }, lattice);
+        }
+    }
+}
+
+/// Calls `on_unit` for the units of the smart split of `text`, in order;
+/// they cover the text.
+pub(crate) fn for_each_unit(
+    stage: &Stage<'_>,
+    costs: &View<'_>,
+    text: &str,
+    lattice: &mut Lattice,
+    mut on_unit: impl FnMut(Unit),
+) {
+    let mut windows = Windows::new(stage, costs, text);
+    let stage = &stage.view;
+    let mut emit = |event: Event, lattice: &mut Lattice| match event {
+        Event::Open(_) | Event::Extend(_) => {}
+        Event::Close {
+            plain: (plain_start, plain_end),
+            window: (from, to),
+        } => {
+            on_unit(Unit::Plain(plain_start, plain_end));
+            split_window(stage, costs, text, from, to, lattice, &mut on_unit);
+        }
+        Event::Isolated {
+            plain: (plain_start, plain_end),
+            phrase: (from, to),
+        } => {
+            on_unit(Unit::Plain(plain_start, plain_end));
+            if lattice.keeps_whole(stage, costs, text, from, to) {
+                on_unit(Unit::Word(from, to, true));
+            } else {
+                lattice.phrases.clear();
+                lattice.phrases.push((from, to));
+                split_window(stage, costs, text, from, to, lattice, &mut on_unit);
+            }
+        }
+    };
+    lattice.phrases.clear();
+    engine::for_each_phrase(stage, text, |start, end| {
+        windows.phrase(start, end, lattice, &mut emit)
+    });
+    windows.close(lattice, &mut emit);
+    on_unit(Unit::Plain(windows.done, text.len()));
+}
+
+/// Appends the smart conversion of `text` by `stage` to `out`: what
+/// converting each unit of [`for_each_unit`] outputs, in one pass of greedy
+/// matching that outputs as it goes, as [`engine::convert`] does, and
+/// replaces the output of each window by that of its best split when the
+/// window closes. Text outside windows (most text) is thus matched and
+/// output once.
+///
+/// With `keys`, also collects where in `out` the output of each unit that
+/// is a key of two or more characters lies (the segments of a fused first
+/// stage, see `convert_smart` in `mod.rs`).
+pub(crate) fn convert(
+    stage: &Stage<'_>,
+    costs: &View<'_>,
+    text: &str,
+    lattice: &mut Lattice,
+    out: &mut String,
+    mut keys: Option<&mut Vec<(usize, usize)>>,
+) {
+    let mut tail = std::mem::take(&mut lattice.tail);
+    let tail = &mut tail;
+    lattice.phrases.clear();
+    let mut windows = Windows::new(stage, costs, text);
+    let stage = &stage.view;
+    let bytes = text.as_bytes();
+    out.reserve(text.len());
+    // Where the output of the pending window starts; the position whose
+    // output offset is wanted next (the pending window's end) and that
+    // offset once passed.
+    let mut window_out = 0;
+    let mut watch = usize::MAX;
+    let mut watched: Option<usize> = None;
+    // The last unit of more than one character that was not a phrase (an
+    // ideographic description sequence): where it starts and ends, and
+    // where its output starts.
+    let mut ids_unit = (0, 0, 0);
+    let mut ids = IdsUnits::default();
+    // Closes a window: its greedy output, `out[window_out..window_end]`,
+    // gives way to that of its best split; the output after it is kept.
+    let truncate = |out: &mut String, keys: &mut Option<&mut Vec<(usize, usize)>>, at: usize| {
+        out.truncate(at);
+        if let Some(keys) = keys {
+            while keys.last().is_some_and(|&(start, _)| start >= at) {
+                keys.pop();
+            }
+        }
+    };
+    let record = |keys: &mut Option<&mut Vec<(usize, usize)>>, start: usize, end: usize| {
+        if let Some(keys) = keys {
+            keys.push((start, end));
+        }
+    };
+    // Converts the units of the best split of `text[from..to]`.
+    let split = |out: &mut String,
+                 keys: &mut Option<&mut Vec<(usize, usize)>>,
+                 lattice: &mut Lattice,
+                 (from, to): (usize, usize)| {
+        split_window(stage, costs, text, from, to, lattice, &mut |unit| {
+            if let Unit::Word(start, end, key) = unit {
+                let at = out.len();
+                engine::convert(stage, &text[start..end], out);
+                if key {
+                    record(keys, at, out.len());
+                }
+            }
+        });
+    };
+    let close = |out: &mut String,
+                 keys: &mut Option<&mut Vec<(usize, usize)>>,
+                 tail: &mut String,
+                 lattice: &mut Lattice,
+                 window: (usize, usize),
+                 window_out: usize,
+                 window_end: usize| {
+        // No phrase follows the window in the output yet, so no key.
+        tail.clear();
+        tail.push_str(&out[window_end.min(out.len())..]);
+        truncate(out, keys, window_out);
+        split(out, keys, lattice, window);
+        // Where the output after the window now starts.
+        let moved_to = out.len();
+        out.push_str(tail);
+        moved_to
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if i >= watch {
+            watched = (i == watch).then_some(out.len());
+            watch = usize::MAX;
+        }
+        let b = bytes[i];
+        let run_end = if b < 0x80 && !stage.ascii_in_keys(b) {
+            i + bytes[i..]
+                .iter()
+                .position(|&b| b >= 0x80 || stage.ascii_in_keys(b))
+                .unwrap_or(bytes.len() - i)
+        } else if stage.sparse() {
+            engine::unkeyed_run_end(stage, bytes, i)
+        } else {
+            i
+        };
+        if run_end > i {
+            // Copied as it is, so output offsets follow input offsets.
+            if (i..=run_end).contains(&watch) {
+                watched = Some(out.len() + watch - i);
+                watch = usize::MAX;
+            }
+            out.push_str(&text[i..run_end]);
+            i = run_end;
+            continue;
+        }
+        let (c, len) = engine::char_at(bytes, i);
+        let next = engine::next_char(bytes, i + len);
+        let entry = stage.entry(c);
+        let phrase = entry.continues_bit() & stage.pair_bit(c, next);
+        if (phrase == 0) & entry.is_own_or_no_key() & !engine::is_ids_operator(c) {
+            let replaced = entry.quick_replacement(c);
+            out.push(char::from_u32(replaced).unwrap_or(char::REPLACEMENT_CHARACTER));
+            i += len;
+            continue;
+        }
+        let (end, replacement) = engine::decide(stage, bytes, i, c, len, next, &mut ids);
+        match replacement {
+            Some(replacement) if end > i + len => {
+                // A phrase. The output of the characters before it that a
+                // window takes in goes; so does a window that closes.
+                let mut isolated = false;
+                windows.phrase(i, end, lattice, &mut |event, lattice| match event {
+                    Event::Open(from) => {
+                        let (ids_start, ids_end, ids_out) = ids_unit;
+                        if from < ids_end {
+                            // Inside an ideographic description sequence:
+                            // outside the window, it is text of its own.
+                            truncate(out, &mut keys, ids_out);
+                            engine::convert_chars(stage, &text[ids_start..from], out);
+                        } else {
+                            let taken: usize = text[from..i]
+                                .chars()
+                                .map(|c| single_output_len(stage, c as u32))
+                                .sum();
+                            truncate(out, &mut keys, out.len() - taken.min(out.len()));
+                        }
+                        window_out = out.len();
+                    }
+                    Event::Extend(to) => watch = to,
+                    Event::Close { window, .. } => {
+                        let window_end = watched.take().unwrap_or(out.len());
+                        let moved_to = close(
+                            out, &mut keys, tail, lattice, window, window_out, window_end,
+                        );
+                        // The output after the window has moved.
+                        if ids_unit.2 >= window_end {
+                            ids_unit.2 = ids_unit.2 - window_end + moved_to;
+                        }
+                    }
+                    Event::Isolated {
+                        phrase: (from, to), ..
+                    } => {
+                        // Mostly the phrase stays whole, as greedy matching
+                        // has it.
+                        if !lattice.keeps_whole(stage, costs, text, from, to) {
+                            isolated = true;
+                            lattice.phrases.clear();
+                            lattice.phrases.push((from, to));
+                            split(out, &mut keys, lattice, (from, to));
+                        }
+                    }
+                });
+                if !isolated {
+                    let at = out.len();
+                    engine::push_replacement(stage, replacement, out);
+                    record(&mut keys, at, out.len());
+                }
+            }
+            Some(replacement) => engine::push_replacement(stage, replacement, out),
+            None => {
+                if end > i + len {
+                    ids_unit = (i, end, out.len());
+                }
+                out.push_str(&text[i..end]);
+            }
+        }
+        i = end;
+    }
+    if watch <= bytes.len() {
+        watched = Some(out.len());
+    }
+    let window_end = watched.unwrap_or(out.len());
+    windows.close(lattice, &mut |event, lattice| {
+        if let Event::Close { window, .. } = event {
+            close(
+                out, &mut keys, tail, lattice, window, window_out, window_end,
+            );
+        }
+    });
+    lattice.tail = std::mem::take(tail);
+}
+
+/// The length of what greedy matching outputs for `c` when it matches no
+/// longer key there.
+fn single_output_len(view: &View<'_>, c: u32) -> usize {
+    let entry = view.entry(c);
+    if entry.is_own_or_no_key() {
+        char::from_u32(entry.quick_replacement(c)).map_or(3, char::len_utf8)
+    } else if entry.is_key() {
+        view.value(view.start(c).value()).len()
+    } else {
+        char::from_u32(c).map_or(3, char::len_utf8)
+    }
 }
 
 /// Up to `CONTEXT_CHARS` characters before `at`, not before `floor`, nor
@@ -412,5 +760,66 @@ fn emit(lattice: &mut Lattice, k: usize, shift: usize, on_unit: &mut impl FnMut(
     }
     for &(start, end, key) in lattice.units.iter().rev() {
         on_unit(Unit::Word(shift + start, shift + end, key));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::convert::{builtin, Config};
+    use proptest::prelude::*;
+
+    /// Characters that start, end and overlap OpenCC's phrases and the
+    /// word list's words (`头发`, `被发`, `发明`, `了如`, `如何`, `干了`), an
+    /// ideographic description character and its operands, and text that
+    /// occurs in no key.
+    const ALPHABET: &[&str] = &[
+        "头", "发", "干", "了", "被", "明", "展", "示", "如", "何", "参", "与", "制", "造", "的",
+        "一", "个", "人", "⿰", "说", "话", "，", "a", " ", "\n", "量", "子", "改", "变",
+    ];
+
+    /// What converting each unit of `for_each_unit` outputs, and where the
+    /// output of each key unit lies.
+    fn by_units(stage: &Stage<'_>, costs: &View<'_>, text: &str) -> (String, Vec<(usize, usize)>) {
+        let (mut out, mut keys) = (String::new(), Vec::new());
+        for_each_unit(
+            stage,
+            costs,
+            text,
+            &mut Lattice::default(),
+            |unit| match unit {
+                Unit::Plain(start, end) => {
+                    engine::convert_chars(&stage.view, &text[start..end], &mut out)
+                }
+                Unit::Word(start, end, key) => {
+                    let at = out.len();
+                    engine::convert(&stage.view, &text[start..end], &mut out);
+                    if key {
+                        keys.push((at, out.len()));
+                    }
+                }
+            },
+        );
+        (out, keys)
+    }
+
+    proptest! {
+        /// The one-pass conversion, which outputs greedy matching's
+        /// conversion and replaces that of each window when it closes,
+        /// outputs what converting the units one by one does.
+        #[test]
+        fn one_pass_conversion_converts_the_units(
+            pieces in proptest::collection::vec(proptest::sample::select(ALPHABET), 0..80)
+        ) {
+            let text: String = pieces.concat();
+            let costs_table = builtin::table(builtin::SEGMENTATION_COSTS);
+            let stage_table = builtin::table(Config::S2t.plan().with_rare.chain[0]);
+            let (stage, costs) = (Stage::of(&stage_table, &costs_table), costs_table.view());
+            let (expected, expected_keys) = by_units(&stage, &costs, &text);
+            let (mut out, mut keys) = (String::new(), Vec::new());
+            convert(&stage, &costs, &text, &mut Lattice::default(), &mut out, Some(&mut keys));
+            prop_assert_eq!(&out, &expected);
+            prop_assert_eq!(&keys, &expected_keys);
+        }
     }
 }

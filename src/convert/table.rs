@@ -425,11 +425,12 @@ impl Table {
     }
 
     /// The pairs of characters that stand next to each other anywhere in a
-    /// key, made on first use.
+    /// key of this table or of `words`, made on first use: `words` must be
+    /// the same table at every call (smart segmentation's word costs).
     #[allow(dead_code)]
-    pub fn adjacent_pairs(&self) -> &AdjacentPairs {
+    pub fn adjacent_pairs_with(&self, words: &Table) -> &AdjacentPairs {
         self.adjacent_pairs
-            .get_or_init(|| AdjacentPairs::of(&self.view()))
+            .get_or_init(|| AdjacentPairs::of(&[self.view(), words.view()]))
     }
 
     /// The words and arena, for embedding (by `build.rs`).
@@ -583,26 +584,27 @@ pub struct AdjacentPairs {
 }
 
 impl AdjacentPairs {
-    /// Every pair of the table's trie: the first two characters of each
+    /// Every pair of the tables' tries: the first two characters of each
     /// pair slot, and each edge's character after its parent's last one.
     #[allow(dead_code)]
-    fn of(view: &View<'_>) -> AdjacentPairs {
-        let mut last_char: HashMap<u32, u32> = HashMap::new();
-        for pair in view.pairs.iter().filter(|pair| pair[0] != EMPTY_PAIR) {
-            last_char.insert(pair[2] & NODE_ID_MASK, pair[1]);
+    fn of(views: &[View<'_>]) -> AdjacentPairs {
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for view in views {
+            let mut last_char: HashMap<u32, u32> = HashMap::new();
+            for pair in view.pairs.iter().filter(|pair| pair[0] != EMPTY_PAIR) {
+                last_char.insert(pair[2] & NODE_ID_MASK, pair[1]);
+                pairs.push((pair[0], pair[1]));
+            }
+            for edge in view.edges.iter().filter(|edge| edge[0] != 0) {
+                last_char.insert(edge[2] & NODE_ID_MASK, edge[1]);
+            }
+            pairs.extend(
+                view.edges
+                    .iter()
+                    .filter(|edge| edge[0] != 0)
+                    .filter_map(|edge| Some((*last_char.get(&edge[0])?, edge[1]))),
+            );
         }
-        for edge in view.edges.iter().filter(|edge| edge[0] != 0) {
-            last_char.insert(edge[2] & NODE_ID_MASK, edge[1]);
-        }
-        let pairs: Vec<(u32, u32)> = view
-            .pairs
-            .iter()
-            .filter(|pair| pair[0] != EMPTY_PAIR)
-            .map(|pair| (pair[0], pair[1]))
-            .chain(view.edges.iter().filter(|edge| edge[0] != 0).filter_map(|edge| {
-                Some((*last_char.get(&edge[0])?, edge[1]))
-            }))
-            .collect();
         // About eight bits per pair: with two bits set per pair, one pair in
         // twenty that no key has passes.
         let words = (pairs.len() / 8 + 1).next_power_of_two();
