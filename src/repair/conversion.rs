@@ -71,6 +71,9 @@ enum Kind {
 #[derive(Debug, Clone, Copy)]
 struct Difference {
     at: usize,
+    /// The text's character, its Simplified source and phrase-level
+    /// conversion's character.
+    from: char,
     source: char,
     to: char,
     kind: Kind,
@@ -186,7 +189,9 @@ impl Verdict<'_> {
             return false;
         }
         match difference.kind {
-            Kind::Phrase => self.pattern.naive_form(difference.source).is_some(),
+            // Only the naive converter's own form: another one (`乾` copied
+            // from a Simplified `乾`) is not its doing.
+            Kind::Phrase => self.pattern.naive_form(difference.source) == Some(difference.from),
             Kind::Kept => self.keeps && self.pattern.mostly(difference.source, difference.source),
             Kind::Variant => self.naive,
             Kind::Style => false,
@@ -358,7 +363,20 @@ fn differences(
         return Vec::new();
     }
     for (&c, &source) in text.iter().zip(&sources) {
-        if tables.candidates.get(&source).is_some_and(|v| v.len() > 1) {
+        let candidates = tables.candidates.get(&source).map_or(&[][..], |v| &v[..]);
+        // A form that is also a Simplified character of its own (`乾`,
+        // which Simplified text writes in `乾坤` and `淚不乾`) may have been
+        // copied from the source as it was, by any converter: where the
+        // naive converter writes another character (`幹` for `干`), it says
+        // nothing of how the text writes the character. (Where the naive
+        // form is the character itself, as for `溪` and `克`, ignoring such
+        // forms changed clean classical text: `谿`, `剋`.)
+        let copied = c != source
+            && candidates
+                .first()
+                .is_some_and(|&naive| naive != c && naive != source)
+            && tables.also_simplified.contains(&c);
+        if candidates.len() > 1 && !copied {
             *pattern
                 .forms
                 .entry(source)
@@ -440,6 +458,7 @@ fn differences(
         };
         differences.push(Difference {
             at,
+            from: c,
             source,
             to: target,
             kind,
@@ -472,6 +491,16 @@ mod tests {
         assert_eq!(fixed("忠誠干凈，關于規范"), "忠誠乾淨，關於規範");
         // First candidates (`發` for `髮`, `幹` for `乾`).
         assert_eq!(fixed("他的頭發幹凈了。"), "他的頭髮乾淨了。");
+    }
+
+    #[test]
+    fn a_form_copied_from_the_source_does_not_hide_the_naive_one() {
+        // `幹` for every `干`, and `乾` where the Simplified text already
+        // had it (`泪不乾`): `干` is still written one way.
+        assert_eq!(
+            fixed("頭發幹凈，若幹年後幹涉了，淚不乾。"),
+            "頭髮乾淨，若干年後干涉了，淚不乾。"
+        );
     }
 
     #[test]

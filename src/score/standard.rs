@@ -187,6 +187,9 @@ pub(crate) struct Tables {
     pub candidates: HashMap<char, Vec<char>>,
     /// `TSCharacters`: each Traditional character's first Simplified form.
     pub simplified: HashMap<char, char>,
+    /// The Traditional characters that are also Simplified ones
+    /// (`TSCharacters` lists them among their own forms: `乾`, `於`).
+    pub also_simplified: HashSet<char>,
     /// `TWVariants` and `HKVariants`: OpenCC's form to the standard's.
     pub taiwan: HashMap<char, char>,
     pub hong_kong: HashMap<char, char>,
@@ -211,7 +214,15 @@ pub(crate) fn tables() -> &'static Tables {
     TABLES.get_or_init(|| {
         let candidates: HashMap<char, Vec<char>> =
             entries(include_str!("../../dictionaries/opencc/STCharacters.txt")).collect();
-        let simplified = entries(include_str!("../../dictionaries/opencc/TSCharacters.txt"))
+        let simplified_forms: Vec<(char, Vec<char>)> =
+            entries(include_str!("../../dictionaries/opencc/TSCharacters.txt")).collect();
+        let also_simplified = simplified_forms
+            .iter()
+            .filter(|(k, v)| v.contains(k))
+            .map(|&(k, _)| k)
+            .collect();
+        let simplified = simplified_forms
+            .into_iter()
             .map(|(k, v)| (k, v[0]))
             .collect();
         let first = |(k, v): (char, Vec<char>)| (k, v[0]);
@@ -234,6 +245,7 @@ pub(crate) fn tables() -> &'static Tables {
         Tables {
             candidates,
             simplified,
+            also_simplified,
             taiwan,
             hong_kong,
             written,
