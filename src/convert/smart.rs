@@ -809,7 +809,13 @@ mod tests {
         /// outputs what converting the units one by one does.
         #[test]
         fn one_pass_conversion_converts_the_units(
-            pieces in proptest::collection::vec(proptest::sample::select(ALPHABET), 0..80)
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    4 => proptest::sample::select(ALPHABET).prop_map(String::from),
+                    1 => any::<char>().prop_map(String::from),
+                ],
+                0..80,
+            )
         ) {
             let text: String = pieces.concat();
             let costs_table = builtin::table(builtin::SEGMENTATION_COSTS);
