@@ -215,13 +215,16 @@ impl Fixer {
             // judgement of the whole document, to the first.
             let ruby = *ruby.get_or_insert_with(|| ruby::Counts::of_text(text).is_pattern());
             let (again, more) = self.fix_once(&changed.work, explain, Some(ruby), false);
+            // A round's flags count even when it changes nothing, so that a
+            // line's report does not depend on whether other lines (in
+            // other pieces of a chunked input) changed in the same round.
+            if explain {
+                report = report.then(text, &fixed, changed.report_to_original(more));
+            }
             if again == changed.work {
                 break;
             }
             let rebuilt = changed.rebuild(&fixed, &again);
-            if explain {
-                report = report.then(text, &fixed, changed.report_to_original(more));
-            }
             before = Some(std::mem::replace(&mut fixed, rebuilt));
         }
         (fixed, report)
