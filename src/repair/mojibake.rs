@@ -371,12 +371,15 @@ fn is_clean_repair(original: &str, text: &str) -> bool {
 
 /// What `repair_swaps` needs to know of the text around a window: the Han
 /// characters only Simplified, and only Traditional, text writes there,
-/// and the kana there and in the window (over a bounded stretch).
+/// and the kana there and in the window (over a bounded stretch); and
+/// whether the window's line has private-use characters of Big5's
+/// user-defined area C6A1..C8FE (see `is_big5_user_defined`).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SwapContext {
     pub simplified: u32,
     pub traditional: u32,
     pub kana: usize,
+    pub big5_user_defined: bool,
 }
 
 /// The repairs of parts of `span` that are Big5 read as GBK, or GBK read
@@ -450,15 +453,27 @@ pub(crate) fn repair_swaps(
         if !possible && !in_context {
             continue;
         }
+        // Python's layout of C6A1..C7FC (see `big5_eten_code`) is tried
+        // only where a decoder other than WHATWG's shows: WHATWG's Big5
+        // decodes all of C6A1..C8FE to characters, while Windows' table, and
+        // Python's with a fallback to it, leave private-use characters
+        // there.
+        let eten_possible = read_as == BIG5 && around.big5_user_defined;
         let mut bytes = Vec::with_capacity(4);
-        let swapped: Vec<Option<char>> = chars
+        let swapped: Vec<[Option<char>; swap::ALTERNATIVES]> = chars
             .iter()
             .map(|&c| {
                 bytes.clear();
                 if c.is_ascii() || !encode_char(c, read_as, &mut bytes) || bytes.len() != 2 {
-                    return None;
+                    return [None; swap::ALTERNATIVES];
                 }
-                decode_char(&bytes, was)
+                // GBK read as Big5 by Python's codecs, whose table lays out
+                // Big5's C6A1..C7FC otherwise (see `big5_eten_code`).
+                let eten = match eten_possible {
+                    true => big5_eten_code(c).and_then(|code| decode_pair(code, was)),
+                    false => None,
+                };
+                [decode_char(&bytes, was), eten]
             })
             .collect();
         if in_context {
@@ -489,9 +504,17 @@ pub(crate) fn repair_swaps(
                 continue;
             }
         }
+        // Each character's likeliest swap (by its cost alone), if any.
+        let best_swap = |i: usize| {
+            swapped[i]
+                .iter()
+                .flatten()
+                .copied()
+                .min_by_key(|&d| char_cost(d))
+        };
         // The best run by summed gain (Kadane's), among swappable characters.
         let gain = |i: usize| -> i64 {
-            let Some(d) = swapped[i] else {
+            let Some(d) = best_swap(i) else {
                 return i64::MIN / 4;
             };
             let marker = if has_swap_marker(chars[i].encode_utf8(&mut [0; 4]), read_as) {
@@ -533,7 +556,7 @@ pub(crate) fn repair_swaps(
         if read_as == GB18030 && !marked {
             continue;
         }
-        let text: String = swapped[start..end].iter().flatten().collect();
+        let text: String = (start..end).filter_map(best_swap).collect();
         if !marked && (!is_simplified || known_pairs(&text).0 < 2) {
             continue;
         }
@@ -568,7 +591,7 @@ impl Scripts {
 /// anything), which script only writes each, and the direction.
 struct SwapWindow<'a> {
     chars: &'a [char],
-    swapped: &'a [Option<char>],
+    swapped: &'a [[Option<char>; swap::ALTERNATIVES]],
     script_only: &'a [(bool, bool)],
     read_as: &'static Encoding,
 }
@@ -648,7 +671,7 @@ fn context_swaps(
         {
             continue;
         }
-        let text: String = swapped[start..end].iter().flatten().collect();
+        let text = run.text;
         // Real text, character by character: not rare on average (none
         // rare where no word vouches for them), no iteration mark from a
         // symbol row.
@@ -796,6 +819,12 @@ fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Enco
 /// Kana, full-width or half-width.
 pub(crate) fn is_kana(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}')
+}
+
+/// Whether `c` is what Windows' code page 950 decodes a code of Big5's
+/// user-defined area C6A1..C8FE to (see `big5_user_defined`).
+pub(crate) fn is_big5_user_defined(c: char) -> bool {
+    ('\u{F6B1}'..='\u{F848}').contains(&c)
 }
 
 fn is_private_use(c: char) -> bool {
@@ -1163,6 +1192,49 @@ fn big5_user_defined() -> impl Iterator<Item = (u16, u16)> {
     (0xE000u16..).zip(codes.map(|(lead, trail)| u16::from_be_bytes([lead, trail])))
 }
 
+/// Where Python's `big5` and `cp950` codecs put a character of their
+/// extension C6A1..C7FC (from ETEN's Big5), which they lay out otherwise
+/// than WHATWG's Big5 (HKSCS's, which `encoding_rs` has): kana, Cyrillic
+/// and circled numbers, from C6A1 on, each run a block of Unicode, where
+/// WHATWG has circled numbers, radicals, then kana from C6E7. GBK read as
+/// Big5 by Python turns GBK's common characters there (`情` is C7E9, `①`
+/// to Python, `啤` to WHATWG) into these; the C6A1 the encoder gives `①`
+/// undoes it wrongly. (Windows' code page 950 and glibc's BIG5 give
+/// private-use characters there instead: see `big5_user_defined`.)
+pub(crate) fn big5_eten_code(c: char) -> Option<u16> {
+    // (index from C6A1, first character, how many), in order; the index
+    // counts the 94 codes C6A1..C6FE, then 157 a lead byte from C740.
+    const RUNS: [(u16, char, u16); 13] = [
+        (0, 'ヾ', 1),
+        (1, 'ゝ', 2),
+        (3, '々', 1),
+        (4, 'ぁ', 83),
+        (87, 'ァ', 86),
+        (173, 'Д', 2),
+        (175, 'Ё', 1),
+        (176, 'Ж', 7),
+        (183, 'У', 19),
+        (202, 'ё', 1),
+        (203, 'ж', 26),
+        (229, '①', 10),
+        (239, '⑴', 10),
+    ];
+    let code = u32::from(c);
+    let index = RUNS.iter().find_map(|&(index, first, count)| {
+        let offset = code.checked_sub(u32::from(first))?;
+        (offset < u32::from(count)).then(|| index + offset as u16)
+    })?;
+    let (lead, column) = match index {
+        0..=93 => (0xC6, 63 + index),
+        _ => (0xC7, index - 94),
+    };
+    let trail = match column {
+        0..=62 => 0x40 + column,
+        _ => 0xA1 + column - 63,
+    };
+    Some((lead << 8) | trail)
+}
+
 /// `bytes` decoded with `encoding`, if they are valid in it.
 /// The one character `bytes` decode to in `encoding`, if they decode to
 /// exactly one (without allocating: this runs on every character of a
@@ -1223,6 +1295,55 @@ mod tests {
             "troff 用のフォントファイルに groff で用いる",
         ] {
             assert_eq!(crate::fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn python_big5_layout_of_c6a1_to_c7fc_is_known() {
+        // As Python's `cp950` encodes them.
+        for (c, code) in [
+            ('ヾ', 0xC6A1),
+            ('ん', 0xC6F7),
+            ('ァ', 0xC6F8),
+            ('Д', 0xC7B1),
+            ('Ё', 0xC7B3),
+            ('ё', 0xC7CE),
+            ('я', 0xC7E8),
+            ('①', 0xC7E9),
+            ('⑴', 0xC7F3),
+            ('⑽', 0xC7FC),
+        ] {
+            assert_eq!(big5_eten_code(c), Some(code), "{c}");
+        }
+        // Outside its runs: Cyrillic letters it leaves out, Han, ASCII.
+        for c in ['А', 'Н', '中', 'a', 'ⅰ'] {
+            assert_eq!(big5_eten_code(c), None, "{c}");
+        }
+    }
+
+    #[test]
+    fn gbk_read_as_big5_by_python_with_windows_fallback_is_repaired() {
+        // GBK read by Python's cp950, with Windows' private-use characters
+        // where it cannot decode (`人` is C8CB): its kana, Cyrillic and
+        // circled numbers in C6A1..C7FC are GBK's common characters there
+        // (`情` C7E9 read as `①`, `其` C6E4 as `む`, `轻` C7E1 as `ш`),
+        // which WHATWG's table, without the private-use characters'
+        // evidence, would undo to others (`啤` for `情`).
+        for (damaged, clean) in [
+            (
+                "坻腔陑①竭疑ㄛむ坻\u{F815}珩懂賸﹝",
+                "他的心情很好，其他人也来了。",
+            ),
+            (
+                "⑦毞腔瑞竭шㄛ\u{F815}蠅飲竭羲陑﹝",
+                "秋天的风很轻，人们都很开心。",
+            ),
+            (
+                "踏毞毞ァю檄ㄛ扂蠅\u{F7EF}鰾刓﹝",
+                "今天天气晴朗，我们去爬山。",
+            ),
+        ] {
+            assert_eq!(crate::fix_text(damaged), clean, "{damaged}");
         }
     }
 
