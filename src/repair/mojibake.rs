@@ -48,6 +48,11 @@ const SHAPED_MIN_GAIN_SHARE: f64 = 0.2;
 /// The most a repaired span may cost per non-ASCII character: real text.
 const MAX_COST_PER_CHAR: u64 = 15;
 
+/// The same for UTF-8 read as Shift_JIS that left half-width katakana (see
+/// `has_shift_jis_marker`): the damage shows itself, so rarer text (the
+/// characters of classical poetry) may come back.
+const MARKED_SHIFT_JIS_MAX_COST_PER_CHAR: u64 = 20;
+
 /// A repair of a span: its new text and the chain undone, outermost first.
 #[derive(Debug, Clone)]
 pub(crate) struct Repair {
@@ -324,7 +329,15 @@ fn accept_with_evidence(
     text: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
 ) -> Option<Repair> {
-    let original_cost = score(original) + evidence;
+    // (Half-width katakana among Han characters are evidence of their own
+    // of UTF-8 read as Shift_JIS: see `has_shift_jis_marker`.)
+    let shift_jis_markers = match chain.first() {
+        Some(&(read_as, _)) if read_as == SHIFT_JIS => {
+            original.chars().filter(|&c| is_shift_jis_marker(c)).count() as u64
+        }
+        _ => 0,
+    };
+    let original_cost = score(original) + evidence + SHIFT_JIS_MARKER_EVIDENCE * shift_jis_markers;
     let cost = score(&text);
     let gain = original_cost.saturating_sub(cost);
     // UTF-8 Chinese read as GBK has a shape clean text almost never has
@@ -341,11 +354,17 @@ fn accept_with_evidence(
         false => MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64),
     };
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count() as u64;
+    let max_cost_per_char = match chain.first() {
+        Some(&(read_as, _)) if read_as == SHIFT_JIS && has_shift_jis_marker(original) => {
+            MARKED_SHIFT_JIS_MAX_COST_PER_CHAR
+        }
+        _ => MAX_COST_PER_CHAR,
+    };
     if text == original
         || non_ascii == 0
         || gain < needed
         || !is_clean_repair(original, &text)
-        || cost > non_ascii * MAX_COST_PER_CHAR + ascii_cost(&text)
+        || cost > non_ascii * max_cost_per_char + ascii_cost(&text)
     {
         return None;
     }
@@ -730,10 +749,37 @@ fn lacks_katakana(text: &str, read_as: &Encoding) -> bool {
 /// Whether `text` is too short to undo a double-byte misreading of: with
 /// fewer than three non-ASCII characters (what two Chinese characters in
 /// UTF-8 read as GBK give), rare characters would too often "repair" to a
-/// common one.
+/// common one. Read as Shift_JIS, one Chinese character in UTF-8 gives two,
+/// a kanji and a half-width katakana: with such a marker (see
+/// `has_shift_jis_marker`), two are enough.
 fn too_short(text: &str, read_as: &Encoding) -> bool {
-    read_as != WINDOWS_1252 && text.chars().filter(|c| !c.is_ascii()).count() < 3
+    let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
+    match read_as {
+        r if r == WINDOWS_1252 => false,
+        r if r == SHIFT_JIS && has_shift_jis_marker(text) => non_ascii < 2,
+        _ => non_ascii < 3,
+    }
 }
+
+/// Whether `text` has what only Shift_JIS (as Windows' code page 932 reads
+/// it) makes of bytes that are not Shift_JIS text: half-width katakana,
+/// from bytes 0xA1..=0xDF standing alone (UTF-8's continuation bytes), or
+/// the private-use characters Windows gives 0xA0 and 0xFD..=0xFF. (Chinese
+/// text has neither; Japanese writes half-width katakana in runs, which
+/// UTF-8 read as Shift_JIS and undone gives nothing valid of.)
+fn has_shift_jis_marker(text: &str) -> bool {
+    text.chars().any(is_shift_jis_marker)
+}
+
+fn is_shift_jis_marker(c: char) -> bool {
+    matches!(c, '\u{FF61}'..='\u{FF9F}' | '\u{F8F0}'..='\u{F8F3}')
+}
+
+/// What a marker of UTF-8 read as Shift_JIS (see `has_shift_jis_marker`)
+/// is worth as evidence, in cost: one Chinese character read so is a kanji
+/// and a half-width katakana, too short to gain `MIN_GAIN` by its cost
+/// alone.
+const SHIFT_JIS_MARKER_EVIDENCE: u64 = 6;
 
 /// Whether undoing `read_as` → `was` swaps one double-byte table for
 /// another (GBK and Big5): a swap of rare characters for common ones that
@@ -1294,6 +1340,29 @@ mod tests {
             "2 つ連続した \\fB*\\fP の後に \\fB/\\fP が続く場合には",
             "troff 用のフォントファイルに groff で用いる",
         ] {
+            assert_eq!(crate::fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn utf8_read_as_shift_jis_with_half_width_katakana_is_repaired() {
+        // One character read as a kanji and a half-width katakana (`辭` is
+        // `霎ｭ`), and rare characters of classical poetry, in Chinese text.
+        for (clean, span) in [("古文辭類纂", 2..3), ("山深碧嶂猿啼", 2..5)] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged_part = damage(&part, UTF_8, SHIFT_JIS);
+            assert!(has_shift_jis_marker(&damaged_part), "{damaged_part}");
+            let damaged: String = chars[..span.start]
+                .iter()
+                .copied()
+                .chain(damaged_part.chars())
+                .chain(chars[span.end..].iter().copied())
+                .collect();
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Japanese in half-width katakana stays.
+        for clean in ["ｶﾀｶﾅ表記", "ﾃｽﾄ用の文字"] {
             assert_eq!(crate::fix_text(clean), clean);
         }
     }
