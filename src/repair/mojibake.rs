@@ -79,8 +79,20 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
                 if too_short(text, read_as) || lacks_katakana(text, read_as) {
                     continue;
                 }
-                let Some(bytes) = encode(text, read_as) else {
-                    continue;
+                // (Symbols with two codes in Shift_JIS take the one UTF-8
+                // needs: see `encode_for_utf8`.)
+                let two_codes = read_as == SHIFT_JIS
+                    && was == UTF_8
+                    && text.chars().any(|c| shift_jis_second_code(c).is_some());
+                let bytes = match two_codes {
+                    true => {
+                        let chars: Vec<char> = text.chars().collect();
+                        encode_for_utf8(&chars, read_as).0
+                    }
+                    false => match encode(text, read_as) {
+                        Some(bytes) => bytes,
+                        None => continue,
+                    },
                 };
                 let Some(decoded) = decode(&bytes, was) else {
                     continue;
@@ -122,16 +134,7 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
     let mut judged = 0;
     'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
         // Each character's bytes in the wrong encoding, and where they start.
-        let mut bytes = Vec::new();
-        let mut starts = Vec::with_capacity(chars.len() + 1);
-        for &c in &chars {
-            starts.push(bytes.len());
-            if !encode_char(c, read_as, &mut bytes) {
-                // A character the wrong encoding could not have given.
-                bytes.push(0xFF);
-            }
-        }
-        starts.push(bytes.len());
+        let (bytes, starts) = encode_for_utf8(&chars, read_as);
         let valid_from = valid_utf8_runs(&bytes);
         // A Han character next to another whose bytes are one two-byte
         // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
@@ -970,6 +973,129 @@ pub(crate) fn encode(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>>
         .then_some(bytes)
 }
 
+/// `chars` encoded with `read_as` as bytes of UTF-8 misread: a byte 0xFF
+/// (never UTF-8) for a character `read_as` could not have given, and where
+/// a character has two codes (see `shift_jis_second_code`), the one under
+/// which the bytes break UTF-8 least; with where each character's bytes
+/// start (and the end).
+fn encode_for_utf8(chars: &[char], read_as: &'static Encoding) -> (Vec<u8>, Vec<usize>) {
+    let mut bytes = Vec::with_capacity(chars.len() * 2);
+    let mut starts = Vec::with_capacity(chars.len() + 1);
+    let second_code = |c: char| match read_as == SHIFT_JIS {
+        true => shift_jis_second_code(c),
+        false => None,
+    };
+    let choices = match chars.iter().any(|&c| second_code(c).is_some()) {
+        true => utf8_choices(chars, |i| second_code(chars[i]), read_as),
+        false => Vec::new(),
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        starts.push(bytes.len());
+        if choices.get(i) == Some(&true) {
+            bytes.extend(second_code(c).unwrap_or_default().to_be_bytes());
+        } else if !encode_char(c, read_as, &mut bytes) {
+            bytes.push(0xFF);
+        }
+    }
+    starts.push(bytes.len());
+    (bytes, starts)
+}
+
+/// For each of `chars`, whether to encode it with its second code
+/// (`second(i)`, if it has one) rather than as `encode_char` does: the
+/// choices under which the bytes have the fewest that are not UTF-8, by a
+/// shortest path over what the UTF-8 decoder expects (how many continuation
+/// bytes), in linear time.
+fn utf8_choices(
+    chars: &[char],
+    second: impl Fn(usize) -> Option<u16>,
+    read_as: &'static Encoding,
+) -> Vec<bool> {
+    // The decoder's state after `byte` from `pending` continuation bytes
+    // expected, and whether the byte is out of place (the decoder then
+    // starts over at it).
+    fn step(pending: usize, byte: u8) -> (usize, bool) {
+        let lead = |byte: u8| match byte {
+            0x00..=0x7F => Some(0),
+            0xC2..=0xDF => Some(1),
+            0xE0..=0xEF => Some(2),
+            0xF0..=0xF4 => Some(3),
+            _ => None,
+        };
+        match (pending, byte) {
+            (1.., 0x80..=0xBF) => (pending - 1, false),
+            (0, _) => lead(byte).map_or((0, true), |pending| (pending, false)),
+            _ => lead(byte).map_or((0, true), |pending| (pending, true)),
+        }
+    }
+    const STATES: usize = 4;
+    const UNREACHABLE: usize = usize::MAX / 2;
+    let mut cost = [0, UNREACHABLE, UNREACHABLE, UNREACHABLE];
+    // For each character and state after it: (the state before, whether
+    // the second code was chosen).
+    let mut back: Vec<[(u8, bool); STATES]> = Vec::with_capacity(chars.len());
+    let mut encoded = Vec::with_capacity(4);
+    for (i, &c) in chars.iter().enumerate() {
+        encoded.clear();
+        if !encode_char(c, read_as, &mut encoded) {
+            encoded.push(0xFF);
+        }
+        let second = second(i).map(u16::to_be_bytes);
+        let options = [Some(&encoded[..]), second.as_ref().map(|b| &b[..])];
+        let mut next = [UNREACHABLE; STATES];
+        let mut from = [(0u8, false); STATES];
+        for (state, &so_far) in cost.iter().enumerate() {
+            if so_far >= UNREACHABLE {
+                continue;
+            }
+            for (k, option) in options.iter().enumerate() {
+                let Some(option) = option else { continue };
+                let (mut pending, mut broken) = (state, 0);
+                for &byte in *option {
+                    let (after, out_of_place) = step(pending, byte);
+                    pending = after;
+                    broken += usize::from(out_of_place);
+                }
+                if so_far + broken < next[pending] {
+                    next[pending] = so_far + broken;
+                    from[pending] = (state as u8, k == 1);
+                }
+            }
+        }
+        cost = next;
+        back.push(from);
+    }
+    // (Ending inside a character breaks it too.)
+    let mut state = (0..STATES)
+        .min_by_key(|&s| cost[s] + usize::from(s > 0))
+        .unwrap_or(0);
+    let mut choices = vec![false; chars.len()];
+    for i in (0..chars.len()).rev() {
+        let (before, second) = back[i][state];
+        choices[i] = second;
+        state = usize::from(before);
+    }
+    choices
+}
+
+/// The second code of a character that Windows' code page 932 decodes two
+/// codes to, NEC's row 13 repeating JIS X 0208's symbols (`≡` is 81DF and
+/// 8791): the encoder (and `encode_char`) gives the first, while UTF-8 read
+/// as Shift_JIS gives either (0x87 is a continuation byte, `金` is E9 87 91).
+fn shift_jis_second_code(c: char) -> Option<u16> {
+    Some(match c {
+        '≒' => 0x8790,
+        '≡' => 0x8791,
+        '∫' => 0x8792,
+        '√' => 0x8795,
+        '⊥' => 0x8796,
+        '∠' => 0x8797,
+        '∩' => 0x879B,
+        '∪' => 0x879C,
+        _ => return None,
+    })
+}
+
 /// What windows-1252 decodes the bytes 0x80..=0x9F to (as WHATWG has it:
 /// the five bytes it leaves undefined are the C1 controls).
 const WINDOWS_1252_HIGH: [u16; 32] = [
@@ -1365,6 +1491,31 @@ mod tests {
         for clean in ["ｶﾀｶﾅ表記", "ﾃｽﾄ用の文字"] {
             assert_eq!(crate::fix_text(clean), clean);
         }
+    }
+
+    #[test]
+    fn shift_jis_symbols_with_two_codes_encode_as_utf8_needs() {
+        // `金` (E9 87 91) read as Shift_JIS after an odd byte gives NEC's
+        // `≡` (8791), which the encoder gives as JIS X 0208's 81DF.
+        for (before, part, after) in [
+            ("请先", "支付定金", "，再签合同。"),
+            ("今年的", "奖金发放", "很及时。"),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, UTF_8, SHIFT_JIS));
+            assert!(damaged.contains('≡'), "{damaged}");
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Where UTF-8 needs the first code, it stays: `√` as 81E3, whose
+        // E3 0x80 continues.
+        let chars: Vec<char> = "√\u{80}".chars().collect();
+        let (bytes, starts) = encode_for_utf8(&chars, SHIFT_JIS);
+        assert_eq!((bytes, starts), (vec![0x81, 0xE3, 0x80], vec![0, 2, 3]));
+        let chars: Vec<char> = "夐≡".chars().collect();
+        assert_eq!(
+            encode_for_utf8(&chars, SHIFT_JIS).0,
+            [0x9A, 0xE9, 0x87, 0x91]
+        );
     }
 
     #[test]
