@@ -1391,6 +1391,11 @@ pub(crate) fn big5_eten_code(c: char) -> Option<u16> {
         (229, '①', 10),
         (239, '⑴', 10),
     ];
+    // (Most characters are none of them: this runs on every character of
+    // a window.)
+    if !matches!(c, 'Ё'..='ё' | '①'..='⑽' | '々' | 'ぁ'..='ヾ') {
+        return None;
+    }
     let code = u32::from(c);
     let index = RUNS.iter().find_map(|&(index, first, count)| {
         let offset = code.checked_sub(u32::from(first))?;

@@ -84,7 +84,12 @@ pub(super) fn runs(
     // Each character's cost in each state, and the pairs each choice makes
     // with the one before (`previous + STATES * state`), computed once.
     let emissions: Vec<[i64; STATES]> = (0..n)
-        .map(|i| std::array::from_fn(|state| emission(i, state)))
+        .map(|i| {
+            std::array::from_fn(|state| match possible(i, state) {
+                true => emission(i, state),
+                false => 0,
+            })
+        })
         .collect();
     let pairs: Vec<[i64; STATES * STATES]> = (0..n)
         .map(|i| {
