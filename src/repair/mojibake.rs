@@ -527,12 +527,12 @@ pub(crate) fn repair_swaps(
             }
         }
         // Each character's likeliest swap (by its cost alone), if any.
-        let best_swap = |i: usize| {
-            swapped[i]
-                .iter()
-                .flatten()
-                .copied()
-                .min_by_key(|&d| char_cost(d))
+        let best_swap = |i: usize| match swapped[i] {
+            [Some(first), Some(second)] => Some(match char_cost(second) < char_cost(first) {
+                true => second,
+                false => first,
+            }),
+            [first, second] => first.or(second),
         };
         // The best run by summed gain (Kadane's), among swappable characters.
         let gain = |i: usize| -> i64 {
@@ -753,15 +753,30 @@ fn lacks_katakana(text: &str, read_as: &Encoding) -> bool {
 /// fewer than three non-ASCII characters (what two Chinese characters in
 /// UTF-8 read as GBK give), rare characters would too often "repair" to a
 /// common one. Read as Shift_JIS, one Chinese character in UTF-8 gives two,
-/// a kanji and a half-width katakana: with such a marker (see
-/// `has_shift_jis_marker`), two are enough.
-fn too_short(text: &str, read_as: &Encoding) -> bool {
-    let non_ascii = text.chars().filter(|c| !c.is_ascii()).count();
-    match read_as {
-        r if r == WINDOWS_1252 => false,
-        r if r == SHIFT_JIS && has_shift_jis_marker(text) => non_ascii < 2,
-        _ => non_ascii < 3,
-    }
+/// a kanji and a half-width katakana (see `is_one_character_read_as_shift_jis`):
+/// that is enough.
+fn too_short(text: &str, read_as: &'static Encoding) -> bool {
+    read_as != WINDOWS_1252
+        && text.chars().filter(|c| !c.is_ascii()).count() < 3
+        && !(read_as == SHIFT_JIS && is_one_character_read_as_shift_jis(text))
+}
+
+/// Whether the non-ASCII characters of `text` are what one character of
+/// UTF-8 read as Shift_JIS gives when it shows (see
+/// `has_shift_jis_marker`): two, a kanji from its lead byte and first
+/// continuation byte and a half-width katakana (or private-use character)
+/// from its last (`辭` is `霎ｭ`), or two such single bytes.
+fn is_one_character_read_as_shift_jis(text: &str) -> bool {
+    let mut non_ascii = text.chars().filter(|c| !c.is_ascii());
+    let (Some(first), Some(second), None) = (non_ascii.next(), non_ascii.next(), non_ascii.next())
+    else {
+        return false;
+    };
+    let mut bytes = Vec::with_capacity(4);
+    (is_shift_jis_marker(first) || is_shift_jis_marker(second))
+        && encode_char(first, SHIFT_JIS, &mut bytes)
+        && encode_char(second, SHIFT_JIS, &mut bytes)
+        && is_utf8_char(&bytes)
 }
 
 /// Whether `text` has what only Shift_JIS (as Windows' code page 932 reads

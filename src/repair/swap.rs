@@ -62,8 +62,15 @@ pub(super) fn runs(
     if n == 0 {
         return Vec::new();
     }
-    // A state is possible where the character has that alternative.
+    // A state is possible where the character has that alternative; the
+    // states no character has are left out of the loops (mostly, only the
+    // first table gives anything).
     let possible = |i: usize, state: usize| state == 0 || swapped[i][state - 1].is_some();
+    let in_use = 1
+        + (1..STATES)
+            .rev()
+            .find(|&state| (0..n).any(|i| possible(i, state)))
+            .unwrap_or(0);
     let pick = |i: usize, state: usize| match state {
         0 => chars[i],
         _ => swapped[i][state - 1].unwrap_or(chars[i]),
@@ -99,7 +106,7 @@ pub(super) fn runs(
             }
             for (k, slot) in all.iter_mut().enumerate() {
                 let (p, s) = (k % STATES, k / STATES);
-                if possible(i - 1, p) && possible(i, s) {
+                if p < in_use && s < in_use && possible(i - 1, p) && possible(i, s) {
                     *slot = pair(pick(i - 1, p), pick(i, s));
                 }
             }
@@ -112,7 +119,7 @@ pub(super) fn runs(
     let mut cost = vec![[UNREACHABLE; STATES]; n];
     let mut back = vec![[0u8; STATES]; n];
     for i in 0..n {
-        for state in (0..STATES).filter(|&state| possible(i, state)) {
+        for state in (0..in_use).filter(|&state| possible(i, state)) {
             // (Entering a run. Not going from one table to the other: the
             // characters the tables give alike have only the first.)
             let enter = |previous: usize| match previous == 0 && state != 0 {
@@ -121,7 +128,7 @@ pub(super) fn runs(
             };
             let (best, from) = match i {
                 0 => (enter(0), 0),
-                _ => (0..STATES)
+                _ => (0..in_use)
                     .filter(|&p| cost[i - 1][p] < UNREACHABLE)
                     .map(|p| (cost[i - 1][p] + pair_at(i, p, state) + enter(p), p))
                     .min()
@@ -133,7 +140,7 @@ pub(super) fn runs(
     }
     // The chosen states, from the end back.
     let mut states = vec![0usize; n];
-    let mut state = (0..STATES).min_by_key(|&s| cost[n - 1][s]).unwrap_or(0);
+    let mut state = (0..in_use).min_by_key(|&s| cost[n - 1][s]).unwrap_or(0);
     for i in (0..n).rev() {
         states[i] = state;
         state = usize::from(back[i][state]);
