@@ -632,8 +632,24 @@ fn is_delimiter(c: char) -> bool {
 
 /// Mojibake and out-of-phase GBK, span by span.
 fn find_mojibake(chars: &[char], edits: &mut Edits) {
+    // The line the spans are in (spans never hold a line break), and
+    // whether it has private-use characters of Big5's user-defined area
+    // (see `mojibake::SwapContext`): a line is decoded at once, by one
+    // decoder.
+    let (mut line_end, mut line_has_big5_user_defined) = (0, false);
     let mut start = 0;
     while start < chars.len() {
+        while start >= line_end {
+            let line = &chars[line_end..];
+            let len = line
+                .iter()
+                .position(|&c| c == '\n')
+                .map_or(line.len(), |at| at + 1);
+            line_has_big5_user_defined = line[..len]
+                .iter()
+                .any(|&c| mojibake::is_big5_user_defined(c));
+            line_end += len;
+        }
         if is_delimiter(chars[start]) {
             start += 1;
             continue;
@@ -643,7 +659,7 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
                 .iter()
                 .position(|&c| is_delimiter(c))
                 .unwrap_or(chars.len() - start);
-        repair_span(&chars[start..end], start, edits);
+        repair_span(&chars[start..end], start, line_has_big5_user_defined, edits);
         start = end;
     }
 }
@@ -666,7 +682,9 @@ const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
 /// damage, not the length of the text.
 const WHOLE_SPAN: usize = 64;
 
-fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
+/// Repairs `span` (at `offset`, in a line with private-use characters of
+/// Big5's user-defined area if `line_has_big5_user_defined`).
+fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, edits: &mut Edits) {
     // The windows around the suspect characters (made as they are found:
     // a span can be millions of them).
     let mut windows: Vec<(usize, usize)> = Vec::new();
@@ -715,6 +733,7 @@ fn repair_span(span: &[char], offset: usize, edits: &mut Edits) {
                 simplified: s0 + s1,
                 traditional: t0 + t1,
                 kana: (k0 + k1) as usize + kana,
+                big5_user_defined: line_has_big5_user_defined,
             }
         });
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {

@@ -48,6 +48,11 @@ const SHAPED_MIN_GAIN_SHARE: f64 = 0.2;
 /// The most a repaired span may cost per non-ASCII character: real text.
 const MAX_COST_PER_CHAR: u64 = 15;
 
+/// The same for UTF-8 read as Shift_JIS that left half-width katakana (see
+/// `has_shift_jis_marker`): the damage shows itself, so rarer text (the
+/// characters of classical poetry) may come back.
+const MARKED_SHIFT_JIS_MAX_COST_PER_CHAR: u64 = 20;
+
 /// A repair of a span: its new text and the chain undone, outermost first.
 #[derive(Debug, Clone)]
 pub(crate) struct Repair {
@@ -74,8 +79,20 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
                 if too_short(text, read_as) || lacks_katakana(text, read_as) {
                     continue;
                 }
-                let Some(bytes) = encode(text, read_as) else {
-                    continue;
+                // (Symbols with two codes in Shift_JIS take the one UTF-8
+                // needs: see `encode_for_utf8`.)
+                let two_codes = read_as == SHIFT_JIS
+                    && was == UTF_8
+                    && text.chars().any(|c| shift_jis_second_code(c).is_some());
+                let bytes = match two_codes {
+                    true => {
+                        let chars: Vec<char> = text.chars().collect();
+                        encode_for_utf8(&chars, read_as).0
+                    }
+                    false => match encode(text, read_as) {
+                        Some(bytes) => bytes,
+                        None => continue,
+                    },
                 };
                 let Some(decoded) = decode(&bytes, was) else {
                     continue;
@@ -117,16 +134,7 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
     let mut judged = 0;
     'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
         // Each character's bytes in the wrong encoding, and where they start.
-        let mut bytes = Vec::new();
-        let mut starts = Vec::with_capacity(chars.len() + 1);
-        for &c in &chars {
-            starts.push(bytes.len());
-            if !encode_char(c, read_as, &mut bytes) {
-                // A character the wrong encoding could not have given.
-                bytes.push(0xFF);
-            }
-        }
-        starts.push(bytes.len());
+        let (bytes, starts) = encode_for_utf8(&chars, read_as);
         let valid_from = valid_utf8_runs(&bytes);
         // A Han character next to another whose bytes are one two-byte
         // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
@@ -324,7 +332,15 @@ fn accept_with_evidence(
     text: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
 ) -> Option<Repair> {
-    let original_cost = score(original) + evidence;
+    // (Half-width katakana among Han characters are evidence of their own
+    // of UTF-8 read as Shift_JIS: see `has_shift_jis_marker`.)
+    let shift_jis_markers = match chain.first() {
+        Some(&(read_as, _)) if read_as == SHIFT_JIS => {
+            original.chars().filter(|&c| is_shift_jis_marker(c)).count() as u64
+        }
+        _ => 0,
+    };
+    let original_cost = score(original) + evidence + SHIFT_JIS_MARKER_EVIDENCE * shift_jis_markers;
     let cost = score(&text);
     let gain = original_cost.saturating_sub(cost);
     // UTF-8 Chinese read as GBK has a shape clean text almost never has
@@ -341,11 +357,17 @@ fn accept_with_evidence(
         false => MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64),
     };
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count() as u64;
+    let max_cost_per_char = match chain.first() {
+        Some(&(read_as, _)) if read_as == SHIFT_JIS && has_shift_jis_marker(original) => {
+            MARKED_SHIFT_JIS_MAX_COST_PER_CHAR
+        }
+        _ => MAX_COST_PER_CHAR,
+    };
     if text == original
         || non_ascii == 0
         || gain < needed
         || !is_clean_repair(original, &text)
-        || cost > non_ascii * MAX_COST_PER_CHAR + ascii_cost(&text)
+        || cost > non_ascii * max_cost_per_char + ascii_cost(&text)
     {
         return None;
     }
@@ -371,12 +393,15 @@ fn is_clean_repair(original: &str, text: &str) -> bool {
 
 /// What `repair_swaps` needs to know of the text around a window: the Han
 /// characters only Simplified, and only Traditional, text writes there,
-/// and the kana there and in the window (over a bounded stretch).
+/// and the kana there and in the window (over a bounded stretch); and
+/// whether the window's line has private-use characters of Big5's
+/// user-defined area C6A1..C8FE (see `is_big5_user_defined`).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SwapContext {
     pub simplified: u32,
     pub traditional: u32,
     pub kana: usize,
+    pub big5_user_defined: bool,
 }
 
 /// The repairs of parts of `span` that are Big5 read as GBK, or GBK read
@@ -450,15 +475,27 @@ pub(crate) fn repair_swaps(
         if !possible && !in_context {
             continue;
         }
+        // Python's layout of C6A1..C7FC (see `big5_eten_code`) is tried
+        // only where a decoder other than WHATWG's shows: WHATWG's Big5
+        // decodes all of C6A1..C8FE to characters, while Windows' table, and
+        // Python's with a fallback to it, leave private-use characters
+        // there.
+        let eten_possible = read_as == BIG5 && around.big5_user_defined;
         let mut bytes = Vec::with_capacity(4);
-        let swapped: Vec<Option<char>> = chars
+        let swapped: Vec<[Option<char>; swap::ALTERNATIVES]> = chars
             .iter()
             .map(|&c| {
                 bytes.clear();
                 if c.is_ascii() || !encode_char(c, read_as, &mut bytes) || bytes.len() != 2 {
-                    return None;
+                    return [None; swap::ALTERNATIVES];
                 }
-                decode_char(&bytes, was)
+                // GBK read as Big5 by Python's codecs, whose table lays out
+                // Big5's C6A1..C7FC otherwise (see `big5_eten_code`).
+                let eten = match eten_possible {
+                    true => big5_eten_code(c).and_then(|code| decode_pair(code, was)),
+                    false => None,
+                };
+                [decode_char(&bytes, was), eten]
             })
             .collect();
         if in_context {
@@ -489,9 +526,17 @@ pub(crate) fn repair_swaps(
                 continue;
             }
         }
+        // Each character's likeliest swap (by its cost alone), if any.
+        let best_swap = |i: usize| match swapped[i] {
+            [Some(first), Some(second)] => Some(match char_cost(second) < char_cost(first) {
+                true => second,
+                false => first,
+            }),
+            [first, second] => first.or(second),
+        };
         // The best run by summed gain (Kadane's), among swappable characters.
         let gain = |i: usize| -> i64 {
-            let Some(d) = swapped[i] else {
+            let Some(d) = best_swap(i) else {
                 return i64::MIN / 4;
             };
             let marker = if has_swap_marker(chars[i].encode_utf8(&mut [0; 4]), read_as) {
@@ -533,7 +578,7 @@ pub(crate) fn repair_swaps(
         if read_as == GB18030 && !marked {
             continue;
         }
-        let text: String = swapped[start..end].iter().flatten().collect();
+        let text: String = (start..end).filter_map(best_swap).collect();
         if !marked && (!is_simplified || known_pairs(&text).0 < 2) {
             continue;
         }
@@ -568,7 +613,7 @@ impl Scripts {
 /// anything), which script only writes each, and the direction.
 struct SwapWindow<'a> {
     chars: &'a [char],
-    swapped: &'a [Option<char>],
+    swapped: &'a [[Option<char>; swap::ALTERNATIVES]],
     script_only: &'a [(bool, bool)],
     read_as: &'static Encoding,
 }
@@ -648,7 +693,7 @@ fn context_swaps(
         {
             continue;
         }
-        let text: String = swapped[start..end].iter().flatten().collect();
+        let text = run.text;
         // Real text, character by character: not rare on average (none
         // rare where no word vouches for them), no iteration mark from a
         // symbol row.
@@ -707,10 +752,52 @@ fn lacks_katakana(text: &str, read_as: &Encoding) -> bool {
 /// Whether `text` is too short to undo a double-byte misreading of: with
 /// fewer than three non-ASCII characters (what two Chinese characters in
 /// UTF-8 read as GBK give), rare characters would too often "repair" to a
-/// common one.
-fn too_short(text: &str, read_as: &Encoding) -> bool {
-    read_as != WINDOWS_1252 && text.chars().filter(|c| !c.is_ascii()).count() < 3
+/// common one. Read as Shift_JIS, one Chinese character in UTF-8 gives two,
+/// a kanji and a half-width katakana (see `is_one_character_read_as_shift_jis`):
+/// that is enough.
+fn too_short(text: &str, read_as: &'static Encoding) -> bool {
+    read_as != WINDOWS_1252
+        && text.chars().filter(|c| !c.is_ascii()).count() < 3
+        && !(read_as == SHIFT_JIS && is_one_character_read_as_shift_jis(text))
 }
+
+/// Whether the non-ASCII characters of `text` are what one character of
+/// UTF-8 read as Shift_JIS gives when it shows (see
+/// `has_shift_jis_marker`): two, a kanji from its lead byte and first
+/// continuation byte and a half-width katakana (or private-use character)
+/// from its last (`辭` is `霎ｭ`), or two such single bytes.
+fn is_one_character_read_as_shift_jis(text: &str) -> bool {
+    let mut non_ascii = text.chars().filter(|c| !c.is_ascii());
+    let (Some(first), Some(second), None) = (non_ascii.next(), non_ascii.next(), non_ascii.next())
+    else {
+        return false;
+    };
+    let mut bytes = Vec::with_capacity(4);
+    (is_shift_jis_marker(first) || is_shift_jis_marker(second))
+        && encode_char(first, SHIFT_JIS, &mut bytes)
+        && encode_char(second, SHIFT_JIS, &mut bytes)
+        && is_utf8_char(&bytes)
+}
+
+/// Whether `text` has what only Shift_JIS (as Windows' code page 932 reads
+/// it) makes of bytes that are not Shift_JIS text: half-width katakana,
+/// from bytes 0xA1..=0xDF standing alone (UTF-8's continuation bytes), or
+/// the private-use characters Windows gives 0xA0 and 0xFD..=0xFF. (Chinese
+/// text has neither; Japanese writes half-width katakana in runs, which
+/// UTF-8 read as Shift_JIS and undone gives nothing valid of.)
+fn has_shift_jis_marker(text: &str) -> bool {
+    text.chars().any(is_shift_jis_marker)
+}
+
+fn is_shift_jis_marker(c: char) -> bool {
+    matches!(c, '\u{FF61}'..='\u{FF9F}' | '\u{F8F0}'..='\u{F8F3}')
+}
+
+/// What a marker of UTF-8 read as Shift_JIS (see `has_shift_jis_marker`)
+/// is worth as evidence, in cost: one Chinese character read so is a kanji
+/// and a half-width katakana, too short to gain `MIN_GAIN` by its cost
+/// alone.
+const SHIFT_JIS_MARKER_EVIDENCE: u64 = 6;
 
 /// Whether undoing `read_as` → `was` swaps one double-byte table for
 /// another (GBK and Big5): a swap of rare characters for common ones that
@@ -796,6 +883,12 @@ fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Enco
 /// Kana, full-width or half-width.
 pub(crate) fn is_kana(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}')
+}
+
+/// Whether `c` is what Windows' code page 950 decodes a code of Big5's
+/// user-defined area C6A1..C8FE to (see `big5_user_defined`).
+pub(crate) fn is_big5_user_defined(c: char) -> bool {
+    ('\u{F6B1}'..='\u{F848}').contains(&c)
 }
 
 fn is_private_use(c: char) -> bool {
@@ -893,6 +986,129 @@ pub(crate) fn encode(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>>
     text.chars()
         .all(|c| encode_char(c, encoding, &mut bytes))
         .then_some(bytes)
+}
+
+/// `chars` encoded with `read_as` as bytes of UTF-8 misread: a byte 0xFF
+/// (never UTF-8) for a character `read_as` could not have given, and where
+/// a character has two codes (see `shift_jis_second_code`), the one under
+/// which the bytes break UTF-8 least; with where each character's bytes
+/// start (and the end).
+fn encode_for_utf8(chars: &[char], read_as: &'static Encoding) -> (Vec<u8>, Vec<usize>) {
+    let mut bytes = Vec::with_capacity(chars.len() * 2);
+    let mut starts = Vec::with_capacity(chars.len() + 1);
+    let second_code = |c: char| match read_as == SHIFT_JIS {
+        true => shift_jis_second_code(c),
+        false => None,
+    };
+    let choices = match chars.iter().any(|&c| second_code(c).is_some()) {
+        true => utf8_choices(chars, |i| second_code(chars[i]), read_as),
+        false => Vec::new(),
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        starts.push(bytes.len());
+        if choices.get(i) == Some(&true) {
+            bytes.extend(second_code(c).unwrap_or_default().to_be_bytes());
+        } else if !encode_char(c, read_as, &mut bytes) {
+            bytes.push(0xFF);
+        }
+    }
+    starts.push(bytes.len());
+    (bytes, starts)
+}
+
+/// For each of `chars`, whether to encode it with its second code
+/// (`second(i)`, if it has one) rather than as `encode_char` does: the
+/// choices under which the bytes have the fewest that are not UTF-8, by a
+/// shortest path over what the UTF-8 decoder expects (how many continuation
+/// bytes), in linear time.
+fn utf8_choices(
+    chars: &[char],
+    second: impl Fn(usize) -> Option<u16>,
+    read_as: &'static Encoding,
+) -> Vec<bool> {
+    // The decoder's state after `byte` from `pending` continuation bytes
+    // expected, and whether the byte is out of place (the decoder then
+    // starts over at it).
+    fn step(pending: usize, byte: u8) -> (usize, bool) {
+        let lead = |byte: u8| match byte {
+            0x00..=0x7F => Some(0),
+            0xC2..=0xDF => Some(1),
+            0xE0..=0xEF => Some(2),
+            0xF0..=0xF4 => Some(3),
+            _ => None,
+        };
+        match (pending, byte) {
+            (1.., 0x80..=0xBF) => (pending - 1, false),
+            (0, _) => lead(byte).map_or((0, true), |pending| (pending, false)),
+            _ => lead(byte).map_or((0, true), |pending| (pending, true)),
+        }
+    }
+    const STATES: usize = 4;
+    const UNREACHABLE: usize = usize::MAX / 2;
+    let mut cost = [0, UNREACHABLE, UNREACHABLE, UNREACHABLE];
+    // For each character and state after it: (the state before, whether
+    // the second code was chosen).
+    let mut back: Vec<[(u8, bool); STATES]> = Vec::with_capacity(chars.len());
+    let mut encoded = Vec::with_capacity(4);
+    for (i, &c) in chars.iter().enumerate() {
+        encoded.clear();
+        if !encode_char(c, read_as, &mut encoded) {
+            encoded.push(0xFF);
+        }
+        let second = second(i).map(u16::to_be_bytes);
+        let options = [Some(&encoded[..]), second.as_ref().map(|b| &b[..])];
+        let mut next = [UNREACHABLE; STATES];
+        let mut from = [(0u8, false); STATES];
+        for (state, &so_far) in cost.iter().enumerate() {
+            if so_far >= UNREACHABLE {
+                continue;
+            }
+            for (k, option) in options.iter().enumerate() {
+                let Some(option) = option else { continue };
+                let (mut pending, mut broken) = (state, 0);
+                for &byte in *option {
+                    let (after, out_of_place) = step(pending, byte);
+                    pending = after;
+                    broken += usize::from(out_of_place);
+                }
+                if so_far + broken < next[pending] {
+                    next[pending] = so_far + broken;
+                    from[pending] = (state as u8, k == 1);
+                }
+            }
+        }
+        cost = next;
+        back.push(from);
+    }
+    // (Ending inside a character breaks it too.)
+    let mut state = (0..STATES)
+        .min_by_key(|&s| cost[s] + usize::from(s > 0))
+        .unwrap_or(0);
+    let mut choices = vec![false; chars.len()];
+    for i in (0..chars.len()).rev() {
+        let (before, second) = back[i][state];
+        choices[i] = second;
+        state = usize::from(before);
+    }
+    choices
+}
+
+/// The second code of a character that Windows' code page 932 decodes two
+/// codes to, NEC's row 13 repeating JIS X 0208's symbols (`≡` is 81DF and
+/// 8791): the encoder (and `encode_char`) gives the first, while UTF-8 read
+/// as Shift_JIS gives either (0x87 is a continuation byte, `金` is E9 87 91).
+fn shift_jis_second_code(c: char) -> Option<u16> {
+    Some(match c {
+        '≒' => 0x8790,
+        '≡' => 0x8791,
+        '∫' => 0x8792,
+        '√' => 0x8795,
+        '⊥' => 0x8796,
+        '∠' => 0x8797,
+        '∩' => 0x879B,
+        '∪' => 0x879C,
+        _ => return None,
+    })
 }
 
 /// What windows-1252 decodes the bytes 0x80..=0x9F to (as WHATWG has it:
@@ -1163,6 +1379,54 @@ fn big5_user_defined() -> impl Iterator<Item = (u16, u16)> {
     (0xE000u16..).zip(codes.map(|(lead, trail)| u16::from_be_bytes([lead, trail])))
 }
 
+/// Where Python's `big5` and `cp950` codecs put a character of their
+/// extension C6A1..C7FC (from ETEN's Big5), which they lay out otherwise
+/// than WHATWG's Big5 (HKSCS's, which `encoding_rs` has): kana, Cyrillic
+/// and circled numbers, from C6A1 on, each run a block of Unicode, where
+/// WHATWG has circled numbers, radicals, then kana from C6E7. GBK read as
+/// Big5 by Python turns GBK's common characters there (`情` is C7E9, `①`
+/// to Python, `啤` to WHATWG) into these; the C6A1 the encoder gives `①`
+/// undoes it wrongly. (Windows' code page 950 and glibc's BIG5 give
+/// private-use characters there instead: see `big5_user_defined`.)
+pub(crate) fn big5_eten_code(c: char) -> Option<u16> {
+    // (index from C6A1, first character, how many), in order; the index
+    // counts the 94 codes C6A1..C6FE, then 157 a lead byte from C740.
+    const RUNS: [(u16, char, u16); 13] = [
+        (0, 'ヾ', 1),
+        (1, 'ゝ', 2),
+        (3, '々', 1),
+        (4, 'ぁ', 83),
+        (87, 'ァ', 86),
+        (173, 'Д', 2),
+        (175, 'Ё', 1),
+        (176, 'Ж', 7),
+        (183, 'У', 19),
+        (202, 'ё', 1),
+        (203, 'ж', 26),
+        (229, '①', 10),
+        (239, '⑴', 10),
+    ];
+    // (Most characters are none of them: this runs on every character of
+    // a window.)
+    if !matches!(c, 'Ё'..='ё' | '①'..='⑽' | '々' | 'ぁ'..='ヾ') {
+        return None;
+    }
+    let code = u32::from(c);
+    let index = RUNS.iter().find_map(|&(index, first, count)| {
+        let offset = code.checked_sub(u32::from(first))?;
+        (offset < u32::from(count)).then(|| index + offset as u16)
+    })?;
+    let (lead, column) = match index {
+        0..=93 => (0xC6, 63 + index),
+        _ => (0xC7, index - 94),
+    };
+    let trail = match column {
+        0..=62 => 0x40 + column,
+        _ => 0xA1 + column - 63,
+    };
+    Some((lead << 8) | trail)
+}
+
 /// `bytes` decoded with `encoding`, if they are valid in it.
 /// The one character `bytes` decode to in `encoding`, if they decode to
 /// exactly one (without allocating: this runs on every character of a
@@ -1223,6 +1487,103 @@ mod tests {
             "troff 用のフォントファイルに groff で用いる",
         ] {
             assert_eq!(crate::fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn utf8_read_as_shift_jis_with_half_width_katakana_is_repaired() {
+        // One character read as a kanji and a half-width katakana (`辭` is
+        // `霎ｭ`), and rare characters of classical poetry, in Chinese text.
+        for (clean, span) in [("古文辭類纂", 2..3), ("山深碧嶂猿啼", 2..5)] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged_part = damage(&part, UTF_8, SHIFT_JIS);
+            assert!(has_shift_jis_marker(&damaged_part), "{damaged_part}");
+            let damaged: String = chars[..span.start]
+                .iter()
+                .copied()
+                .chain(damaged_part.chars())
+                .chain(chars[span.end..].iter().copied())
+                .collect();
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Japanese in half-width katakana stays.
+        for clean in ["ｶﾀｶﾅ表記", "ﾃｽﾄ用の文字"] {
+            assert_eq!(crate::fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn shift_jis_symbols_with_two_codes_encode_as_utf8_needs() {
+        // `金` (E9 87 91) read as Shift_JIS after an odd byte gives NEC's
+        // `≡` (8791), which the encoder gives as JIS X 0208's 81DF.
+        for (before, part, after) in [
+            ("请先", "支付定金", "，再签合同。"),
+            ("今年的", "奖金发放", "很及时。"),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, UTF_8, SHIFT_JIS));
+            assert!(damaged.contains('≡'), "{damaged}");
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Where UTF-8 needs the first code, it stays: `√` as 81E3, whose
+        // E3 0x80 continues.
+        let chars: Vec<char> = "√\u{80}".chars().collect();
+        let (bytes, starts) = encode_for_utf8(&chars, SHIFT_JIS);
+        assert_eq!((bytes, starts), (vec![0x81, 0xE3, 0x80], vec![0, 2, 3]));
+        let chars: Vec<char> = "夐≡".chars().collect();
+        assert_eq!(
+            encode_for_utf8(&chars, SHIFT_JIS).0,
+            [0x9A, 0xE9, 0x87, 0x91]
+        );
+    }
+
+    #[test]
+    fn python_big5_layout_of_c6a1_to_c7fc_is_known() {
+        // As Python's `cp950` encodes them.
+        for (c, code) in [
+            ('ヾ', 0xC6A1),
+            ('ん', 0xC6F7),
+            ('ァ', 0xC6F8),
+            ('Д', 0xC7B1),
+            ('Ё', 0xC7B3),
+            ('ё', 0xC7CE),
+            ('я', 0xC7E8),
+            ('①', 0xC7E9),
+            ('⑴', 0xC7F3),
+            ('⑽', 0xC7FC),
+        ] {
+            assert_eq!(big5_eten_code(c), Some(code), "{c}");
+        }
+        // Outside its runs: Cyrillic letters it leaves out, Han, ASCII.
+        for c in ['А', 'Н', '中', 'a', 'ⅰ'] {
+            assert_eq!(big5_eten_code(c), None, "{c}");
+        }
+    }
+
+    #[test]
+    fn gbk_read_as_big5_by_python_with_windows_fallback_is_repaired() {
+        // GBK read by Python's cp950, with Windows' private-use characters
+        // where it cannot decode (`人` is C8CB): its kana, Cyrillic and
+        // circled numbers in C6A1..C7FC are GBK's common characters there
+        // (`情` C7E9 read as `①`, `其` C6E4 as `む`, `轻` C7E1 as `ш`),
+        // which WHATWG's table, without the private-use characters'
+        // evidence, would undo to others (`啤` for `情`).
+        for (damaged, clean) in [
+            (
+                "坻腔陑①竭疑ㄛむ坻\u{F815}珩懂賸﹝",
+                "他的心情很好，其他人也来了。",
+            ),
+            (
+                "⑦毞腔瑞竭шㄛ\u{F815}蠅飲竭羲陑﹝",
+                "秋天的风很轻，人们都很开心。",
+            ),
+            (
+                "踏毞毞ァю檄ㄛ扂蠅\u{F7EF}鰾刓﹝",
+                "今天天气晴朗，我们去爬山。",
+            ),
+        ] {
+            assert_eq!(crate::fix_text(damaged), clean, "{damaged}");
         }
     }
 

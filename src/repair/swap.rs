@@ -1,29 +1,41 @@
 //! Big5 read as GBK, and GBK read as Big5, judged in context. Both tables
-//! are double-byte, so each character of a misread span maps to exactly one
-//! character: which characters of a stretch of text to swap back is a
-//! choice per character, made here by a shortest path over the stretch
-//! (two states a character, kept or swapped) under the plausibility model
-//! of the script around it, with the pairs each choice makes with its
-//! neighbours (on both sides) counted. A swapped run must then gain a clear
-//! margin over the text as it stands, context included.
+//! are double-byte, so each character of a misread span maps to one
+//! character (for each table that may have misread it): which characters
+//! of a stretch of text to swap back is a choice per character, made here
+//! by a shortest path over the stretch (a character kept, or swapped as one
+//! of the tables has it) under the plausibility model of the script around
+//! it, with the pairs each choice makes with its neighbours (on both sides)
+//! counted. A swapped run must then gain a clear margin over the text as it
+//! stands, context included.
 //!
-//! The work is linear: two states a character, two predecessors each, over
-//! a window of at most `MAX_PART_SPAN` characters.
+//! The work is linear: three states a character, three predecessors each,
+//! over a window of at most `MAX_PART_SPAN` characters.
 
 use crate::score::{is_han, is_known_pair, script_cost, Script};
 
 /// A run of characters whose swap the shortest path chose: `start..end`
-/// of the window, and what the swap gains over the characters as they are
-/// (`gain`, out of `cost`, theirs with the pairs at the run's edges).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// of the window, the characters chosen, and what the swap gains over the
+/// characters as they are (`gain`, out of `cost`, theirs with the pairs at
+/// the run's edges).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Run {
     pub start: usize,
     pub end: usize,
+    pub text: String,
     pub gain: i64,
     pub cost: i64,
     /// The known pairs the swap makes (inside the run and at its edges).
     pub pairs: usize,
 }
+
+/// How many characters a character may swap to: one for each table that
+/// may have made the misreading (Big5's C6A1..C7FC is laid out two ways,
+/// see `mojibake::big5_eten_code`).
+pub(super) const ALTERNATIVES: usize = 2;
+
+/// The states of a character on the path: kept, or swapped to one of its
+/// alternatives.
+const STATES: usize = ALTERNATIVES + 1;
 
 /// What entering a swapped run costs on the path: the prior that text is
 /// clean, paid once a run (a misread span is one run).
@@ -36,12 +48,13 @@ const PAIR: i64 = 7;
 /// `is_marker`) costs where it is kept.
 const MARKER: i64 = 18;
 
-/// The runs of `chars` (with `swapped`, what each swaps to, if anything)
-/// whose swap makes the text most plausible as text of `script`; a
-/// character for which `is_marker` is true costs `MARKER` more kept.
+/// The runs of `chars` (with `swapped`, what each swaps to, if anything,
+/// in each of the tables that may have misread it) whose swap makes the
+/// text most plausible as text of `script`; a character for which
+/// `is_marker` is true costs `MARKER` more kept.
 pub(super) fn runs(
     chars: &[char],
-    swapped: &[Option<char>],
+    swapped: &[[Option<char>; ALTERNATIVES]],
     script: Script,
     is_marker: impl Fn(char) -> bool,
 ) -> Vec<Run> {
@@ -49,9 +62,18 @@ pub(super) fn runs(
     if n == 0 {
         return Vec::new();
     }
+    // A state is possible where the character has that alternative; the
+    // states no character has are left out of the loops (mostly, only the
+    // first table gives anything).
+    let possible = |i: usize, state: usize| state == 0 || swapped[i][state - 1].is_some();
+    let in_use = 1
+        + (1..STATES)
+            .rev()
+            .find(|&state| (0..n).any(|i| possible(i, state)))
+            .unwrap_or(0);
     let pick = |i: usize, state: usize| match state {
-        1 => swapped[i].unwrap_or(chars[i]),
-        _ => chars[i],
+        0 => chars[i],
+        _ => swapped[i][state - 1].unwrap_or(chars[i]),
     };
     let emission = |i: usize, state: usize| -> i64 {
         let marker = match state == 0 && is_marker(chars[i]) {
@@ -66,43 +88,47 @@ pub(super) fn runs(
             false => 0,
         }
     };
-    // Each character's cost kept and swapped, and the pairs each choice
-    // makes with the one before (kept then kept, swapped then kept, kept
-    // then swapped, swapped then swapped), computed once.
-    let emissions: Vec<[i64; 2]> = (0..n).map(|i| [emission(i, 0), emission(i, 1)]).collect();
-    let pairs: Vec<[i64; 4]> = (0..n)
-        .map(|i| match i {
-            0 => [0; 4],
-            _ => {
-                let swappable = |j: usize| swapped[j].is_some();
-                let mut four = [0; 4];
-                for (k, slot) in four.iter_mut().enumerate() {
-                    let (p, s) = (k % 2, k / 2);
-                    if (p == 0 || swappable(i - 1)) && (s == 0 || swappable(i)) {
-                        *slot = pair(pick(i - 1, p), pick(i, s));
-                    }
-                }
-                four
+    // Each character's cost in each state, and the pairs each choice makes
+    // with the one before (`previous + STATES * state`), computed once.
+    let emissions: Vec<[i64; STATES]> = (0..n)
+        .map(|i| {
+            std::array::from_fn(|state| match possible(i, state) {
+                true => emission(i, state),
+                false => 0,
+            })
+        })
+        .collect();
+    let pairs: Vec<[i64; STATES * STATES]> = (0..n)
+        .map(|i| {
+            let mut all = [0; STATES * STATES];
+            if i == 0 {
+                return all;
             }
+            for (k, slot) in all.iter_mut().enumerate() {
+                let (p, s) = (k % STATES, k / STATES);
+                if p < in_use && s < in_use && possible(i - 1, p) && possible(i, s) {
+                    *slot = pair(pick(i - 1, p), pick(i, s));
+                }
+            }
+            all
         })
         .collect();
     let emission = |i: usize, state: usize| emissions[i][state];
-    let pair_at = |i: usize, previous: usize, state: usize| pairs[i][previous + 2 * state];
+    let pair_at = |i: usize, previous: usize, state: usize| pairs[i][previous + STATES * state];
     const UNREACHABLE: i64 = i64::MAX / 4;
-    let mut cost = vec![[UNREACHABLE; 2]; n];
-    let mut back = vec![[0u8; 2]; n];
+    let mut cost = vec![[UNREACHABLE; STATES]; n];
+    let mut back = vec![[0u8; STATES]; n];
     for i in 0..n {
-        for state in 0..2 {
-            if state == 1 && swapped[i].is_none() {
-                continue;
-            }
-            let enter = |previous: usize| match (previous, state) {
-                (0, 1) => SWITCH,
-                _ => 0,
+        for state in (0..in_use).filter(|&state| possible(i, state)) {
+            // (Entering a run. Not going from one table to the other: the
+            // characters the tables give alike have only the first.)
+            let enter = |previous: usize| match previous == 0 && state != 0 {
+                true => SWITCH,
+                false => 0,
             };
             let (best, from) = match i {
                 0 => (enter(0), 0),
-                _ => (0..2)
+                _ => (0..in_use)
                     .filter(|&p| cost[i - 1][p] < UNREACHABLE)
                     .map(|p| (cost[i - 1][p] + pair_at(i, p, state) + enter(p), p))
                     .min()
@@ -114,7 +140,7 @@ pub(super) fn runs(
     }
     // The chosen states, from the end back.
     let mut states = vec![0usize; n];
-    let mut state = usize::from(cost[n - 1][1] < cost[n - 1][0]);
+    let mut state = (0..in_use).min_by_key(|&s| cost[n - 1][s]).unwrap_or(0);
     for i in (0..n).rev() {
         states[i] = state;
         state = usize::from(back[i][state]);
@@ -129,7 +155,7 @@ pub(super) fn runs(
             continue;
         }
         let start = i;
-        while i < n && states[i] == 1 {
+        while i < n && states[i] != 0 {
             i += 1;
         }
         let end = i;
@@ -153,6 +179,7 @@ pub(super) fn runs(
         found.push(Run {
             start,
             end,
+            text: (start..end).map(|j| pick(j, states[j])).collect(),
             gain: before - after,
             cost: before,
             pairs,
@@ -167,9 +194,9 @@ mod tests {
 
     fn runs_of(text: &str, swaps: &[(usize, char)]) -> Vec<Run> {
         let chars: Vec<char> = text.chars().collect();
-        let mut swapped = vec![None; chars.len()];
+        let mut swapped = vec![[None; ALTERNATIVES]; chars.len()];
         for &(at, c) in swaps {
-            swapped[at] = Some(c);
+            swapped[at][0] = Some(c);
         }
         runs(&chars, &swapped, Script::Traditional, |_| false)
     }
@@ -179,12 +206,24 @@ mod tests {
         // Big5's `涼識` read as GBK is `睤醚`; the neighbours stay.
         let found = runs_of("淒睤醚舊峯", &[(1, '涼'), (2, '識'), (3, '眕')]);
         assert_eq!(found.len(), 1, "{found:?}");
-        let run = found[0];
-        assert_eq!((run.start, run.end), (1, 3));
+        let run = &found[0];
+        assert_eq!((run.start, run.end, run.text.as_str()), (1, 3, "涼識"));
         assert!(
             run.gain > 0 && run.gain < run.cost && run.pairs >= 1,
             "{run:?}"
         );
+    }
+
+    #[test]
+    fn the_table_whose_swap_reads_best_is_chosen_per_character() {
+        // `①` is `啤` by one table and `情` by the other: after `心`, the
+        // second makes the word.
+        let chars: Vec<char> = "一份心①".chars().collect();
+        let mut swapped = vec![[None; ALTERNATIVES]; chars.len()];
+        swapped[3] = [Some('啤'), Some('情')];
+        let found = runs(&chars, &swapped, Script::Simplified, |c| c == '①');
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].start, found[0].text.as_str()), (3, "情"));
     }
 
     #[test]
