@@ -26,13 +26,23 @@ use crate::convert::Converter;
 use crate::report::{Damage, Flag, Report, Rule, Step};
 use crate::score::{conversion_tables, Script, ScriptCounts, ScriptDetection, Standard};
 
-/// Pairs of Traditional forms, (one a naive converter writes, the one a
-/// phrase writes), that are both accepted spellings of the words where the
-/// phrases differ (`了解` and `瞭解`, `借鑒` and `借鑑`): changing one to the
-/// other would be a change of style, not a repair. So are the forms of one
-/// character in two standards (`爲` and `為`, `梁` and `樑`), except for
-/// [`REGIONAL_PAIRS`].
-const STYLE_PAIRS: [(char, char); 4] = [('了', '瞭'), ('鑒', '鑑'), ('布', '佈'), ('占', '佔')];
+/// Pairs of Traditional forms, (the one in the text, the one a phrase
+/// writes), where the text's form is an accepted spelling of the phrase's
+/// word too (`了解` for `瞭解`, `借鑒` for `借鑑`, `公布` for `公佈`, `占領`
+/// for `佔領`: Taiwan's standard writes the plainer form): changing one to
+/// the other would be a change of style, not a repair. The pairs are
+/// directed: the plainer form where a phrase says the fuller one is style,
+/// but the fuller one where a phrase says the plainer one (`佔卜` for
+/// `占卜`) is no spelling of the word in any standard, and is repaired. So
+/// are the forms of one character in two standards (`爲` and `為`, `梁` and
+/// `樑`), except for [`REGIONAL_PAIRS`].
+const STYLE_PAIRS: [(char, char); 5] = [
+    ('了', '瞭'),
+    ('鑒', '鑑'),
+    ('鑑', '鑒'),
+    ('布', '佈'),
+    ('占', '佔'),
+];
 
 /// Forms of one character in two standards that are repaired (either way)
 /// in a document that clearly shows OpenCC's standard, and left as a matter
@@ -469,12 +479,12 @@ fn differences(
     differences
 }
 
-/// Whether `a` and `b` are a pair of [`STYLE_PAIRS`] (either way round), or
-/// `a` is one of its forms and `b` is `a`.
+/// Whether the text's `a` where a phrase writes `b` is a pair of
+/// [`STYLE_PAIRS`], or `a` is one of their forms and `b` is `a`.
 fn is_style(a: char, b: char) -> bool {
     STYLE_PAIRS
         .iter()
-        .any(|&(x, y)| (a, b) == (x, y) || (a, b) == (y, x) || (a == b && (a == x || a == y)))
+        .any(|&(x, y)| (a, b) == (x, y) || (a == b && (a == x || a == y)))
 }
 
 #[cfg(test)]
@@ -536,6 +546,22 @@ mod tests {
             .flags
             .iter()
             .all(|f| f.damage == Damage::StyleVariant));
+    }
+
+    #[test]
+    fn style_pairs_are_style_only_toward_the_fuller_form() {
+        // A naive converter that writes `佔` for every `占`: `佔卜` is no
+        // spelling of `占卜`, so it is repaired; `占領` for `佔領` would be
+        // style, but this text writes `佔領`, which agrees with the phrase.
+        assert_eq!(fixed("關于佔卜和佔領"), "關於占卜和佔領");
+        // A converter that keeps `占`: `占領` is Taiwan's spelling, left and
+        // flagged.
+        let (out, report) = repair("關于占卜和占領", true, None);
+        assert_eq!(out, "關於占卜和占領");
+        assert!(report
+            .flags
+            .iter()
+            .any(|f| f.text.contains('占') && f.damage == Damage::StyleVariant));
     }
 
     #[test]
