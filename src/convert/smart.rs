@@ -110,6 +110,10 @@ pub(crate) struct Lattice {
     phrases: Vec<(usize, usize)>,
     /// The output after a window that closes (see [`convert`]).
     tail: String,
+    /// The units of the best split of a window that closes, and the
+    /// phrases greedy matching found in it (see [`convert`]).
+    window_units: Vec<Unit>,
+    window_phrases: Vec<(usize, usize)>,
     /// Whether the best split of a phrase split on its own is the phrase
     /// itself, by a hash of the phrase (see [`Lattice::keeps_whole`]).
     whole: Vec<u64>,
@@ -242,7 +246,9 @@ impl<'a, 't> Windows<'a, 't> {
             engine::char_at(bytes, before).0,
             engine::char_at(bytes, at).0,
         );
-        self.pairs.may_contain(first, second)
+        // The characters' own entries are at hand (punctuation, which often
+        // follows a phrase, is in no key); the filter is large and far.
+        self.in_keys(second) && self.in_keys(first) && self.pairs.may_contain(first, second)
     }
 
     /// Takes the phrase `start..end` of greedy matching;
@@ -393,6 +399,8 @@ pub(crate) fn convert(
     // output offset is wanted next (the pending window's end) and that
     // offset once passed.
     let mut window_out = 0;
+    // Whether `out[window_out..]` is still greedy matching's output.
+    let mut greedy_output = false;
     let mut watch = usize::MAX;
     let mut watched: Option<usize> = None;
     // The last unit of more than one character that was not a phrase (an
@@ -421,30 +429,51 @@ pub(crate) fn convert(
                  lattice: &mut Lattice,
                  (from, to): (usize, usize)| {
         split_window(stage, costs, text, from, to, lattice, &mut |unit| {
-            if let Unit::Word(start, end, key) = unit {
-                let at = out.len();
-                engine::convert(stage, &text[start..end], out);
-                if key {
-                    record(keys, at, out.len());
-                }
-            }
+            convert_unit(stage, text, unit, out, keys)
         });
     };
+    // Closes a window whose output starts at `window_out` and ends at
+    // `window_end`; returns where the output after it now starts.
     let close = |out: &mut String,
                  keys: &mut Option<&mut Vec<(usize, usize)>>,
                  tail: &mut String,
                  lattice: &mut Lattice,
                  window: (usize, usize),
+                 greedy_output: bool,
                  window_out: usize,
                  window_end: usize| {
-        // No phrase follows the window in the output yet, so no key.
-        tail.clear();
-        tail.push_str(&out[window_end.min(out.len())..]);
-        truncate(out, keys, window_out);
-        split(out, keys, lattice, window);
-        // Where the output after the window now starts.
-        let moved_to = out.len();
-        out.push_str(tail);
+        let mut units = std::mem::take(&mut lattice.window_units);
+        let mut phrases = std::mem::take(&mut lattice.window_phrases);
+        units.clear();
+        phrases.clear();
+        phrases.extend_from_slice(&lattice.phrases);
+        split_window(
+            stage,
+            costs,
+            text,
+            window.0,
+            window.1,
+            lattice,
+            &mut |unit| units.push(unit),
+        );
+        let moved_to = if greedy_output && splits_alike(&units, &phrases) {
+            // Most windows keep greedy matching's split, whose output is
+            // there already.
+            window_end
+        } else {
+            // No phrase follows the window in the output yet, so no key.
+            tail.clear();
+            tail.push_str(&out[window_end.min(out.len())..]);
+            truncate(out, keys, window_out);
+            for &unit in &units {
+                convert_unit(stage, text, unit, out, keys);
+            }
+            let moved_to = out.len();
+            out.push_str(tail);
+            moved_to
+        };
+        lattice.window_units = units;
+        lattice.window_phrases = phrases;
         moved_to
     };
     let mut i = 0;
@@ -498,20 +527,31 @@ pub(crate) fn convert(
                             // outside the window, it is text of its own.
                             truncate(out, &mut keys, ids_out);
                             engine::convert_chars(stage, &text[ids_start..from], out);
+                            window_out = out.len();
+                            greedy_output = false;
                         } else {
+                            // The characters before the phrase that the
+                            // window takes in were output one by one.
                             let taken: usize = text[from..i]
                                 .chars()
                                 .map(|c| single_output_len(stage, c as u32))
                                 .sum();
-                            truncate(out, &mut keys, out.len() - taken.min(out.len()));
+                            window_out = out.len() - taken.min(out.len());
+                            greedy_output = true;
                         }
-                        window_out = out.len();
                     }
                     Event::Extend(to) => watch = to,
                     Event::Close { window, .. } => {
                         let window_end = watched.take().unwrap_or(out.len());
                         let moved_to = close(
-                            out, &mut keys, tail, lattice, window, window_out, window_end,
+                            out,
+                            &mut keys,
+                            tail,
+                            lattice,
+                            window,
+                            greedy_output,
+                            window_out,
+                            window_end,
                         );
                         // The output after the window has moved.
                         if ids_unit.2 >= window_end {
@@ -554,11 +594,55 @@ pub(crate) fn convert(
     windows.close(lattice, &mut |event, lattice| {
         if let Event::Close { window, .. } = event {
             close(
-                out, &mut keys, tail, lattice, window, window_out, window_end,
+                out,
+                &mut keys,
+                tail,
+                lattice,
+                window,
+                greedy_output,
+                window_out,
+                window_end,
             );
         }
     });
     lattice.tail = std::mem::take(tail);
+}
+
+/// Appends the conversion of a unit of a window's split (and, with `keys`,
+/// where the output of a key unit lies).
+fn convert_unit(
+    stage: &View<'_>,
+    text: &str,
+    unit: Unit,
+    out: &mut String,
+    keys: &mut Option<&mut Vec<(usize, usize)>>,
+) {
+    if let Unit::Word(start, end, key) = unit {
+        let at = out.len();
+        engine::convert(stage, &text[start..end], out);
+        if let (true, Some(keys)) = (key, keys) {
+            keys.push((at, out.len()));
+        }
+    }
+}
+
+/// Whether a window's split (`units`) is greedy matching's (whose phrases
+/// in the window are `phrases`), so that converting its units outputs what
+/// greedy matching did: its keys are exactly the greedy phrases. Then every
+/// boundary of a unit is one where greedy matching lands, and inside a unit
+/// that is no key, greedy matching finds no key either (one would have been
+/// a phrase there), so each unit converts as greedy matching converted it,
+/// and the same keys are recorded.
+fn splits_alike(units: &[Unit], phrases: &[(usize, usize)]) -> bool {
+    let mut phrases = phrases.iter();
+    for unit in units {
+        if let Unit::Word(start, end, true) = *unit {
+            if phrases.next() != Some(&(start, end)) {
+                return false;
+            }
+        }
+    }
+    phrases.next().is_none()
 }
 
 /// The length of what greedy matching outputs for `c` when it matches no

@@ -583,6 +583,9 @@ pub struct AdjacentPairs {
     mask: u32,
 }
 
+/// No node: no character is this.
+const NO_LAST_CHAR: u32 = u32::MAX;
+
 impl AdjacentPairs {
     /// Every pair of the tables' tries: the first two characters of each
     /// pair slot, and each edge's character after its parent's last one.
@@ -590,20 +593,29 @@ impl AdjacentPairs {
     fn of(views: &[View<'_>]) -> AdjacentPairs {
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         for view in views {
-            let mut last_char: HashMap<u32, u32> = HashMap::new();
-            for pair in view.pairs.iter().filter(|pair| pair[0] != EMPTY_PAIR) {
-                last_char.insert(pair[2] & NODE_ID_MASK, pair[1]);
+            // Per node id (ids are dense): the last character of its key.
+            // (Made once per process, at smart conversion's first use; a
+            // vector, not a hash map, keeps that to a few milliseconds.)
+            let slots = view.pairs.iter().filter(|pair| pair[0] != EMPTY_PAIR);
+            let edges = view.edges.iter().filter(|edge| edge[0] != 0);
+            let nodes = slots
+                .clone()
+                .map(|pair| pair[2] & NODE_ID_MASK)
+                .chain(edges.clone().map(|edge| edge[2] & NODE_ID_MASK))
+                .max()
+                .map_or(0, |id| id as usize + 1);
+            let mut last_char = vec![NO_LAST_CHAR; nodes];
+            for pair in slots {
+                last_char[(pair[2] & NODE_ID_MASK) as usize] = pair[1];
                 pairs.push((pair[0], pair[1]));
             }
-            for edge in view.edges.iter().filter(|edge| edge[0] != 0) {
-                last_char.insert(edge[2] & NODE_ID_MASK, edge[1]);
+            for edge in edges.clone() {
+                last_char[(edge[2] & NODE_ID_MASK) as usize] = edge[1];
             }
-            pairs.extend(
-                view.edges
-                    .iter()
-                    .filter(|edge| edge[0] != 0)
-                    .filter_map(|edge| Some((*last_char.get(&edge[0])?, edge[1]))),
-            );
+            pairs.extend(edges.filter_map(|edge| {
+                let last = *last_char.get(edge[0] as usize)?;
+                (last != NO_LAST_CHAR).then_some((last, edge[1]))
+            }));
         }
         // About eight bits per pair: with two bits set per pair, one pair in
         // twenty that no key has passes.
