@@ -210,8 +210,9 @@ struct Windows<'a, 't> {
     window: Option<(usize, usize)>,
     /// Where the text outside every window starts.
     done: usize,
-    /// Where the window of the last phrase split on its own would have
-    /// ended: a window that starts before it would have merged with it.
+    /// Where the last phrase split on its own ends, had no window opened
+    /// since: a window that starts before the end of its context would have
+    /// merged with its window.
     isolated_end: Option<usize>,
 }
 
@@ -273,14 +274,18 @@ impl<'a, 't> Windows<'a, 't> {
             });
             at += len;
         }
-        let in_keys = |c| self.in_keys(c);
-        let left = extend_left(bytes, start, self.done, &in_keys);
-        let right = extend_right(bytes, reach, &in_keys);
-        if let Some((_, window_end)) = &mut self.window {
-            if left <= *window_end {
-                *window_end = (*window_end).max(right);
+        // The context on either side is only wanted for a window: most
+        // phrases are split on their own.
+        let (stage, costs) = (self.stage, self.costs);
+        let in_keys = move |c| stage.entry(c).in_key() || costs.entry(c).in_key();
+        let floor = self.done;
+        let left = || extend_left(bytes, start, floor, &in_keys);
+        if let Some((_, window_end)) = self.window {
+            if left() <= window_end {
+                let window_end = window_end.max(extend_right(bytes, reach, &in_keys));
+                self.window = self.window.map(|(start, _)| (start, window_end));
                 lattice.phrases.push((start, end));
-                return emit(Event::Extend(*window_end), lattice);
+                return emit(Event::Extend(window_end), lattice);
             }
         }
         self.close(lattice, emit);
@@ -293,7 +298,7 @@ impl<'a, 't> Windows<'a, 't> {
             // the phrase itself needs a split.
             let plain = (self.done, start);
             self.done = end;
-            self.isolated_end = Some(right);
+            self.isolated_end = Some(end);
             emit(
                 Event::Isolated {
                     plain,
@@ -302,16 +307,21 @@ impl<'a, 't> Windows<'a, 't> {
                 lattice,
             );
         } else {
-            // Had the last isolated phrase had its window, this one would
-            // have merged with it: the path passes through the end of that
-            // phrase, so the merged window's split after it is this
-            // window's.
-            let merged = self.isolated_end.take().is_some_and(|end| left <= end);
+            // Had the last isolated phrase had its window (to its context's
+            // end), this one would have merged with it: the path passes
+            // through the end of that phrase, so the merged window's split
+            // after it is this window's.
+            let left = left();
+            let merged = self
+                .isolated_end
+                .take()
+                .is_some_and(|end| left <= extend_right(bytes, end, &in_keys));
             let window_start = if merged {
                 self.done
             } else {
                 left.max(self.done)
             };
+            let right = extend_right(bytes, reach, &in_keys);
             self.window = Some((window_start, right));
             emit(Event::Open(window_start), lattice);
             emit(Event::Extend(right), lattice);
