@@ -408,9 +408,7 @@ pub(crate) fn convert(
     // Where the output of the pending window starts; the position whose
     // output offset is wanted next (the pending window's end) and that
     // offset once passed.
-    let mut window_out = 0;
-    // Whether `out[window_out..]` is still greedy matching's output.
-    let mut greedy_output = false;
+    let mut pending = WindowOutput::default();
     let mut watch = usize::MAX;
     let mut watched: Option<usize> = None;
     // The last unit of more than one character that was not a phrase (an
@@ -418,8 +416,7 @@ pub(crate) fn convert(
     // where its output starts.
     let mut ids_unit = (0, 0, 0);
     let mut ids = IdsUnits::default();
-    // Closes a window: its greedy output, `out[window_out..window_end]`,
-    // gives way to that of its best split; the output after it is kept.
+    // Drops the output from `at` on, and the keys recorded there.
     let truncate = |out: &mut String, keys: &mut Option<&mut Vec<(usize, usize)>>, at: usize| {
         out.truncate(at);
         if let Some(keys) = keys {
@@ -442,15 +439,14 @@ pub(crate) fn convert(
             convert_unit(stage, text, unit, out, keys)
         });
     };
-    // Closes a window whose output starts at `window_out` and ends at
+    // Closes a window whose output starts at `pending.start` and ends at
     // `window_end`; returns where the output after it now starts.
     let close = |out: &mut String,
                  keys: &mut Option<&mut Vec<(usize, usize)>>,
                  tail: &mut String,
                  lattice: &mut Lattice,
                  window: (usize, usize),
-                 greedy_output: bool,
-                 window_out: usize,
+                 pending: WindowOutput,
                  window_end: usize| {
         let mut units = std::mem::take(&mut lattice.window_units);
         let mut phrases = std::mem::take(&mut lattice.window_phrases);
@@ -466,7 +462,7 @@ pub(crate) fn convert(
             lattice,
             &mut |unit| units.push(unit),
         );
-        let moved_to = if greedy_output && splits_alike(&units, &phrases) {
+        let moved_to = if pending.greedy && splits_alike(&units, &phrases) {
             // Most windows keep greedy matching's split, whose output is
             // there already.
             window_end
@@ -474,7 +470,7 @@ pub(crate) fn convert(
             // No phrase follows the window in the output yet, so no key.
             tail.clear();
             tail.push_str(&out[window_end.min(out.len())..]);
-            truncate(out, keys, window_out);
+            truncate(out, keys, pending.start);
             for &unit in &units {
                 convert_unit(stage, text, unit, out, keys);
             }
@@ -537,8 +533,10 @@ pub(crate) fn convert(
                             // outside the window, it is text of its own.
                             truncate(out, &mut keys, ids_out);
                             engine::convert_chars(stage, &text[ids_start..from], out);
-                            window_out = out.len();
-                            greedy_output = false;
+                            pending = WindowOutput {
+                                start: out.len(),
+                                greedy: false,
+                            };
                         } else {
                             // The characters before the phrase that the
                             // window takes in were output one by one.
@@ -546,23 +544,17 @@ pub(crate) fn convert(
                                 .chars()
                                 .map(|c| single_output_len(stage, c as u32))
                                 .sum();
-                            window_out = out.len() - taken.min(out.len());
-                            greedy_output = true;
+                            pending = WindowOutput {
+                                start: out.len() - taken.min(out.len()),
+                                greedy: true,
+                            };
                         }
                     }
                     Event::Extend(to) => watch = to,
                     Event::Close { window, .. } => {
                         let window_end = watched.take().unwrap_or(out.len());
-                        let moved_to = close(
-                            out,
-                            &mut keys,
-                            tail,
-                            lattice,
-                            window,
-                            greedy_output,
-                            window_out,
-                            window_end,
-                        );
+                        let moved_to =
+                            close(out, &mut keys, tail, lattice, window, pending, window_end);
                         // The output after the window has moved.
                         if ids_unit.2 >= window_end {
                             ids_unit.2 = ids_unit.2 - window_end + moved_to;
@@ -603,19 +595,18 @@ pub(crate) fn convert(
     let window_end = watched.unwrap_or(out.len());
     windows.close(lattice, &mut |event, lattice| {
         if let Event::Close { window, .. } = event {
-            close(
-                out,
-                &mut keys,
-                tail,
-                lattice,
-                window,
-                greedy_output,
-                window_out,
-                window_end,
-            );
+            close(out, &mut keys, tail, lattice, window, pending, window_end);
         }
     });
     lattice.tail = std::mem::take(tail);
+}
+
+/// Where the output of the pending window starts, and whether it is still
+/// greedy matching's output.
+#[derive(Debug, Clone, Copy, Default)]
+struct WindowOutput {
+    start: usize,
+    greedy: bool,
 }
 
 /// Appends the conversion of a unit of a window's split (and, with `keys`,
