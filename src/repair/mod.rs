@@ -721,21 +721,25 @@ fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, e
     for (start, end) in pieces {
         let window = &span[start..end];
         let text: String = window.iter().collect();
-        let parts = mojibake::repair_parts(&text);
         // The Han characters only one script writes in the text around the
         // window, and the kana there and in it (a bounded stretch, to keep
-        // the work linear).
-        let swaps = mojibake::repair_swaps(&text, || {
-            let [s0, t0, k0] = before.counts(start.saturating_sub(CONTEXT), start);
-            let [s1, t1, k1] = after.counts(end, (end + CONTEXT).min(span.len()));
-            let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
-            mojibake::SwapContext {
-                simplified: s0 + s1,
-                traditional: t0 + t1,
-                kana: (k0 + k1) as usize + kana,
-                big5_user_defined: line_has_big5_user_defined,
-            }
-        });
+        // the work linear), counted once where a search asks.
+        let mut around = None;
+        let mut context = || {
+            *around.get_or_insert_with(|| {
+                let [s0, t0, k0] = before.counts(start.saturating_sub(CONTEXT), start);
+                let [s1, t1, k1] = after.counts(end, (end + CONTEXT).min(span.len()));
+                let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
+                mojibake::SwapContext {
+                    simplified: s0 + s1,
+                    traditional: t0 + t1,
+                    kana: (k0 + k1) as usize + kana,
+                    big5_user_defined: line_has_big5_user_defined,
+                }
+            })
+        };
+        let parts = mojibake::repair_parts(&text, &mut context);
+        let swaps = mojibake::repair_swaps(&text, &mut context);
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
                 offset + start + part_start,

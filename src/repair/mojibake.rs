@@ -127,7 +127,14 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
 /// (its start and end in characters, the repair). A part starts where the
 /// re-encoded bytes start a UTF-8 character and ends where they stop being
 /// valid UTF-8, at a character boundary of both.
-pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
+///
+/// `context` gives what is around `span` (see [`SwapContext`]), asked for
+/// only where a part needs it: UTF-8 read as Shift_JIS that shows no marker
+/// (see `lacks_katakana`).
+pub(crate) fn repair_parts(
+    span: &str,
+    mut context: impl FnMut() -> SwapContext,
+) -> Vec<(usize, usize, Repair)> {
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
     let offsets = char_offsets(span, chars.len());
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
@@ -177,7 +184,7 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
                     continue;
                 }
                 let part = &span[offsets[i]..offsets[j]];
-                if too_short(part, read_as) || lacks_katakana(part, read_as) {
+                if too_short(part, read_as) {
                     continue;
                 }
                 if judged == MAX_JUDGED {
@@ -185,10 +192,18 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
                 }
                 judged += 1;
                 let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
-                if let Some(repair) = judge(part, decoded, vec![(read_as, was)]) {
-                    accepted = Some((j, repair));
-                    break;
+                let Some(repair) = judge(part, decoded, vec![(read_as, was)]) else {
+                    continue;
+                };
+                // Kanji alone, as classical Chinese can read: the repair
+                // must at least be of the script around it.
+                if lacks_katakana(part, read_as)
+                    && !in_script_around(&chars, i..j, context(), &repair.text)
+                {
+                    continue;
                 }
+                accepted = Some((j, repair));
+                break;
             }
             match accepted {
                 Some((j, repair)) => {
@@ -742,11 +757,44 @@ const MAX_UNPAIRED_COST: u32 = 16;
 /// katakana: UTF-8 read as Shift_JIS nearly always gives some (continuation
 /// bytes 0xA1..=0xDF stand alone as them), while classical Chinese in
 /// kanji alone can look like it. (Or other damage: Windows reads the bytes
-/// 0xA0 and 0xFD..=0xFF as private-use characters, and 0x80 as a C1.)
+/// 0xA0 and 0xFD..=0xFF as private-use characters, and 0x80 as a C1.) Such
+/// text is repaired only as a part of a span (`repair_parts`), not as a
+/// whole span or a layer under another, and only where the repair is in
+/// the script around it (see `in_script_around`): two Chinese characters
+/// read so are three kanji (`寒原` is `蟇貞次`), most of what this damage
+/// leaves unmarked.
 fn lacks_katakana(text: &str, read_as: &Encoding) -> bool {
     read_as == SHIFT_JIS
         && text.chars().filter(|c| !c.is_ascii()).count() < 6
         && !text.chars().any(is_damage)
+}
+
+/// Whether `text`, the repair of `chars[part]`, writes no Han character
+/// that only the other script writes than the one the rest of `chars`
+/// and `around` (the text around `chars`) show: a repair that comes out in
+/// the other script (`霑仙掌` in a Traditional line as `运叶`) is a chance
+/// reading. Where the script around is mixed or unknown, any passes.
+fn in_script_around(
+    chars: &[char],
+    part: std::ops::Range<usize>,
+    around: SwapContext,
+    text: &str,
+) -> bool {
+    let outside = chars[..part.start].iter().chain(&chars[part.end..]);
+    let (simplified, traditional) =
+        outside.fold((around.simplified, around.traditional), |(s, t), &c| {
+            let (only_s, only_t) = script_only(c);
+            (s + u32::from(only_s), t + u32::from(only_t))
+        });
+    let other_script = |c: char| {
+        let (only_s, only_t) = script_only(c);
+        match Script::of_counts(simplified, traditional) {
+            Script::Simplified => only_t,
+            Script::Traditional => only_s,
+            Script::Mixed | Script::None => false,
+        }
+    };
+    !text.chars().any(other_script)
 }
 
 /// Whether `text` is too short to undo a double-byte misreading of: with
@@ -1511,6 +1559,28 @@ mod tests {
         for clean in ["ｶﾀｶﾅ表記", "ﾃｽﾄ用の文字"] {
             assert_eq!(crate::fix_text(clean), clean);
         }
+    }
+
+    #[test]
+    fn utf8_read_as_shift_jis_as_kanji_alone_is_repaired_in_its_script() {
+        // Two Chinese characters read as three kanji, no half-width
+        // katakana among them (`寒原` is `蟇貞次`).
+        for (before, part, after) in [
+            ("西樓迴起", "寒原", "上，霽日遙分萬井間。"),
+            ("当断不断，", "反受", "其乱。"),
+            ("萬里", "邊城", "遠，千山行路難。"),
+        ] {
+            let damaged_part = damage(part, UTF_8, SHIFT_JIS);
+            assert!(!has_shift_jis_marker(&damaged_part), "{damaged_part}");
+            assert_eq!(damaged_part.chars().count(), 3, "{damaged_part}");
+            let damaged = format!("{before}{damaged_part}{after}");
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Classical text whose kanji read as UTF-8 in the other script
+        // (`霑仙掌` as `运叶`) stays.
+        let clean = "碧草斷霑仙掌露，綠楊猶憶御爐煙。";
+        assert_eq!(crate::fix_text(clean), clean);
     }
 
     #[test]
