@@ -630,37 +630,42 @@ fn is_delimiter(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}')
 }
 
-/// Mojibake and out-of-phase GBK, span by span.
+/// Mojibake and out-of-phase GBK, span by span; then, line by line, Big5
+/// and GBK swapped across the spaces between spans.
 fn find_mojibake(chars: &[char], edits: &mut Edits) {
-    // The line the spans are in (spans never hold a line break), and
-    // whether it has private-use characters of Big5's user-defined area
-    // (see `mojibake::SwapContext`): a line is decoded at once, by one
-    // decoder.
-    let (mut line_end, mut line_has_big5_user_defined) = (0, false);
-    let mut start = 0;
-    while start < chars.len() {
-        while start >= line_end {
-            let line = &chars[line_end..];
-            let len = line
-                .iter()
-                .position(|&c| c == '\n')
-                .map_or(line.len(), |at| at + 1);
-            line_has_big5_user_defined = line[..len]
-                .iter()
-                .any(|&c| mojibake::is_big5_user_defined(c));
-            line_end += len;
+    let mut line_start = 0;
+    while line_start < chars.len() {
+        // (Spans never hold a line break.)
+        let len = chars[line_start..]
+            .iter()
+            .position(|&c| c == '\n')
+            .map_or(chars.len() - line_start, |at| at + 1);
+        let line = &chars[line_start..line_start + len];
+        // Whether the line has private-use characters of Big5's
+        // user-defined area (see `mojibake::SwapContext`): a line is
+        // decoded at once, by one decoder.
+        let big5_user_defined = line.iter().any(|&c| mojibake::is_big5_user_defined(c));
+        let mut start = 0;
+        while start < line.len() {
+            if is_delimiter(line[start]) {
+                start += 1;
+                continue;
+            }
+            let end = start
+                + line[start..]
+                    .iter()
+                    .position(|&c| is_delimiter(c))
+                    .unwrap_or(line.len() - start);
+            repair_span(
+                &line[start..end],
+                line_start + start,
+                big5_user_defined,
+                edits,
+            );
+            start = end;
         }
-        if is_delimiter(chars[start]) {
-            start += 1;
-            continue;
-        }
-        let end = start
-            + chars[start..]
-                .iter()
-                .position(|&c| is_delimiter(c))
-                .unwrap_or(chars.len() - start);
-        repair_span(&chars[start..end], start, line_has_big5_user_defined, edits);
-        start = end;
+        repair_swaps_across_spaces(line, line_start, big5_user_defined, edits);
+        line_start += len;
     }
 }
 
@@ -685,15 +690,7 @@ const WHOLE_SPAN: usize = 64;
 /// Repairs `span` (at `offset`, in a line with private-use characters of
 /// Big5's user-defined area if `line_has_big5_user_defined`).
 fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, edits: &mut Edits) {
-    // The windows around the suspect characters (made as they are found:
-    // a span can be millions of them).
-    let mut windows: Vec<(usize, usize)> = Vec::new();
-    for at in (0..span.len()).filter(|&i| !span[i].is_ascii() && is_suspect(span[i])) {
-        match windows.last_mut() {
-            Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
-            _ => windows.push((at, at + 1)),
-        }
-    }
+    let windows = suspect_windows(span);
     if windows.is_empty() {
         return;
     }
@@ -707,18 +704,7 @@ fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, e
     // What is around each piece: stretches that move forward with the
     // pieces.
     let (mut before, mut after) = (ScriptCounts::new(span), ScriptCounts::new(span));
-    // Long windows in overlapping pieces, as the searches inside look at a
-    // bounded length.
-    let pieces = windows.into_iter().flat_map(|(first, last)| {
-        let (start, end) = (
-            first.saturating_sub(WINDOW_MARGIN),
-            (last + WINDOW_MARGIN).min(span.len()),
-        );
-        (start..end)
-            .step_by(WINDOW_STEP)
-            .map(move |from| (from, (from + mojibake::MAX_PART_SPAN).min(end)))
-    });
-    for (start, end) in pieces {
+    for (start, end) in pieces(&windows, span.len()) {
         let window = &span[start..end];
         let text: String = window.iter().collect();
         // The Han characters only one script writes in the text around the
@@ -763,6 +749,107 @@ fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, e
     // left between the parts repaired above: GBK or UTF-8 read as
     // windows-1252 or ISO-8859-1.
     repair_single_byte_runs(span, offset, edits);
+}
+
+/// The windows around the suspect characters of `span` (made as they are
+/// found: a span can be millions of them), each from its first suspect
+/// character to past its last.
+fn suspect_windows(span: &[char]) -> Vec<(usize, usize)> {
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for at in (0..span.len()).filter(|&i| !span[i].is_ascii() && is_suspect(span[i])) {
+        match windows.last_mut() {
+            Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
+            _ => windows.push((at, at + 1)),
+        }
+    }
+    windows
+}
+
+/// `windows` (of a span `len` long) with their margins, long ones in
+/// overlapping pieces, as the searches inside look at a bounded length.
+fn pieces(windows: &[(usize, usize)], len: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    windows.iter().flat_map(move |&(first, last)| {
+        let (start, end) = (
+            first.saturating_sub(WINDOW_MARGIN),
+            (last + WINDOW_MARGIN).min(len),
+        );
+        (start..end)
+            .step_by(WINDOW_STEP)
+            .map(move |from| (from, (from + mojibake::MAX_PART_SPAN).min(end)))
+    })
+}
+
+/// Big5 read as GBK, or GBK read as Big5, across the spaces of `line` (at
+/// `offset`): words of text that puts spaces between them (`使它 不在 指砃
+/// 睡 恅璃`), or damage with ASCII inside, are searched as one stretch,
+/// which the evidence of one word then vouches for. Only the windows that
+/// hold a space between suspect characters are searched (the others were,
+/// span by span), and only the runs that cross one are repaired, where
+/// nothing else was.
+fn repair_swaps_across_spaces(
+    line: &[char],
+    offset: usize,
+    big5_user_defined: bool,
+    edits: &mut Edits,
+) {
+    let windows: Vec<(usize, usize)> = suspect_windows(line)
+        .into_iter()
+        .filter(|&(first, last)| line[first..last].iter().any(|&c| is_delimiter(c)))
+        .collect();
+    if windows.is_empty() {
+        return;
+    }
+    let (mut before, mut after) = (ScriptCounts::new(line), ScriptCounts::new(line));
+    for (start, end) in pieces(&windows, line.len()) {
+        let window = &line[start..end];
+        let text: String = window.iter().collect();
+        let swaps = mojibake::repair_swaps(&text, || {
+            let [s0, t0, k0] = before.counts(start.saturating_sub(CONTEXT), start);
+            let [s1, t1, k1] = after.counts(end, (end + CONTEXT).min(line.len()));
+            let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
+            mojibake::SwapContext {
+                simplified: s0 + s1,
+                traditional: t0 + t1,
+                kana: (k0 + k1) as usize + kana,
+                big5_user_defined,
+            }
+        });
+        for (part_start, part_end, repair) in swaps {
+            let part = &window[part_start..part_end];
+            if !part.iter().any(|&c| is_delimiter(c)) {
+                continue;
+            }
+            // (A swap maps each character to one: the pieces of the run
+            // that nothing else repaired are repaired as pieces.)
+            let swapped: Vec<char> = repair.text.chars().collect();
+            if swapped.len() != part.len() {
+                continue;
+            }
+            let at = offset + start + part_start;
+            let free: Vec<bool> = (0..part.len())
+                .map(|i| edits.is_free(at + i, at + i + 1))
+                .collect();
+            let mut i = 0;
+            while i < part.len() {
+                if !free[i] {
+                    i += 1;
+                    continue;
+                }
+                let from = i;
+                while i < part.len() && free[i] {
+                    i += 1;
+                }
+                if swapped[from..i] != part[from..i] {
+                    let piece = mojibake::Repair {
+                        text: swapped[from..i].iter().collect(),
+                        chain: repair.chain.clone(),
+                        confidence: repair.confidence,
+                    };
+                    edits.push(mojibake_edit(at + from, &part[from..i], piece));
+                }
+            }
+        }
+    }
 }
 
 /// Runs of Latin-1 (and windows-1252) characters whose characters are not
@@ -1029,6 +1116,49 @@ fn find_remnants(chars: &[char], edits: &Edits) -> Vec<Flag> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big5_and_gbk_swapped_are_repaired_across_spaces() {
+        // Words with spaces between them, each too short to show the
+        // misreading, and the damage going on past ASCII (`3`, `. `).
+        let damage = |text: &str,
+                      was: &'static encoding_rs::Encoding,
+                      read_as: &'static encoding_rs::Encoding| {
+            read_as
+                .decode_without_bom_handling(&was.encode(text).0)
+                .0
+                .into_owned()
+        };
+        let (gbk, big5) = (encoding_rs::GB18030, encoding_rs::BIG5);
+        for (before, part, after, was, read_as) in [
+            (
+                "一共是 3 个 ",
+                "回答记录, 3 个 名字服务记录",
+                " 和 7 个管理结构记录.",
+                gbk,
+                big5,
+            ),
+            (
+                "此處的 M+1 ",
+                "是 所有",
+                " 鍵定義行 中 發現 的 最大項數.",
+                big5,
+                gbk,
+            ),
+            (
+                "指定智慧卡(smartcard)",
+                "裝置. 引數",
+                "是裝置檔案,",
+                big5,
+                gbk,
+            ),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, was, read_as));
+            let clean = format!("{before}{part}{after}");
+            assert_ne!(damaged, clean);
+            assert_eq!(fix_text(&damaged), clean, "{damaged}");
+        }
+    }
 
     #[test]
     fn a_last_line_fixed_to_nothing_stays_fixed() {

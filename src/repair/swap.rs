@@ -65,7 +65,11 @@ pub(super) fn runs(
     // A state is possible where the character has that alternative; the
     // states no character has are left out of the loops (mostly, only the
     // first table gives anything).
-    let possible = |i: usize, state: usize| state == 0 || swapped[i][state - 1].is_some();
+    // (ASCII, which both tables read alike, may be inside a run as it is:
+    // the damage passes through it, `如果 \fIarg1\fP 与`.)
+    let possible = |i: usize, state: usize| {
+        state == 0 || swapped[i][state - 1].is_some() || (state == 1 && chars[i].is_ascii())
+    };
     let in_use = 1
         + (1..STATES)
             .rev()
@@ -154,11 +158,21 @@ pub(super) fn runs(
             i += 1;
             continue;
         }
-        let start = i;
+        let first = i;
         while i < n && states[i] != 0 {
             i += 1;
         }
-        let end = i;
+        let (mut start, mut end) = (first, i);
+        // (ASCII at the edges of a run is not part of it.)
+        while start < end && chars[start].is_ascii() {
+            start += 1;
+        }
+        while end > start && chars[end - 1].is_ascii() {
+            end -= 1;
+        }
+        if start == end {
+            continue;
+        }
         let local = |chosen: &dyn Fn(usize) -> usize| -> i64 {
             let costs: i64 = (start..end).map(|j| emission(j, chosen(j))).sum();
             let edges: i64 = (start.max(1)..(end + 1).min(n))
@@ -211,6 +225,18 @@ mod tests {
         assert!(
             run.gain > 0 && run.gain < run.cost && run.pairs >= 1,
             "{run:?}"
+        );
+    }
+
+    #[test]
+    fn a_run_goes_on_through_ascii_but_neither_starts_nor_ends_with_it() {
+        // `涼,識` misread is `睤,醚`: one run, which the evidence of either
+        // character vouches for; the ASCII around it stays outside.
+        let found = runs_of("淒 睤,醚 舊", &[(2, '涼'), (4, '識'), (6, '眕')]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].start, found[0].end, found[0].text.as_str()),
+            (2, 5, "涼,識")
         );
     }
 
