@@ -645,6 +645,9 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
         // user-defined area (see `mojibake::SwapContext`): a line is
         // decoded at once, by one decoder.
         let big5_user_defined = line.iter().any(|&c| mojibake::is_big5_user_defined(c));
+        // The windows of the spans, in the line, joined as the line's
+        // (the suspect characters are the same).
+        let mut line_windows: Vec<(usize, usize)> = Vec::new();
         let mut start = 0;
         while start < line.len() {
             if is_delimiter(line[start]) {
@@ -656,15 +659,20 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
                     .iter()
                     .position(|&c| is_delimiter(c))
                     .unwrap_or(line.len() - start);
-            repair_span(
-                &line[start..end],
-                line_start + start,
-                big5_user_defined,
-                edits,
-            );
+            let span = &line[start..end];
+            let windows = suspect_windows(span);
+            for &(first, last) in &windows {
+                let (first, last) = (start + first, start + last);
+                match line_windows.last_mut() {
+                    Some((_, end)) if first <= *end + WINDOW_GAP => *end = last,
+                    _ => line_windows.push((first, last)),
+                }
+            }
+            repair_span(span, &windows, line_start + start, big5_user_defined, edits);
             start = end;
         }
-        repair_swaps_across_spaces(line, line_start, big5_user_defined, edits);
+        line_windows.retain(|&(first, last)| line[first..last].iter().any(|&c| is_delimiter(c)));
+        repair_swaps_across_spaces(line, &line_windows, line_start, big5_user_defined, edits);
         line_start += len;
     }
 }
@@ -687,10 +695,16 @@ const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
 /// damage, not the length of the text.
 const WHOLE_SPAN: usize = 64;
 
-/// Repairs `span` (at `offset`, in a line with private-use characters of
-/// Big5's user-defined area if `line_has_big5_user_defined`).
-fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, edits: &mut Edits) {
-    let windows = suspect_windows(span);
+/// Repairs `span` (at `offset`, with `windows` its `suspect_windows`, in a
+/// line with private-use characters of Big5's user-defined area if
+/// `line_has_big5_user_defined`).
+fn repair_span(
+    span: &[char],
+    windows: &[(usize, usize)],
+    offset: usize,
+    line_has_big5_user_defined: bool,
+    edits: &mut Edits,
+) {
     if windows.is_empty() {
         return;
     }
@@ -704,7 +718,7 @@ fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, e
     // What is around each piece: stretches that move forward with the
     // pieces.
     let (mut before, mut after) = (ScriptCounts::new(span), ScriptCounts::new(span));
-    for (start, end) in pieces(&windows, span.len()) {
+    for (start, end) in pieces(windows, span.len()) {
         let window = &span[start..end];
         let text: String = window.iter().collect();
         // The Han characters only one script writes in the text around the
@@ -721,6 +735,7 @@ fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, e
                     traditional: t0 + t1,
                     kana: (k0 + k1) as usize + kana,
                     big5_user_defined: line_has_big5_user_defined,
+                    across_spaces: false,
                 }
             })
         };
@@ -784,23 +799,20 @@ fn pieces(windows: &[(usize, usize)], len: usize) -> impl Iterator<Item = (usize
 /// 睡 恅璃`), or damage with ASCII inside, are searched as one stretch,
 /// which the evidence of one word then vouches for. Only the windows that
 /// hold a space between suspect characters are searched (the others were,
-/// span by span), and only the runs that cross one are repaired, where
-/// nothing else was.
+/// span by span: `windows` are those that do), and only the runs that
+/// cross one are repaired, where nothing else was.
 fn repair_swaps_across_spaces(
     line: &[char],
+    windows: &[(usize, usize)],
     offset: usize,
     big5_user_defined: bool,
     edits: &mut Edits,
 ) {
-    let windows: Vec<(usize, usize)> = suspect_windows(line)
-        .into_iter()
-        .filter(|&(first, last)| line[first..last].iter().any(|&c| is_delimiter(c)))
-        .collect();
     if windows.is_empty() {
         return;
     }
     let (mut before, mut after) = (ScriptCounts::new(line), ScriptCounts::new(line));
-    for (start, end) in pieces(&windows, line.len()) {
+    for (start, end) in pieces(windows, line.len()) {
         let window = &line[start..end];
         let text: String = window.iter().collect();
         let swaps = mojibake::repair_swaps(&text, || {
@@ -812,6 +824,7 @@ fn repair_swaps_across_spaces(
                 traditional: t0 + t1,
                 kana: (k0 + k1) as usize + kana,
                 big5_user_defined,
+                across_spaces: true,
             }
         });
         for (part_start, part_end, repair) in swaps {

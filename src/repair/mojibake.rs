@@ -410,13 +410,16 @@ fn is_clean_repair(original: &str, text: &str) -> bool {
 /// characters only Simplified, and only Traditional, text writes there,
 /// and the kana there and in the window (over a bounded stretch); and
 /// whether the window's line has private-use characters of Big5's
-/// user-defined area C6A1..C8FE (see `is_big5_user_defined`).
+/// user-defined area C6A1..C8FE (see `is_big5_user_defined`); and whether
+/// the window crosses spaces, where only the search in context is made
+/// (the search by gain never crosses ASCII).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SwapContext {
     pub simplified: u32,
     pub traditional: u32,
     pub kana: usize,
     pub big5_user_defined: bool,
+    pub across_spaces: bool,
 }
 
 /// The repairs of parts of `span` that are Big5 read as GBK, or GBK read
@@ -483,10 +486,11 @@ pub(crate) fn repair_swaps(
             && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as)));
         // What the search by gain needs (see below), checked before any
         // work.
-        let possible = match read_as == GB18030 {
-            true => has_strong_marker(span),
-            false => has_swap_marker(span, read_as) || is_simplified,
-        };
+        let possible = !around.across_spaces
+            && match read_as == GB18030 {
+                true => has_strong_marker(span),
+                false => has_swap_marker(span, read_as) || is_simplified,
+            };
         if !possible && !in_context {
             continue;
         }
