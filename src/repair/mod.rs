@@ -601,8 +601,9 @@ fn needs_work(text: &str) -> bool {
 
 /// A character that mojibake is made of far more often than clean text:
 /// rare Han characters, private-use ones, Latin-1 and other alphabets,
-/// half-width katakana, U+FFFD, C1 controls, invisible characters, and the
-/// two characters of `烫烫烫` and `屯屯屯`.
+/// half-width katakana, U+FFFD, C1 controls, invisible characters, what
+/// GBK's punctuation read as Big5 gives, and the two characters of `烫烫烫`
+/// and `屯屯屯`.
 pub(crate) fn is_suspect(c: char) -> bool {
     match c {
         '\u{80}'..='\u{2FF}' | '\u{370}'..='\u{7FF}' => true,
@@ -610,6 +611,10 @@ pub(crate) fn is_suspect(c: char) -> bool {
         '\u{200B}' | '\u{2060}' | '\u{FEFF}' => true,
         '\u{E000}'..='\u{F8FF}' | '\u{FFFD}' | '\u{FF61}'..='\u{FF9F}' => true,
         '\u{3040}'..='\u{30FF}' => true,
+        // What GBK's `，。、` and `—` read as Big5 give (bopomofo, small
+        // forms, a quotation mark), which ends a misread span as often as
+        // its commonest characters.
+        '\u{3105}'..='\u{3129}' | '\u{FE5C}'..='\u{FE5E}' | '\u{301E}' => true,
         '烫' | '屯' => true,
         _ if is_han(c) => char_cost(c) >= RARE_HAN_COST,
         _ => false,

@@ -1543,6 +1543,27 @@ mod tests {
     }
 
     #[test]
+    fn gbk_punctuation_read_as_big5_at_the_edge_of_a_span_is_repaired() {
+        // The misread span starts with `，` (`ㄛ`) or ends with `。` (`﹝`)
+        // far from any rare character.
+        for (clean, span) in [
+            ("三月休听夜雨，如今不是催花。", 6..11),
+            ("山水最佳处，常恨不同游。", 5..12),
+        ] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged = format!(
+                "{}{}{}",
+                chars[..span.start].iter().collect::<String>(),
+                damage(&part, GB18030, BIG5),
+                chars[span.end..].iter().collect::<String>()
+            );
+            assert!(damaged.contains(['ㄛ', '﹝']), "{damaged}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
     fn utf8_read_as_shift_jis_with_half_width_katakana_is_repaired() {
         // One character read as a kanji and a half-width katakana (`辭` is
         // `霎ｭ`), and rare characters of classical poetry, in Chinese text.
