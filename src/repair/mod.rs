@@ -647,7 +647,7 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
             .map_or(chars.len() - line_start, |at| at + 1);
         let line = &chars[line_start..line_start + len];
         // Whether the line has private-use characters of Big5's
-        // user-defined area (see `mojibake::SwapContext`): a line is
+        // user-defined areas (see `mojibake::SwapContext`): a line is
         // decoded at once, by one decoder.
         let big5_user_defined = line.iter().any(|&c| mojibake::is_big5_user_defined(c));
         // The windows of the spans, in the line, joined as the line's
@@ -701,7 +701,7 @@ const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
 const WHOLE_SPAN: usize = 64;
 
 /// Repairs `span` (at `offset`, with `windows` its `suspect_windows`, in a
-/// line with private-use characters of Big5's user-defined area if
+/// line with private-use characters of Big5's user-defined areas if
 /// `line_has_big5_user_defined`).
 fn repair_span(
     span: &[char],

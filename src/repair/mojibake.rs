@@ -410,7 +410,7 @@ fn is_clean_repair(original: &str, text: &str) -> bool {
 /// characters only Simplified, and only Traditional, text writes there,
 /// and the kana there and in the window (over a bounded stretch); and
 /// whether the window's line has private-use characters of Big5's
-/// user-defined area C6A1..C8FE (see `is_big5_user_defined`); and whether
+/// user-defined areas (see `is_big5_user_defined`); and whether
 /// the window crosses spaces, where only the search in context is made
 /// (the search by gain never crosses ASCII).
 #[derive(Debug, Clone, Copy, Default)]
@@ -496,9 +496,9 @@ pub(crate) fn repair_swaps(
         }
         // Python's layout of C6A1..C7FC (see `big5_eten_code`) is tried
         // only where a decoder other than WHATWG's shows: WHATWG's Big5
-        // decodes all of C6A1..C8FE to characters, while Windows' table, and
-        // Python's with a fallback to it, leave private-use characters
-        // there.
+        // decodes all of Big5's user-defined areas to characters, while
+        // Windows' table, and Python's with a fallback to it, leave
+        // private-use characters there.
         let eten_possible = read_as == BIG5 && around.big5_user_defined;
         let mut bytes = Vec::with_capacity(4);
         let swapped: Vec<[Option<char>; swap::ALTERNATIVES]> = chars
@@ -938,9 +938,13 @@ pub(crate) fn is_kana(c: char) -> bool {
 }
 
 /// Whether `c` is what Windows' code page 950 decodes a code of Big5's
-/// user-defined area C6A1..C8FE to (see `big5_user_defined`).
+/// user-defined areas to (FA40..FEFE, 8E40..A0FE, 8140..8DFE, C6A1..C8FE:
+/// see `big5_user_defined`). WHATWG's Big5 decodes all of them to
+/// characters, so any of them shows another decoder (where it stands
+/// among GBK's characters, Python's or Windows', whose table lays out
+/// C6A1..C7FC otherwise: see `big5_eten_code`).
 pub(crate) fn is_big5_user_defined(c: char) -> bool {
-    ('\u{F6B1}'..='\u{F848}').contains(&c)
+    ('\u{E000}'..='\u{F848}').contains(&c)
 }
 
 fn is_private_use(c: char) -> bool {
@@ -1677,6 +1681,9 @@ mod tests {
                 "踏毞毞ァю檄ㄛ扂蠅\u{F7EF}鰾刓﹝",
                 "今天天气晴朗，我们去爬山。",
             ),
+            // The private-use character from another user-defined area
+            // (`濛` is 9DF7).
+            ("蠔蠔迾む\u{ECD9}ㄛ梲梲蔬眳蚗﹝", "漠漠雨其濛，湛湛江之永。"),
         ] {
             assert_eq!(crate::fix_text(damaged), clean, "{damaged}");
         }
