@@ -1176,6 +1176,14 @@ mod tests {
             assert_ne!(damaged, clean);
             assert_eq!(fix_text(&damaged), clean, "{damaged}");
         }
+        // Letters of GBK's pinyin and Greek rows (what Big5 read as GBK
+        // leaves) in words of their own, across ASCII, stay.
+        for clean in [
+            "王先生说：今天天气很好。Café au lait, naïve résumé.",
+            "參數 α, β 表示兩個角度。",
+        ] {
+            assert_eq!(fix_text(clean), clean);
+        }
     }
 
     #[test]

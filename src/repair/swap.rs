@@ -66,9 +66,12 @@ pub(super) fn runs(
     // states no character has are left out of the loops (mostly, only the
     // first table gives anything).
     // (ASCII, which both tables read alike, may be inside a run as it is:
-    // the damage passes through it, `如果 \fIarg1\fP 与`.)
+    // the damage passes through it, `如果 \fIarg1\fP 与`. Not where a
+    // letter of an alphabet stands next to it: that is a word of its own,
+    // `résumé`, `α, β`.)
+    let bridges = bridges(chars);
     let possible = |i: usize, state: usize| {
-        state == 0 || swapped[i][state - 1].is_some() || (state == 1 && chars[i].is_ascii())
+        state == 0 || swapped[i][state - 1].is_some() || (state == 1 && bridges[i])
     };
     let in_use = 1
         + (1..STATES)
@@ -202,6 +205,31 @@ pub(super) fn runs(
     found
 }
 
+/// For each of `chars`, whether it is ASCII that a run may go on through:
+/// in a stretch of ASCII with characters on both sides that are not
+/// letters of an alphabet (Latin, Greek, Cyrillic).
+fn bridges(chars: &[char]) -> Vec<bool> {
+    let letter = |c: char| matches!(c, 'À'..='ɏ' | '\u{370}'..='\u{4FF}');
+    let mut bridges = vec![false; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii() {
+            i += 1;
+        }
+        let bounded =
+            |at: Option<usize>| at.and_then(|at| chars.get(at)).is_some_and(|&c| !letter(c));
+        if bounded(start.checked_sub(1)) && bounded(Some(i)) {
+            bridges[start..i].fill(true);
+        }
+    }
+    bridges
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +266,23 @@ mod tests {
             (found[0].start, found[0].end, found[0].text.as_str()),
             (2, 5, "涼,識")
         );
+    }
+
+    #[test]
+    fn runs_go_on_through_ascii_only_between_characters_of_no_alphabet() {
+        let of = |text: &str| -> String {
+            let chars: Vec<char> = text.chars().collect();
+            bridges(&chars)
+                .iter()
+                .map(|&b| if b { '1' } else { '0' })
+                .collect()
+        };
+        assert_eq!(of("睤, 3 醚"), "011110");
+        assert_eq!(of("ab睤 醚cd"), "0001000");
+        // Letters of an alphabet make words of their own with the ASCII
+        // (`é` is `谷` misread, `α` and `β` mark Big5 read as GBK).
+        assert_eq!(of("résumé"), "000000");
+        assert_eq!(of("睤α, β醚"), "000000");
     }
 
     #[test]
