@@ -475,14 +475,17 @@ pub(crate) fn repair_swaps(
             false => SIMPLIFIED_RATIO,
         };
         // (And only where the window shows the misreading somewhere: a
-        // character of the other script, or a symbol or kana it leaves.)
-        let shows = other_in_window > 0
-            || chars.iter().any(|&c| {
-                is_symbol_marker(c, read_as) || (is_kana(c) && around.kana <= MAX_MARKER_KANA)
-            });
+        // character of the other script, or a symbol or kana it leaves;
+        // looked for last, as it is the most work.)
+        let shows = || {
+            other_in_window > 0
+                || chars.iter().any(|&c| {
+                    is_symbol_marker(c, read_as) || (is_kana(c) && around.kana <= MAX_MARKER_KANA)
+                })
+        };
         let in_context = !other_damage
-            && shows
             && (script.other - other_in_window) * ratio <= script.own
+            && shows()
             && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as)));
         // What the search by gain needs (see below), checked before any
         // work.
