@@ -12,6 +12,10 @@ fn main() {
     // row -> [restored, cases, clean lines changed]
     let mut rows: BTreeMap<String, [usize; 3]> = BTreeMap::new();
     let mut shown = 0;
+    let show_limit: usize = std::env::var("SHOW_LIMIT")
+        .ok()
+        .and_then(|limit| limit.parse().ok())
+        .unwrap_or(30);
     for line in text.lines() {
         let case: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
         let row = case["row"].as_str().unwrap().to_string();
@@ -22,9 +26,10 @@ fn main() {
         entry[0] += usize::from(fixed == clean);
         entry[1] += 1;
         entry[2] += usize::from(zhfix::fix_text(clean) != clean);
-        // SHOW=prefix prints the first failures of the rows named so.
+        // SHOW=prefix prints the first failures (SHOW_LIMIT, 30 unless
+        // told) of the rows named so.
         let show = std::env::var("SHOW").is_ok_and(|prefix| row.starts_with(&prefix));
-        if fixed != clean && show && shown < 30 {
+        if fixed != clean && show && shown < show_limit {
             shown += 1;
             println!("{row}\n  damaged {damaged:?}\n  fixed   {fixed:?}\n  clean   {clean:?}");
         }

@@ -601,8 +601,9 @@ fn needs_work(text: &str) -> bool {
 
 /// A character that mojibake is made of far more often than clean text:
 /// rare Han characters, private-use ones, Latin-1 and other alphabets,
-/// half-width katakana, U+FFFD, C1 controls, invisible characters, and the
-/// two characters of `烫烫烫` and `屯屯屯`.
+/// half-width katakana, U+FFFD, C1 controls, invisible characters, what
+/// GBK's punctuation read as Big5 gives, and the two characters of `烫烫烫`
+/// and `屯屯屯`.
 pub(crate) fn is_suspect(c: char) -> bool {
     match c {
         '\u{80}'..='\u{2FF}' | '\u{370}'..='\u{7FF}' => true,
@@ -610,6 +611,10 @@ pub(crate) fn is_suspect(c: char) -> bool {
         '\u{200B}' | '\u{2060}' | '\u{FEFF}' => true,
         '\u{E000}'..='\u{F8FF}' | '\u{FFFD}' | '\u{FF61}'..='\u{FF9F}' => true,
         '\u{3040}'..='\u{30FF}' => true,
+        // What GBK's `，。、` and `—` read as Big5 give (bopomofo, small
+        // forms, a quotation mark), which ends a misread span as often as
+        // its commonest characters.
+        '\u{3105}'..='\u{3129}' | '\u{FE5C}'..='\u{FE5E}' | '\u{301E}' => true,
         '烫' | '屯' => true,
         _ if is_han(c) => char_cost(c) >= RARE_HAN_COST,
         _ => false,
@@ -630,37 +635,50 @@ fn is_delimiter(c: char) -> bool {
     c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}')
 }
 
-/// Mojibake and out-of-phase GBK, span by span.
+/// Mojibake and out-of-phase GBK, span by span; then, line by line, Big5
+/// and GBK swapped across the spaces between spans.
 fn find_mojibake(chars: &[char], edits: &mut Edits) {
-    // The line the spans are in (spans never hold a line break), and
-    // whether it has private-use characters of Big5's user-defined area
-    // (see `mojibake::SwapContext`): a line is decoded at once, by one
-    // decoder.
-    let (mut line_end, mut line_has_big5_user_defined) = (0, false);
-    let mut start = 0;
-    while start < chars.len() {
-        while start >= line_end {
-            let line = &chars[line_end..];
-            let len = line
-                .iter()
-                .position(|&c| c == '\n')
-                .map_or(line.len(), |at| at + 1);
-            line_has_big5_user_defined = line[..len]
-                .iter()
-                .any(|&c| mojibake::is_big5_user_defined(c));
-            line_end += len;
+    let mut line_start = 0;
+    while line_start < chars.len() {
+        // (Spans never hold a line break.)
+        let len = chars[line_start..]
+            .iter()
+            .position(|&c| c == '\n')
+            .map_or(chars.len() - line_start, |at| at + 1);
+        let line = &chars[line_start..line_start + len];
+        // Whether the line has private-use characters of Big5's
+        // user-defined areas (see `mojibake::SwapContext`): a line is
+        // decoded at once, by one decoder.
+        let big5_user_defined = line.iter().any(|&c| mojibake::is_big5_user_defined(c));
+        // The windows of the spans, in the line, joined as the line's
+        // (the suspect characters are the same).
+        let mut line_windows: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        while start < line.len() {
+            if is_delimiter(line[start]) {
+                start += 1;
+                continue;
+            }
+            let end = start
+                + line[start..]
+                    .iter()
+                    .position(|&c| is_delimiter(c))
+                    .unwrap_or(line.len() - start);
+            let span = &line[start..end];
+            let windows = suspect_windows(span);
+            for &(first, last) in &windows {
+                let (first, last) = (start + first, start + last);
+                match line_windows.last_mut() {
+                    Some((_, end)) if first <= *end + WINDOW_GAP => *end = last,
+                    _ => line_windows.push((first, last)),
+                }
+            }
+            repair_span(span, &windows, line_start + start, big5_user_defined, edits);
+            start = end;
         }
-        if is_delimiter(chars[start]) {
-            start += 1;
-            continue;
-        }
-        let end = start
-            + chars[start..]
-                .iter()
-                .position(|&c| is_delimiter(c))
-                .unwrap_or(chars.len() - start);
-        repair_span(&chars[start..end], start, line_has_big5_user_defined, edits);
-        start = end;
+        line_windows.retain(|&(first, last)| line[first..last].iter().any(|&c| is_delimiter(c)));
+        repair_swaps_across_spaces(line, &line_windows, line_start, big5_user_defined, edits);
+        line_start += len;
     }
 }
 
@@ -682,18 +700,16 @@ const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
 /// damage, not the length of the text.
 const WHOLE_SPAN: usize = 64;
 
-/// Repairs `span` (at `offset`, in a line with private-use characters of
-/// Big5's user-defined area if `line_has_big5_user_defined`).
-fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, edits: &mut Edits) {
-    // The windows around the suspect characters (made as they are found:
-    // a span can be millions of them).
-    let mut windows: Vec<(usize, usize)> = Vec::new();
-    for at in (0..span.len()).filter(|&i| !span[i].is_ascii() && is_suspect(span[i])) {
-        match windows.last_mut() {
-            Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
-            _ => windows.push((at, at + 1)),
-        }
-    }
+/// Repairs `span` (at `offset`, with `windows` its `suspect_windows`, in a
+/// line with private-use characters of Big5's user-defined areas if
+/// `line_has_big5_user_defined`).
+fn repair_span(
+    span: &[char],
+    windows: &[(usize, usize)],
+    offset: usize,
+    line_has_big5_user_defined: bool,
+    edits: &mut Edits,
+) {
     if windows.is_empty() {
         return;
     }
@@ -707,35 +723,29 @@ fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, e
     // What is around each piece: stretches that move forward with the
     // pieces.
     let (mut before, mut after) = (ScriptCounts::new(span), ScriptCounts::new(span));
-    // Long windows in overlapping pieces, as the searches inside look at a
-    // bounded length.
-    let pieces = windows.into_iter().flat_map(|(first, last)| {
-        let (start, end) = (
-            first.saturating_sub(WINDOW_MARGIN),
-            (last + WINDOW_MARGIN).min(span.len()),
-        );
-        (start..end)
-            .step_by(WINDOW_STEP)
-            .map(move |from| (from, (from + mojibake::MAX_PART_SPAN).min(end)))
-    });
-    for (start, end) in pieces {
+    for (start, end) in pieces(windows, span.len()) {
         let window = &span[start..end];
         let text: String = window.iter().collect();
-        let parts = mojibake::repair_parts(&text);
         // The Han characters only one script writes in the text around the
         // window, and the kana there and in it (a bounded stretch, to keep
-        // the work linear).
-        let swaps = mojibake::repair_swaps(&text, || {
-            let [s0, t0, k0] = before.counts(start.saturating_sub(CONTEXT), start);
-            let [s1, t1, k1] = after.counts(end, (end + CONTEXT).min(span.len()));
-            let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
-            mojibake::SwapContext {
-                simplified: s0 + s1,
-                traditional: t0 + t1,
-                kana: (k0 + k1) as usize + kana,
-                big5_user_defined: line_has_big5_user_defined,
-            }
-        });
+        // the work linear), counted once where a search asks.
+        let mut around = None;
+        let mut context = || {
+            *around.get_or_insert_with(|| {
+                let [s0, t0, k0] = before.counts(start.saturating_sub(CONTEXT), start);
+                let [s1, t1, k1] = after.counts(end, (end + CONTEXT).min(span.len()));
+                let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
+                mojibake::SwapContext {
+                    simplified: s0 + s1,
+                    traditional: t0 + t1,
+                    kana: (k0 + k1) as usize + kana,
+                    big5_user_defined: line_has_big5_user_defined,
+                    across_spaces: false,
+                }
+            })
+        };
+        let parts = mojibake::repair_parts(&text, &mut context);
+        let swaps = mojibake::repair_swaps(&text, &mut context);
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
                 offset + start + part_start,
@@ -759,6 +769,105 @@ fn repair_span(span: &[char], offset: usize, line_has_big5_user_defined: bool, e
     // left between the parts repaired above: GBK or UTF-8 read as
     // windows-1252 or ISO-8859-1.
     repair_single_byte_runs(span, offset, edits);
+}
+
+/// The windows around the suspect characters of `span` (made as they are
+/// found: a span can be millions of them), each from its first suspect
+/// character to past its last.
+fn suspect_windows(span: &[char]) -> Vec<(usize, usize)> {
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for at in (0..span.len()).filter(|&i| !span[i].is_ascii() && is_suspect(span[i])) {
+        match windows.last_mut() {
+            Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
+            _ => windows.push((at, at + 1)),
+        }
+    }
+    windows
+}
+
+/// `windows` (of a span `len` long) with their margins, long ones in
+/// overlapping pieces, as the searches inside look at a bounded length.
+fn pieces(windows: &[(usize, usize)], len: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    windows.iter().flat_map(move |&(first, last)| {
+        let (start, end) = (
+            first.saturating_sub(WINDOW_MARGIN),
+            (last + WINDOW_MARGIN).min(len),
+        );
+        (start..end)
+            .step_by(WINDOW_STEP)
+            .map(move |from| (from, (from + mojibake::MAX_PART_SPAN).min(end)))
+    })
+}
+
+/// Big5 read as GBK, or GBK read as Big5, across the spaces of `line` (at
+/// `offset`): words of text that puts spaces between them (`使它 不在 指砃
+/// 睡 恅璃`), or damage with ASCII inside, are searched as one stretch,
+/// which the evidence of one word then vouches for. Only the windows that
+/// hold a space between suspect characters are searched (the others were,
+/// span by span: `windows` are those that do), and only the runs that
+/// cross one are repaired, where nothing else was.
+fn repair_swaps_across_spaces(
+    line: &[char],
+    windows: &[(usize, usize)],
+    offset: usize,
+    big5_user_defined: bool,
+    edits: &mut Edits,
+) {
+    if windows.is_empty() {
+        return;
+    }
+    let (mut before, mut after) = (ScriptCounts::new(line), ScriptCounts::new(line));
+    for (start, end) in pieces(windows, line.len()) {
+        let window = &line[start..end];
+        let text: String = window.iter().collect();
+        let swaps = mojibake::repair_swaps(&text, || {
+            let [s0, t0, k0] = before.counts(start.saturating_sub(CONTEXT), start);
+            let [s1, t1, k1] = after.counts(end, (end + CONTEXT).min(line.len()));
+            let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
+            mojibake::SwapContext {
+                simplified: s0 + s1,
+                traditional: t0 + t1,
+                kana: (k0 + k1) as usize + kana,
+                big5_user_defined,
+                across_spaces: true,
+            }
+        });
+        for (part_start, part_end, repair) in swaps {
+            let part = &window[part_start..part_end];
+            if !part.iter().any(|&c| is_delimiter(c)) {
+                continue;
+            }
+            // (A swap maps each character to one: the pieces of the run
+            // that nothing else repaired are repaired as pieces.)
+            let swapped: Vec<char> = repair.text.chars().collect();
+            if swapped.len() != part.len() {
+                continue;
+            }
+            let at = offset + start + part_start;
+            let free: Vec<bool> = (0..part.len())
+                .map(|i| edits.is_free(at + i, at + i + 1))
+                .collect();
+            let mut i = 0;
+            while i < part.len() {
+                if !free[i] {
+                    i += 1;
+                    continue;
+                }
+                let from = i;
+                while i < part.len() && free[i] {
+                    i += 1;
+                }
+                if swapped[from..i] != part[from..i] {
+                    let piece = mojibake::Repair {
+                        text: swapped[from..i].iter().collect(),
+                        chain: repair.chain.clone(),
+                        confidence: repair.confidence,
+                    };
+                    edits.push(mojibake_edit(at + from, &part[from..i], piece));
+                }
+            }
+        }
+    }
 }
 
 /// Runs of Latin-1 (and windows-1252) characters whose characters are not
@@ -1025,6 +1134,57 @@ fn find_remnants(chars: &[char], edits: &Edits) -> Vec<Flag> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big5_and_gbk_swapped_are_repaired_across_spaces() {
+        // Words with spaces between them, each too short to show the
+        // misreading, and the damage going on past ASCII (`3`, `. `).
+        let damage = |text: &str,
+                      was: &'static encoding_rs::Encoding,
+                      read_as: &'static encoding_rs::Encoding| {
+            read_as
+                .decode_without_bom_handling(&was.encode(text).0)
+                .0
+                .into_owned()
+        };
+        let (gbk, big5) = (encoding_rs::GB18030, encoding_rs::BIG5);
+        for (before, part, after, was, read_as) in [
+            (
+                "一共是 3 个 ",
+                "回答记录, 3 个 名字服务记录",
+                " 和 7 个管理结构记录.",
+                gbk,
+                big5,
+            ),
+            (
+                "此處的 M+1 ",
+                "是 所有",
+                " 鍵定義行 中 發現 的 最大項數.",
+                big5,
+                gbk,
+            ),
+            (
+                "指定智慧卡(smartcard)",
+                "裝置. 引數",
+                "是裝置檔案,",
+                big5,
+                gbk,
+            ),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, was, read_as));
+            let clean = format!("{before}{part}{after}");
+            assert_ne!(damaged, clean);
+            assert_eq!(fix_text(&damaged), clean, "{damaged}");
+        }
+        // Letters of GBK's pinyin and Greek rows (what Big5 read as GBK
+        // leaves) in words of their own, across ASCII, stay.
+        for clean in [
+            "王先生说：今天天气很好。Café au lait, naïve résumé.",
+            "參數 α, β 表示兩個角度。",
+        ] {
+            assert_eq!(fix_text(clean), clean);
+        }
+    }
 
     #[test]
     fn a_last_line_fixed_to_nothing_stays_fixed() {

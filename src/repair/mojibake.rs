@@ -127,7 +127,14 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
 /// (its start and end in characters, the repair). A part starts where the
 /// re-encoded bytes start a UTF-8 character and ends where they stop being
 /// valid UTF-8, at a character boundary of both.
-pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
+///
+/// `context` gives what is around `span` (see [`SwapContext`]), asked for
+/// only where a part needs it: UTF-8 read as Shift_JIS that shows no marker
+/// (see `lacks_katakana`).
+pub(crate) fn repair_parts(
+    span: &str,
+    mut context: impl FnMut() -> SwapContext,
+) -> Vec<(usize, usize, Repair)> {
     let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
     let offsets = char_offsets(span, chars.len());
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
@@ -177,7 +184,7 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
                     continue;
                 }
                 let part = &span[offsets[i]..offsets[j]];
-                if too_short(part, read_as) || lacks_katakana(part, read_as) {
+                if too_short(part, read_as) {
                     continue;
                 }
                 if judged == MAX_JUDGED {
@@ -185,10 +192,18 @@ pub(crate) fn repair_parts(span: &str) -> Vec<(usize, usize, Repair)> {
                 }
                 judged += 1;
                 let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
-                if let Some(repair) = judge(part, decoded, vec![(read_as, was)]) {
-                    accepted = Some((j, repair));
-                    break;
+                let Some(repair) = judge(part, decoded, vec![(read_as, was)]) else {
+                    continue;
+                };
+                // Kanji alone, as classical Chinese can read: the repair
+                // must at least be of the script around it.
+                if lacks_katakana(part, read_as)
+                    && !in_script_around(&chars, i..j, context(), &repair.text)
+                {
+                    continue;
                 }
+                accepted = Some((j, repair));
+                break;
             }
             match accepted {
                 Some((j, repair)) => {
@@ -395,13 +410,16 @@ fn is_clean_repair(original: &str, text: &str) -> bool {
 /// characters only Simplified, and only Traditional, text writes there,
 /// and the kana there and in the window (over a bounded stretch); and
 /// whether the window's line has private-use characters of Big5's
-/// user-defined area C6A1..C8FE (see `is_big5_user_defined`).
+/// user-defined areas (see `is_big5_user_defined`); and whether
+/// the window crosses spaces, where only the search in context is made
+/// (the search by gain never crosses ASCII).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SwapContext {
     pub simplified: u32,
     pub traditional: u32,
     pub kana: usize,
     pub big5_user_defined: bool,
+    pub across_spaces: bool,
 }
 
 /// The repairs of parts of `span` that are Big5 read as GBK, or GBK read
@@ -457,29 +475,33 @@ pub(crate) fn repair_swaps(
             false => SIMPLIFIED_RATIO,
         };
         // (And only where the window shows the misreading somewhere: a
-        // character of the other script, or a symbol or kana it leaves.)
-        let shows = other_in_window > 0
-            || chars.iter().any(|&c| {
-                is_symbol_marker(c, read_as) || (is_kana(c) && around.kana <= MAX_MARKER_KANA)
-            });
+        // character of the other script, or a symbol or kana it leaves;
+        // looked for last, as it is the most work.)
+        let shows = || {
+            other_in_window > 0
+                || chars.iter().any(|&c| {
+                    is_symbol_marker(c, read_as) || (is_kana(c) && around.kana <= MAX_MARKER_KANA)
+                })
+        };
         let in_context = !other_damage
-            && shows
             && (script.other - other_in_window) * ratio <= script.own
+            && shows()
             && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as)));
         // What the search by gain needs (see below), checked before any
         // work.
-        let possible = match read_as == GB18030 {
-            true => has_strong_marker(span),
-            false => has_swap_marker(span, read_as) || is_simplified,
-        };
+        let possible = !around.across_spaces
+            && match read_as == GB18030 {
+                true => has_strong_marker(span),
+                false => has_swap_marker(span, read_as) || is_simplified,
+            };
         if !possible && !in_context {
             continue;
         }
         // Python's layout of C6A1..C7FC (see `big5_eten_code`) is tried
         // only where a decoder other than WHATWG's shows: WHATWG's Big5
-        // decodes all of C6A1..C8FE to characters, while Windows' table, and
-        // Python's with a fallback to it, leave private-use characters
-        // there.
+        // decodes all of Big5's user-defined areas to characters, while
+        // Windows' table, and Python's with a fallback to it, leave
+        // private-use characters there.
         let eten_possible = read_as == BIG5 && around.big5_user_defined;
         let mut bytes = Vec::with_capacity(4);
         let swapped: Vec<[Option<char>; swap::ALTERNATIVES]> = chars
@@ -742,11 +764,44 @@ const MAX_UNPAIRED_COST: u32 = 16;
 /// katakana: UTF-8 read as Shift_JIS nearly always gives some (continuation
 /// bytes 0xA1..=0xDF stand alone as them), while classical Chinese in
 /// kanji alone can look like it. (Or other damage: Windows reads the bytes
-/// 0xA0 and 0xFD..=0xFF as private-use characters, and 0x80 as a C1.)
+/// 0xA0 and 0xFD..=0xFF as private-use characters, and 0x80 as a C1.) Such
+/// text is repaired only as a part of a span (`repair_parts`), not as a
+/// whole span or a layer under another, and only where the repair is in
+/// the script around it (see `in_script_around`): two Chinese characters
+/// read so are three kanji (`寒原` is `蟇貞次`), most of what this damage
+/// leaves unmarked.
 fn lacks_katakana(text: &str, read_as: &Encoding) -> bool {
     read_as == SHIFT_JIS
         && text.chars().filter(|c| !c.is_ascii()).count() < 6
         && !text.chars().any(is_damage)
+}
+
+/// Whether `text`, the repair of `chars[part]`, writes no Han character
+/// that only the other script writes than the one the rest of `chars`
+/// and `around` (the text around `chars`) show: a repair that comes out in
+/// the other script (`霑仙掌` in a Traditional line as `运叶`) is a chance
+/// reading. Where the script around is mixed or unknown, any passes.
+fn in_script_around(
+    chars: &[char],
+    part: std::ops::Range<usize>,
+    around: SwapContext,
+    text: &str,
+) -> bool {
+    let outside = chars[..part.start].iter().chain(&chars[part.end..]);
+    let (simplified, traditional) =
+        outside.fold((around.simplified, around.traditional), |(s, t), &c| {
+            let (only_s, only_t) = script_only(c);
+            (s + u32::from(only_s), t + u32::from(only_t))
+        });
+    let other_script = |c: char| {
+        let (only_s, only_t) = script_only(c);
+        match Script::of_counts(simplified, traditional) {
+            Script::Simplified => only_t,
+            Script::Traditional => only_s,
+            Script::Mixed | Script::None => false,
+        }
+    };
+    !text.chars().any(other_script)
 }
 
 /// Whether `text` is too short to undo a double-byte misreading of: with
@@ -886,9 +941,13 @@ pub(crate) fn is_kana(c: char) -> bool {
 }
 
 /// Whether `c` is what Windows' code page 950 decodes a code of Big5's
-/// user-defined area C6A1..C8FE to (see `big5_user_defined`).
+/// user-defined areas to (FA40..FEFE, 8E40..A0FE, 8140..8DFE, C6A1..C8FE:
+/// see `big5_user_defined`). WHATWG's Big5 decodes all of them to
+/// characters, so any of them shows another decoder (where it stands
+/// among GBK's characters, Python's or Windows', whose table lays out
+/// C6A1..C7FC otherwise: see `big5_eten_code`).
 pub(crate) fn is_big5_user_defined(c: char) -> bool {
-    ('\u{F6B1}'..='\u{F848}').contains(&c)
+    ('\u{E000}'..='\u{F848}').contains(&c)
 }
 
 fn is_private_use(c: char) -> bool {
@@ -1491,6 +1550,27 @@ mod tests {
     }
 
     #[test]
+    fn gbk_punctuation_read_as_big5_at_the_edge_of_a_span_is_repaired() {
+        // The misread span starts with `，` (`ㄛ`) or ends with `。` (`﹝`)
+        // far from any rare character.
+        for (clean, span) in [
+            ("三月休听夜雨，如今不是催花。", 6..11),
+            ("山水最佳处，常恨不同游。", 5..12),
+        ] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged = format!(
+                "{}{}{}",
+                chars[..span.start].iter().collect::<String>(),
+                damage(&part, GB18030, BIG5),
+                chars[span.end..].iter().collect::<String>()
+            );
+            assert!(damaged.contains(['ㄛ', '﹝']), "{damaged}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
     fn utf8_read_as_shift_jis_with_half_width_katakana_is_repaired() {
         // One character read as a kanji and a half-width katakana (`辭` is
         // `霎ｭ`), and rare characters of classical poetry, in Chinese text.
@@ -1511,6 +1591,28 @@ mod tests {
         for clean in ["ｶﾀｶﾅ表記", "ﾃｽﾄ用の文字"] {
             assert_eq!(crate::fix_text(clean), clean);
         }
+    }
+
+    #[test]
+    fn utf8_read_as_shift_jis_as_kanji_alone_is_repaired_in_its_script() {
+        // Two Chinese characters read as three kanji, no half-width
+        // katakana among them (`寒原` is `蟇貞次`).
+        for (before, part, after) in [
+            ("西樓迴起", "寒原", "上，霽日遙分萬井間。"),
+            ("当断不断，", "反受", "其乱。"),
+            ("萬里", "邊城", "遠，千山行路難。"),
+        ] {
+            let damaged_part = damage(part, UTF_8, SHIFT_JIS);
+            assert!(!has_shift_jis_marker(&damaged_part), "{damaged_part}");
+            assert_eq!(damaged_part.chars().count(), 3, "{damaged_part}");
+            let damaged = format!("{before}{damaged_part}{after}");
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Classical text whose kanji read as UTF-8 in the other script
+        // (`霑仙掌` as `运叶`) stays.
+        let clean = "碧草斷霑仙掌露，綠楊猶憶御爐煙。";
+        assert_eq!(crate::fix_text(clean), clean);
     }
 
     #[test]
@@ -1582,6 +1684,9 @@ mod tests {
                 "踏毞毞ァю檄ㄛ扂蠅\u{F7EF}鰾刓﹝",
                 "今天天气晴朗，我们去爬山。",
             ),
+            // The private-use character from another user-defined area
+            // (`濛` is 9DF7).
+            ("蠔蠔迾む\u{ECD9}ㄛ梲梲蔬眳蚗﹝", "漠漠雨其濛，湛湛江之永。"),
         ] {
             assert_eq!(crate::fix_text(damaged), clean, "{damaged}");
         }

@@ -65,7 +65,14 @@ pub(super) fn runs(
     // A state is possible where the character has that alternative; the
     // states no character has are left out of the loops (mostly, only the
     // first table gives anything).
-    let possible = |i: usize, state: usize| state == 0 || swapped[i][state - 1].is_some();
+    // (ASCII, which both tables read alike, may be inside a run as it is:
+    // the damage passes through it, `如果 \fIarg1\fP 与`. Not where a
+    // letter of an alphabet stands next to it: that is a word of its own,
+    // `résumé`, `α, β`.)
+    let bridges = bridges(chars);
+    let possible = |i: usize, state: usize| {
+        state == 0 || swapped[i][state - 1].is_some() || (state == 1 && bridges[i])
+    };
     let in_use = 1
         + (1..STATES)
             .rev()
@@ -154,11 +161,21 @@ pub(super) fn runs(
             i += 1;
             continue;
         }
-        let start = i;
+        let first = i;
         while i < n && states[i] != 0 {
             i += 1;
         }
-        let end = i;
+        let (mut start, mut end) = (first, i);
+        // (ASCII at the edges of a run is not part of it.)
+        while start < end && chars[start].is_ascii() {
+            start += 1;
+        }
+        while end > start && chars[end - 1].is_ascii() {
+            end -= 1;
+        }
+        if start == end {
+            continue;
+        }
         let local = |chosen: &dyn Fn(usize) -> usize| -> i64 {
             let costs: i64 = (start..end).map(|j| emission(j, chosen(j))).sum();
             let edges: i64 = (start.max(1)..(end + 1).min(n))
@@ -188,6 +205,31 @@ pub(super) fn runs(
     found
 }
 
+/// For each of `chars`, whether it is ASCII that a run may go on through:
+/// in a stretch of ASCII with characters on both sides that are not
+/// letters of an alphabet (Latin, Greek, Cyrillic).
+fn bridges(chars: &[char]) -> Vec<bool> {
+    let letter = |c: char| matches!(c, 'À'..='ɏ' | '\u{370}'..='\u{4FF}');
+    let mut bridges = vec![false; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii() {
+            i += 1;
+        }
+        let bounded =
+            |at: Option<usize>| at.and_then(|at| chars.get(at)).is_some_and(|&c| !letter(c));
+        if bounded(start.checked_sub(1)) && bounded(Some(i)) {
+            bridges[start..i].fill(true);
+        }
+    }
+    bridges
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +254,35 @@ mod tests {
             run.gain > 0 && run.gain < run.cost && run.pairs >= 1,
             "{run:?}"
         );
+    }
+
+    #[test]
+    fn a_run_goes_on_through_ascii_but_neither_starts_nor_ends_with_it() {
+        // `涼,識` misread is `睤,醚`: one run, which the evidence of either
+        // character vouches for; the ASCII around it stays outside.
+        let found = runs_of("淒 睤,醚 舊", &[(2, '涼'), (4, '識'), (6, '眕')]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].start, found[0].end, found[0].text.as_str()),
+            (2, 5, "涼,識")
+        );
+    }
+
+    #[test]
+    fn runs_go_on_through_ascii_only_between_characters_of_no_alphabet() {
+        let of = |text: &str| -> String {
+            let chars: Vec<char> = text.chars().collect();
+            bridges(&chars)
+                .iter()
+                .map(|&b| if b { '1' } else { '0' })
+                .collect()
+        };
+        assert_eq!(of("睤, 3 醚"), "011110");
+        assert_eq!(of("ab睤 醚cd"), "0001000");
+        // Letters of an alphabet make words of their own with the ASCII
+        // (`é` is `谷` misread, `α` and `β` mark Big5 read as GBK).
+        assert_eq!(of("résumé"), "000000");
+        assert_eq!(of("睤α, β醚"), "000000");
     }
 
     #[test]
