@@ -201,6 +201,10 @@ impl Fixer {
         // What the last round started from (`text` for the first).
         let mut before: Option<String> = None;
         for _ in 1..MAX_ROUNDS {
+            // (Most text comes back as it was: one comparison says so.)
+            if before.as_deref().unwrap_or(text) == fixed {
+                break;
+            }
             // A round changes lines independently: only the lines the last
             // round changed can change again.
             let mut before_lines = before.as_deref().unwrap_or(text).split_inclusive('\n');
@@ -578,8 +582,9 @@ impl WorkLines {
 }
 
 /// Whether `text` has anything a repair could act on: a suspect character,
-/// a parenthesis or `?` after a Han character, something that looks like
-/// an escape. Most clean text does not.
+/// a syllable in parentheses or the rest of a broken annotation after a Han
+/// character, something that looks like an escape. Most clean text does
+/// not. (A `?` next to other damage needs that damage to be acted on.)
 fn needs_work(text: &str) -> bool {
     if escape::has_candidates(text) {
         return true;
@@ -588,9 +593,16 @@ fn needs_work(text: &str) -> bool {
         return false;
     }
     let mut previous_han = false;
-    text.chars().any(|c| {
+    text.char_indices().any(|(at, c)| {
         let suspect = match c {
-            '(' | '（' | '?' | '？' => previous_han,
+            // A ruby leftover, or a `?` remnant of a broken one (`?shù)`).
+            '(' | '（' if previous_han => {
+                let after = text[at + c.len_utf8()..].chars();
+                ruby::syllable_in_parentheses(c, after).is_some()
+            }
+            '?' | '？' if previous_han => {
+                rest_of_broken_annotation(text[at + c.len_utf8()..].chars()).is_some()
+            }
             _ if c.is_ascii() => false,
             _ => is_suspect(c),
         };
@@ -1083,6 +1095,20 @@ fn find_flags(chars: &[char]) -> Vec<Flag> {
     flags
 }
 
+/// If `after` (what follows a `?` after a Han character) is the rest of a
+/// broken annotation, letters (with tone marks) then `)` then a Han
+/// character: how many letters.
+fn rest_of_broken_annotation(mut after: impl Iterator<Item = char>) -> Option<usize> {
+    let mut letters = 0;
+    let close = loop {
+        match after.next() {
+            Some(c) if letters < 8 && c.is_alphabetic() && !is_han(c) => letters += 1,
+            next => break next,
+        }
+    };
+    (letters > 0 && close == Some(')') && after.next().is_some_and(is_han)).then_some(letters)
+}
+
 /// `?` where a byte was lost: after a Han character and before the rest of
 /// a broken annotation (`?shù)`), or next to U+FFFD or to a repaired span.
 /// (A `?` between Han characters alone is often a question mark that NFKC
@@ -1100,20 +1126,14 @@ fn find_remnants(chars: &[char], edits: &Edits) -> Vec<Flag> {
         if !matches!(chars[i], '?' | '？') {
             continue;
         }
-        // The rest of a broken annotation: letters (with tone marks), then
-        // `)`.
-        let letters = chars[i + 1..]
-            .iter()
-            .take(8)
-            .take_while(|c| c.is_alphabetic() && !is_han(**c))
-            .count();
-        let broken_annotation = letters > 0
-            && chars.get(i + 1 + letters) == Some(&')')
-            && is_han(chars[i - 1])
-            && chars.get(i + 2 + letters).is_some_and(|&c| is_han(c));
-        let end = match broken_annotation {
-            true => i + 2 + letters,
-            false => i + 1,
+        let letters = match is_han(chars[i - 1]) {
+            true => rest_of_broken_annotation(chars[i + 1..].iter().copied()),
+            false => None,
+        };
+        let broken_annotation = letters.is_some();
+        let end = match letters {
+            Some(letters) => i + 2 + letters,
+            None => i + 1,
         };
         let next_to_damage = chars[i - 1] == '\u{FFFD}'
             || chars.get(end) == Some(&'\u{FFFD}')

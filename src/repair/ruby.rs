@@ -32,30 +32,47 @@ pub(crate) fn annotations(chars: &[char]) -> Vec<Annotation> {
     let mut i = 1;
     while i < chars.len() {
         let open = chars[i];
-        if (open == '(' || open == '（') && is_han(chars[i - 1]) {
-            let close = if open == '(' { ')' } else { '）' };
-            // A syllable is at most 7 letters, plus marks and a tone.
-            let inner_end = chars[i + 1..]
-                .iter()
-                .take(12)
-                .position(|&c| c == close)
-                .map(|at| i + 1 + at);
-            if let Some(inner_end) = inner_end {
-                let syllable: String = chars[i + 1..inner_end].iter().collect();
-                if let Some(syllable) = canonical(&syllable) {
-                    found.push(Annotation {
-                        start: i,
-                        end: inner_end + 1,
-                        matches: reads(chars[i - 1], &syllable),
-                    });
-                    i = inner_end + 1;
-                    continue;
-                }
+        if is_han(chars[i - 1]) {
+            if let Some((len, syllable)) =
+                syllable_in_parentheses(open, chars[i + 1..].iter().copied())
+            {
+                let inner_end = i + 1 + len;
+                found.push(Annotation {
+                    start: i,
+                    end: inner_end + 1,
+                    matches: reads(chars[i - 1], &syllable),
+                });
+                i = inner_end + 1;
+                continue;
             }
         }
         i += 1;
     }
     found
+}
+
+/// If `open` is an opening parenthesis (ASCII or full-width) and `after`
+/// (what follows it) holds a syllable and the matching closing parenthesis:
+/// the syllable's length in characters and its canonical form.
+pub(crate) fn syllable_in_parentheses(
+    open: char,
+    after: impl Iterator<Item = char>,
+) -> Option<(usize, String)> {
+    let close = match open {
+        '(' => ')',
+        '（' => '）',
+        _ => return None,
+    };
+    // A syllable is at most 7 letters, plus marks and a tone.
+    let mut inner = String::new();
+    for c in after.take(12) {
+        if c == close {
+            let len = inner.chars().count();
+            return canonical(&inner).map(|syllable| (len, syllable));
+        }
+        inner.push(c);
+    }
+    None
 }
 
 /// How many annotations of a document read their character and how many
