@@ -37,18 +37,16 @@ const RUN_GAP: usize = 16;
 /// and more).
 const MAX_COST_PER_CHAR: u64 = 24;
 
-/// Whether `text` (a line or more) holds anything this module could decode:
+/// Whether the `&`, `\\` or `%` at `at` in `bytes` may start an escape:
 /// the cheap test of `needs_work`.
-pub(super) fn has_candidates(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr3_iter(b'&', b'\\', b'%', bytes).any(|at| {
-        let next = |k: usize| bytes.get(at + k).copied().unwrap_or(0);
-        match bytes[at] {
-            b'&' => next(1) == b'#' || (next(1).is_ascii_alphabetic()),
-            b'\\' => next(1) == b'u',
-            _ => next(1).is_ascii_hexdigit() && next(2).is_ascii_hexdigit(),
-        }
-    })
+pub(super) fn is_candidate(bytes: &[u8], at: usize) -> bool {
+    let next = |k: usize| bytes.get(at + k).copied().unwrap_or(0);
+    match bytes.get(at) {
+        Some(b'&') => next(1) == b'#' || next(1).is_ascii_alphabetic(),
+        Some(b'\\') => next(1) == b'u',
+        Some(b'%') => next(1).is_ascii_hexdigit() && next(2).is_ascii_hexdigit(),
+        _ => false,
+    }
 }
 
 /// The escaped stretches of `chars` to decode, in order, not overlapping.

@@ -505,11 +505,14 @@ impl WorkLines {
     fn select(text: &str, mut wanted: impl FnMut(&str) -> bool) -> WorkLines {
         let mut work = String::new();
         let mut lines = Vec::new();
-        let (mut text_char, mut work_char) = (0, 0);
+        let mut work_char = 0;
+        // The characters of the text before `counted`, a byte offset:
+        // counted only up to the lines wanted, as most are not.
+        let (mut text_char, mut counted) = (0, 0);
         let mut text_byte = 0;
         for line in text.split_inclusive('\n') {
-            let chars = line.chars().count();
             if wanted(line) {
+                text_char += text[counted..text_byte].chars().count();
                 if lines.is_empty() && text_byte > 0 {
                     work.push('\n');
                     work_char += 1;
@@ -521,9 +524,11 @@ impl WorkLines {
                     text_byte,
                 });
                 work.push_str(line);
+                let chars = line.chars().count();
                 work_char += chars;
+                text_char += chars;
+                counted = text_byte + line.len();
             }
-            text_char += chars;
             text_byte += line.len();
         }
         WorkLines { work, lines }
@@ -586,29 +591,51 @@ impl WorkLines {
 /// character, something that looks like an escape. Most clean text does
 /// not. (A `?` next to other damage needs that damage to be acted on.)
 fn needs_work(text: &str) -> bool {
-    if escape::has_candidates(text) {
-        return true;
-    }
-    if text.is_ascii() {
-        return false;
-    }
+    // (Byte by byte, as most of a line is ASCII and most of the rest is
+    // common Han: this is the test that all clean text goes through.)
+    let bytes = text.as_bytes();
     let mut previous_han = false;
-    text.char_indices().any(|(at, c)| {
-        let suspect = match c {
-            // A ruby leftover, or a `?` remnant of a broken one (`?shù)`).
-            '(' | '（' if previous_han => {
-                let after = text[at + c.len_utf8()..].chars();
-                ruby::syllable_in_parentheses(c, after).is_some()
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            let hit = match byte {
+                b'&' | b'\\' | b'%' => escape::is_candidate(bytes, at),
+                b'(' | b'?' if previous_han => annotation_after(text, at),
+                _ => false,
+            };
+            if hit {
+                return true;
             }
-            '?' | '？' if previous_han => {
-                rest_of_broken_annotation(text[at + c.len_utf8()..].chars()).is_some()
-            }
-            _ if c.is_ascii() => false,
+            previous_han = false;
+            at += 1;
+            continue;
+        }
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let hit = match c {
+            '（' | '？' if previous_han => annotation_after(text, at),
             _ => is_suspect(c),
         };
+        if hit {
+            return true;
+        }
         previous_han = is_han(c);
-        suspect
-    })
+        at += c.len_utf8();
+    }
+    false
+}
+
+/// Whether the parenthesis or question mark at `at` in `text` (after a Han
+/// character) starts what a repair acts on: a syllable in parentheses (a
+/// ruby leftover), or the rest of a broken one (`?shù)`).
+fn annotation_after(text: &str, at: usize) -> bool {
+    let mut chars = text[at..].chars();
+    match chars.next() {
+        Some(open @ ('(' | '（')) => ruby::syllable_in_parentheses(open, chars).is_some(),
+        Some('?' | '？') => rest_of_broken_annotation(chars).is_some(),
+        _ => false,
+    }
 }
 
 /// A character that mojibake is made of far more often than clean text:
@@ -617,6 +644,30 @@ fn needs_work(text: &str) -> bool {
 /// GBK's punctuation read as Big5 gives, and the two characters of `烫烫烫`
 /// and `屯屯屯`.
 pub(crate) fn is_suspect(c: char) -> bool {
+    let code = c as u32;
+    match code < 0x10000 {
+        true => suspect_bits()[code as usize / 64] >> (code % 64) & 1 != 0,
+        false => classify_suspect(c),
+    }
+}
+
+/// [`is_suspect`] for the Basic Multilingual Plane, a bit per character
+/// (8 KiB), made once: every character of every line is asked.
+fn suspect_bits() -> &'static [u64; 1024] {
+    static BITS: std::sync::OnceLock<Box<[u64; 1024]>> = std::sync::OnceLock::new();
+    BITS.get_or_init(|| {
+        let mut bits = Box::new([0u64; 1024]);
+        for (code, c) in (0..0x10000).filter_map(|code| Some((code, char::from_u32(code)?))) {
+            if classify_suspect(c) {
+                bits[code as usize / 64] |= 1 << (code % 64);
+            }
+        }
+        bits
+    })
+}
+
+/// [`is_suspect`], worked out.
+fn classify_suspect(c: char) -> bool {
     match c {
         '\u{80}'..='\u{2FF}' | '\u{370}'..='\u{7FF}' => true,
         '€' | '™' | '†' | '‡' | '‰' | '‹' | '›' | '‚' | '„' | '•' => true,
@@ -1271,5 +1322,33 @@ mod tests {
         let (fixed, report) = fix_and_explain(&text);
         assert_eq!(fixed, format!("发布\n{clean}中文\n"));
         assert_eq!(crate::apply_plan(&text, &report).unwrap(), fixed);
+    }
+
+    #[test]
+    fn a_line_needs_work_only_for_what_a_repair_acts_on() {
+        // Parentheses after a Han character: only a syllable is a ruby
+        // leftover; a `?` only before the rest of a broken annotation.
+        assert!(!needs_work("关于连接时间(以小时为单位)的报告(见下)。"));
+        assert!(!needs_work("重新引导(reboot records)记录"));
+        assert!(needs_work("中新網(wǎng)山東"));
+        assert!(needs_work("監（jiān）督"));
+        assert!(!needs_work("是吗?好的？"));
+        assert!(needs_work("設?hè)立"));
+        // Escapes, and a rare character or any other suspect one.
+        assert!(!needs_work("A & B 与 50% 的用户"));
+        assert!(needs_work("&#20320;好"));
+        assert!(needs_work("\\u4e2d 文"));
+        assert!(needs_work("%E4%B8%AD"));
+        assert!(needs_work("新闻：鍙戝竷会"));
+        assert!(needs_work("中\u{200B}文"));
+    }
+
+    #[test]
+    fn the_table_of_suspect_characters_says_what_the_rules_say() {
+        for code in (0..0x11000).chain(0x20000..0x20100) {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(is_suspect(c), classify_suspect(c), "U+{code:04X}");
+            }
+        }
     }
 }
