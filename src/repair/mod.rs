@@ -197,7 +197,11 @@ impl Fixer {
             return (fixed, report);
         }
         let mut ruby = self.evidence.as_ref().map(|e| e.ruby_pattern());
+        let t0 = std::time::Instant::now();
         let (mut fixed, mut report) = self.fix_once(text, explain, ruby, self.fix_conversion);
+        if std::env::var_os("ZHFIX_DEBUG_WORK").is_some() {
+            eprintln!("fix_once {:?}", t0.elapsed());
+        }
         // What the last round started from (`text` for the first).
         let mut before: Option<String> = None;
         for _ in 1..MAX_ROUNDS {
@@ -265,7 +269,12 @@ impl Fixer {
             }
         };
         if !explain {
-            return (normalize(&fixed, &self.normalize), report);
+            let t0 = std::time::Instant::now();
+            let n = normalize(&fixed, &self.normalize);
+            if std::env::var_os("ZHFIX_DEBUG_WORK").is_some() {
+                eprintln!("normalize {:?}", t0.elapsed());
+            }
+            return (n, report);
         }
         let (normalized, normalization) = normalize_and_explain(&fixed, &self.normalize);
         (normalized, report.then(text, &fixed, normalization))
@@ -281,11 +290,25 @@ impl Fixer {
         // anything to act on is left as it is: only the lines that need
         // work are searched (joined, so that a document's ruby pattern is
         // still judged as a whole), unless they are most of the text.
+        let t0 = std::time::Instant::now();
         let lines = WorkLines::of(text);
+        if std::env::var_os("ZHFIX_DEBUG_WORK").is_some() {
+            eprintln!(
+                "work {} of {} bytes, {} lines {:?}",
+                lines.work.len(),
+                text.len(),
+                lines.lines.len(),
+                t0.elapsed()
+            );
+        }
         if lines.work.len() * 2 > text.len() {
             return self.fix_all(text, explain, ruby);
         }
+        let t0 = std::time::Instant::now();
         let (fixed_work, report) = self.fix_all(&lines.work, explain, ruby);
+        if std::env::var_os("ZHFIX_DEBUG_WORK").is_some() {
+            eprintln!("fix_all {:?}", t0.elapsed());
+        }
         (
             lines.rebuild(text, &fixed_work),
             lines.report_to_original(report),
@@ -510,7 +533,15 @@ impl WorkLines {
         // counted only up to the lines wanted, as most are not.
         let (mut text_char, mut counted) = (0, 0);
         let mut text_byte = 0;
-        for line in text.split_inclusive('\n') {
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1);
+        let lines_of_text = ends
+            .chain(std::iter::once(text.len()))
+            .scan(0, |start, end| {
+                let line = text.get(*start..end);
+                *start = end;
+                line
+            });
+        for line in lines_of_text.filter(|line| !line.is_empty()) {
             if wanted(line) {
                 text_char += text[counted..text_byte].chars().count();
                 if lines.is_empty() && text_byte > 0 {
@@ -591,46 +622,63 @@ impl WorkLines {
 /// character, something that looks like an escape. Most clean text does
 /// not. (A `?` next to other damage needs that damage to be acted on.)
 fn needs_work(text: &str) -> bool {
-    // (Byte by byte, as most of a line is ASCII and most of the rest is
-    // common Han: this is the test that all clean text goes through.)
+    // This is the test all clean text goes through, so it skips what it
+    // can: escapes are found by their first byte, ASCII eight bytes at a
+    // time, and the rest is asked of a bit table.
     let bytes = text.as_bytes();
-    let mut previous_han = false;
+    if memchr::memchr3_iter(b'&', b'\\', b'%', bytes).any(|at| escape::is_candidate(bytes, at)) {
+        return true;
+    }
+    let suspect = suspect_bits();
     let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        if byte.is_ascii() {
-            let hit = match byte {
-                b'&' | b'\\' | b'%' => escape::is_candidate(bytes, at),
-                b'(' | b'?' if previous_han => annotation_after(text, at),
-                _ => false,
-            };
-            if hit {
-                return true;
+    loop {
+        while let Some(word) = bytes.get(at..at + 8) {
+            if u64::from_le_bytes(word.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080 != 0
+            {
+                break;
             }
-            previous_han = false;
-            at += 1;
-            continue;
+            at += 8;
         }
-        let Some(c) = text[at..].chars().next() else {
-            break;
+        while bytes.get(at).is_some_and(u8::is_ascii) {
+            at += 1;
+        }
+        // Most of what is left is three bytes long (all of the Basic
+        // Multilingual Plane's Han characters), decoded here at once.
+        let (code, len) = match bytes.get(at..at + 3) {
+            Some(&[lead @ 0xE0..=0xEF, b1, b2]) => {
+                let code =
+                    u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+                (code, 3)
+            }
+            _ => match text.get(at..).and_then(|rest| rest.chars().next()) {
+                Some(c) => (c as u32, c.len_utf8()),
+                None => return false,
+            },
         };
-        let hit = match c {
-            '（' | '？' if previous_han => annotation_after(text, at),
-            _ => is_suspect(c),
+        let suspect = match code < 0x10000 {
+            true => suspect[code as usize / 64] >> (code % 64) & 1 != 0,
+            false => char::from_u32(code).is_some_and(classify_suspect),
         };
-        if hit {
+        if suspect {
             return true;
         }
-        previous_han = is_han(c);
-        at += c.len_utf8();
+        at += len;
+        // (`（` and `？` start with 0xEF.)
+        let opens = matches!(bytes.get(at), Some(b'(' | b'?' | 0xEF));
+        if opens && char::from_u32(code).is_some_and(is_han) && annotation_after(text, at) {
+            return true;
+        }
     }
-    false
 }
 
-/// Whether the parenthesis or question mark at `at` in `text` (after a Han
-/// character) starts what a repair acts on: a syllable in parentheses (a
-/// ruby leftover), or the rest of a broken one (`?shù)`).
+/// Whether what starts at `at` in `text` (after a Han character) is what a
+/// repair acts on: a syllable in parentheses (a ruby leftover), or the rest
+/// of a broken one (`?shù)`).
 fn annotation_after(text: &str, at: usize) -> bool {
-    let mut chars = text[at..].chars();
+    let Some(rest) = text.get(at..) else {
+        return false;
+    };
+    let mut chars = rest.chars();
     match chars.next() {
         Some(open @ ('(' | '（')) => ruby::syllable_in_parentheses(open, chars).is_some(),
         Some('?' | '？') => rest_of_broken_annotation(chars).is_some(),
