@@ -2,6 +2,8 @@
 //! longest-match tables, one per distinct dictionary tree used by the 16
 //! built-in configs, and generates the table of built-in plans.
 
+#[path = "src/repair/decoded.rs"]
+mod decoded;
 #[path = "src/convert/dict.rs"]
 #[allow(dead_code)]
 mod dict;
@@ -297,6 +299,21 @@ fn segmentation_costs(out: &Path, id: usize) {
     fs::write(out.join(format!("table_{id}.arena")), arena).unwrap();
 }
 
+/// The reverse of the decoders of GB18030, Big5 and Shift_JIS (see
+/// src/repair/decoded.rs), as little-endian `u16`s, for re-encoding mojibake.
+fn reverse_tables(out: &Path) {
+    println!("cargo:rerun-if-changed=src/repair/decoded.rs");
+    for (name, encoding) in [
+        ("gb18030", encoding_rs::GB18030),
+        ("big5", encoding_rs::BIG5),
+        ("shift_jis", encoding_rs::SHIFT_JIS),
+    ] {
+        let table = decoded::reverse_of_decoder(encoding);
+        let bytes: Vec<u8> = table.iter().flat_map(|code| code.to_le_bytes()).collect();
+        fs::write(out.join(format!("reverse_{name}.bin")), bytes).unwrap();
+    }
+}
+
 fn main() {
     let data = Path::new("dictionaries/opencc");
     println!("cargo:rerun-if-changed=dictionaries/opencc");
@@ -308,6 +325,7 @@ fn main() {
     letter_costs(&out);
     pinyin_readings(&out);
     hanzi_bigrams(&out);
+    reverse_tables(&out);
     let mut tables = Tables {
         dir: out.clone(),
         data: data.to_path_buf(),

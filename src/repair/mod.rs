@@ -10,6 +10,8 @@
 //! Text without a single suspect character takes a fast path.
 
 mod conversion;
+#[cfg(test)]
+mod decoded;
 mod escape;
 mod evidence;
 mod mojibake;

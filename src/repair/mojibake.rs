@@ -1238,12 +1238,6 @@ fn encode_char(c: char, encoding: &'static Encoding, bytes: &mut Vec<u8>) -> boo
     true
 }
 
-/// For GB18030, Big5 and Shift_JIS: the byte sequence (one or two bytes, as
-/// a big-endian `u16`; 0 for none) that decodes to each BMP character,
-/// built once by decoding every sequence. The reverse of the decoder is what
-/// re-encoding mojibake needs, and a table is far faster than
-/// `encoding_rs`'s encoders for these encodings. Where several sequences
-/// decode to one character, the first wins, as in the encoders.
 /// For the double-byte encodings that swaps undo (GBK and Big5, each read
 /// as the other), the character a pair of bytes decodes to, remembered:
 /// `repair_swaps` decodes every character of a span, which the decoder of
@@ -1322,6 +1316,29 @@ impl Remembered {
     }
 }
 
+/// The reverse of the decoder of GB18030, Big5 or Shift_JIS (any other
+/// encoding: Shift_JIS's), as build.rs made it with
+/// `decoded::reverse_of_decoder`.
+fn built_reverse_table(encoding: &'static Encoding) -> Vec<u16> {
+    let built: &[u8] = match encoding {
+        e if e == GB18030 => include_bytes!(concat!(env!("OUT_DIR"), "/reverse_gb18030.bin")),
+        e if e == BIG5 => include_bytes!(concat!(env!("OUT_DIR"), "/reverse_big5.bin")),
+        _ => include_bytes!(concat!(env!("OUT_DIR"), "/reverse_shift_jis.bin")),
+    };
+    let mut table: Vec<u16> = built
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    table.resize(0x10000, 0);
+    table
+}
+
+/// For GB18030, Big5 and Shift_JIS: the byte sequence (one or two bytes, as
+/// a big-endian `u16`; 0 for none) that decodes to each BMP character, as
+/// built with the decoders (see `built_reverse_table`) and completed with
+/// what other decoders give. The reverse of the decoder is what re-encoding
+/// mojibake needs, and a table is far faster than `encoding_rs`'s encoders
+/// for these encodings.
 fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
     use std::sync::OnceLock;
     static GB18030_TABLE: OnceLock<Vec<u16>> = OnceLock::new();
@@ -1334,33 +1351,7 @@ fn reverse_table(encoding: &'static Encoding) -> Option<&'static [u16]> {
         _ => return None,
     };
     Some(cell.get_or_init(|| {
-        let mut table = vec![0u16; 0x10000];
-        let mut record = |code: u16, bytes: &[u8]| {
-            if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes)
-            {
-                let mut chars = text.chars();
-                if let (Some(c), None) = (chars.next(), chars.next()) {
-                    if let Some(slot) = table.get_mut(c as usize) {
-                        // Big5 proper (leads 0xA1 and up) over the HKSCS
-                        // codes below that repeat some of its characters
-                        // (Cyrillic, kana, circled digits): Big5 text, and
-                        // GBK read as Big5, have the former.
-                        let proper = |code: u16| encoding != BIG5 || code >> 8 >= 0xA1;
-                        if !c.is_ascii() && (*slot == 0 || (!proper(*slot) && proper(code))) {
-                            *slot = code;
-                        }
-                    }
-                }
-            }
-        };
-        for single in 0x80..=0xFFu8 {
-            record(u16::from(single), &[single]);
-        }
-        for lead in 0x81..=0xFEu8 {
-            for trail in 0x40..=0xFEu8 {
-                record(u16::from_be_bytes([lead, trail]), &[lead, trail]);
-            }
-        }
+        let mut table = built_reverse_table(encoding);
         if encoding == GB18030 {
             // GB18030-2005 decoded these 18 codes to private-use characters
             // that the 2022 table (encoding_rs's) gives real characters
@@ -1522,6 +1513,14 @@ pub(crate) fn decode(bytes: &[u8], encoding: &'static Encoding) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reverse_tables_built_are_the_decoders_reversed() {
+        for encoding in [GB18030, BIG5, SHIFT_JIS] {
+            let made = super::super::decoded::reverse_of_decoder(encoding);
+            assert!(built_reverse_table(encoding) == made, "{}", encoding.name());
+        }
+    }
 
     fn damage(text: &str, was: &'static Encoding, read_as: &'static Encoding) -> String {
         read_as
