@@ -214,7 +214,7 @@ impl Fixer {
             // A round changes lines independently: only the lines the last
             // round changed can change again.
             let mut before_lines = before.as_deref().unwrap_or(text).split_inclusive('\n');
-            let changed = WorkLines::select(&fixed, |line| {
+            let changed = WorkLines::select(&fixed, |_, line| {
                 before_lines.next() != Some(line) && line.len() <= MAX_ROUND_LINE
             });
             if changed.lines.is_empty() {
@@ -522,12 +522,22 @@ struct WorkLine {
 
 impl WorkLines {
     fn of(text: &str) -> WorkLines {
-        WorkLines::select(text, needs_work)
+        // Escapes are looked for in the whole text at once (a search per
+        // line would cost more than the rest of the test).
+        let bytes = text.as_bytes();
+        let mut escapes = memchr::memchr3_iter(b'&', b'\\', b'%', bytes)
+            .filter(|&at| escape::is_candidate(bytes, at))
+            .peekable();
+        WorkLines::select(text, |start, line| {
+            while escapes.next_if(|&at| at < start).is_some() {}
+            let end = start + line.len();
+            escapes.peek().is_some_and(|&at| at < end) || needs_repair(line)
+        })
     }
 
-    /// The lines of `text` that `wanted` (asked of each line in order)
-    /// picks.
-    fn select(text: &str, mut wanted: impl FnMut(&str) -> bool) -> WorkLines {
+    /// The lines of `text` that `wanted` (asked of each line in order, with
+    /// its offset) picks.
+    fn select(text: &str, mut wanted: impl FnMut(usize, &str) -> bool) -> WorkLines {
         let mut work = String::new();
         let mut lines = Vec::new();
         let mut work_char = 0;
@@ -544,7 +554,7 @@ impl WorkLines {
                 line
             });
         for line in lines_of_text.filter(|line| !line.is_empty()) {
-            if wanted(line) {
+            if wanted(text_byte, line) {
                 text_char += text[counted..text_byte].chars().count();
                 if lines.is_empty() && text_byte > 0 {
                     work.push('\n');
@@ -624,13 +634,17 @@ impl WorkLines {
 /// character, something that looks like an escape. Most clean text does
 /// not. (A `?` next to other damage needs that damage to be acted on.)
 fn needs_work(text: &str) -> bool {
-    // This is the test all clean text goes through, so it skips what it
-    // can: escapes are found by their first byte, ASCII eight bytes at a
-    // time, and the rest is asked of a bit table.
     let bytes = text.as_bytes();
-    if memchr::memchr3_iter(b'&', b'\\', b'%', bytes).any(|at| escape::is_candidate(bytes, at)) {
-        return true;
-    }
+    memchr::memchr3_iter(b'&', b'\\', b'%', bytes).any(|at| escape::is_candidate(bytes, at))
+        || needs_repair(text)
+}
+
+/// [`needs_work`] but for escapes.
+fn needs_repair(text: &str) -> bool {
+    // This is the test all clean text goes through, so it skips what it
+    // can: ASCII eight bytes at a time, and the rest is asked of a bit
+    // table.
+    let bytes = text.as_bytes();
     let suspect = suspect_bits();
     let mut at = 0;
     loop {
