@@ -262,6 +262,25 @@ impl Table {
         words: Cow<'static, [u32]>,
         arena: Cow<'static, str>,
     ) -> Result<Table, CorruptTable> {
+        Table::from_checked_parts(words, arena, true)
+    }
+
+    /// [`Table::from_parts`] for the tables build.rs embeds, which it made
+    /// with [`Table::build`] (and so checked): only their layout is
+    /// checked again, not every word, which would read every page of them
+    /// in every process that converts.
+    pub fn from_built_parts(
+        words: Cow<'static, [u32]>,
+        arena: Cow<'static, str>,
+    ) -> Result<Table, CorruptTable> {
+        Table::from_checked_parts(words, arena, false)
+    }
+
+    fn from_checked_parts(
+        words: Cow<'static, [u32]>,
+        arena: Cow<'static, str>,
+        check_words: bool,
+    ) -> Result<Table, CorruptTable> {
         if words.len() < HEADER_WORDS || words[0] != MAGIC {
             return Err(CorruptTable);
         }
@@ -290,33 +309,37 @@ impl Table {
         if n_blocks == 0 || !(edge_mask + 1).is_power_of_two() || words.len() != end {
             return Err(CorruptTable);
         }
-        let value_ok = |v: u32| (v as usize) < n_values.max(1);
-        let index_ok = words[HEADER_WORDS..blocks]
-            .iter()
-            .all(|&b| (b as usize) < n_blocks);
-        let start_index_ok = words[start_blocks..pair_filter]
-            .iter()
-            .all(|&s| s == NO_START || (s as usize) < n_starts);
-        let start_ok = words[starts..starts_end]
-            .chunks_exact(START_WORDS)
-            .all(|s| value_ok(s[1]));
-        let pair_slots = &words[pair_slots_at..edges];
-        // Lookups end at an empty slot: there must be one.
-        let char_ok = |c: u32| c == NO_CHAR || char::from_u32(c).is_some();
-        let pair_ok = pair_slots
-            .chunks_exact(PAIR_WORDS)
-            .all(|p| value_ok(p[3]) && char_ok(p[6]) && char_ok(p[7]))
-            && pair_slots
+        // Every word that a lookup follows must lead in bounds.
+        let words_ok = !check_words || {
+            let value_ok = |v: u32| (v as usize) < n_values.max(1);
+            let index_ok = words[HEADER_WORDS..blocks]
+                .iter()
+                .all(|&b| (b as usize) < n_blocks);
+            let start_index_ok = words[start_blocks..pair_filter]
+                .iter()
+                .all(|&s| s == NO_START || (s as usize) < n_starts);
+            let start_ok = words[starts..starts_end]
+                .chunks_exact(START_WORDS)
+                .all(|s| value_ok(s[1]));
+            let pair_slots = &words[pair_slots_at..edges];
+            // Lookups end at an empty slot: there must be one.
+            let char_ok = |c: u32| c == NO_CHAR || char::from_u32(c).is_some();
+            let pair_ok = pair_slots
                 .chunks_exact(PAIR_WORDS)
-                .any(|p| p[0] == EMPTY_PAIR);
-        let edge_ok = words[edges..values]
-            .chunks_exact(SLOT_WORDS)
-            .all(|e| value_ok(e[3]));
-        let arena_ok = words[values..end].chunks_exact(2).all(|v| {
-            let (start, len) = (v[0] as usize, v[1] as usize);
-            arena.get(start..start + len).is_some()
-        });
-        if !(index_ok && start_index_ok && start_ok && pair_ok && edge_ok && arena_ok) {
+                .all(|p| value_ok(p[3]) && char_ok(p[6]) && char_ok(p[7]))
+                && pair_slots
+                    .chunks_exact(PAIR_WORDS)
+                    .any(|p| p[0] == EMPTY_PAIR);
+            let edge_ok = words[edges..values]
+                .chunks_exact(SLOT_WORDS)
+                .all(|e| value_ok(e[3]));
+            let arena_ok = words[values..end].chunks_exact(2).all(|v| {
+                let (start, len) = (v[0] as usize, v[1] as usize);
+                arena.get(start..start + len).is_some()
+            });
+            index_ok && start_index_ok && start_ok && pair_ok && edge_ok && arena_ok
+        };
+        if !words_ok {
             return Err(CorruptTable);
         }
         let mut pairs = std::collections::BTreeSet::new();
