@@ -69,7 +69,10 @@ mod tests {
     fn every_embedded_table_passes_the_full_check() {
         // (`table` checks only their layout, trusting build.rs.)
         for (id, &arena) in TABLE_ARENAS.iter().enumerate() {
-            assert!(Table::from_parts(words(id), Cow::Borrowed(arena)).is_ok(), "table {id}");
+            assert!(
+                Table::from_parts(words(id), Cow::Borrowed(arena)).is_ok(),
+                "table {id}"
+            );
         }
     }
 

@@ -20,6 +20,7 @@ mod ruby;
 mod swap;
 pub(crate) mod syllable;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 pub use evidence::Evidence;
@@ -645,7 +646,6 @@ fn needs_repair(text: &str) -> bool {
     // can: ASCII eight bytes at a time, and the rest is asked of a bit
     // table.
     let bytes = text.as_bytes();
-    let suspect = suspect_bits();
     let mut at = 0;
     loop {
         while let Some(word) = bytes.get(at..at + 8) {
@@ -672,7 +672,7 @@ fn needs_repair(text: &str) -> bool {
             },
         };
         let suspect = match code < 0x10000 {
-            true => suspect[code as usize / 64] >> (code % 64) & 1 != 0,
+            true => is_suspect_in_bmp(code),
             false => char::from_u32(code).is_some_and(classify_suspect),
         };
         if suspect {
@@ -710,24 +710,41 @@ fn annotation_after(text: &str, at: usize) -> bool {
 pub(crate) fn is_suspect(c: char) -> bool {
     let code = c as u32;
     match code < 0x10000 {
-        true => suspect_bits()[code as usize / 64] >> (code % 64) & 1 != 0,
+        true => is_suspect_in_bmp(code),
         false => classify_suspect(c),
     }
 }
 
-/// [`is_suspect`] for the Basic Multilingual Plane, a bit per character
-/// (8 KiB), made once: every character of every line is asked.
-fn suspect_bits() -> &'static [u64; 1024] {
-    static BITS: std::sync::OnceLock<Box<[u64; 1024]>> = std::sync::OnceLock::new();
-    BITS.get_or_init(|| {
-        let mut bits = Box::new([0u64; 1024]);
-        for (code, c) in (0..0x10000).filter_map(|code| Some((code, char::from_u32(code)?))) {
-            if classify_suspect(c) {
-                bits[code as usize / 64] |= 1 << (code % 64);
-            }
-        }
-        bits
-    })
+/// [`is_suspect`] for a code point of the Basic Multilingual Plane, from a
+/// bit per character (every character of every line is asked), worked out
+/// 64 characters at a time as text asks for them: a process that fixes a
+/// line pays for that line's blocks, not for all 1,024 (65,536 characters
+/// worked out took longer than fixing a short file).
+#[inline]
+fn is_suspect_in_bmp(code: u32) -> bool {
+    let block = (code / 64) as usize % 1024;
+    let done = SUSPECT_DONE[block / 64].load(Ordering::Acquire) >> (block % 64) & 1 != 0;
+    let bits = match done {
+        true => SUSPECT_BITS[block].load(Ordering::Relaxed),
+        false => work_out_suspect_block(block),
+    };
+    bits >> (code % 64) & 1 != 0
+}
+
+static SUSPECT_BITS: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
+static SUSPECT_DONE: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
+
+/// The bits of block `block` of [`is_suspect_in_bmp`], worked out and
+/// stored. (Threads that meet here work out the same bits.)
+#[cold]
+fn work_out_suspect_block(block: usize) -> u64 {
+    let first = block as u32 * 64;
+    let bits = (0..64)
+        .filter(|&k| char::from_u32(first + k).is_some_and(classify_suspect))
+        .fold(0u64, |bits, k| bits | 1 << k);
+    SUSPECT_BITS[block].store(bits, Ordering::Relaxed);
+    SUSPECT_DONE[block / 64].fetch_or(1 << (block % 64), Ordering::Release);
+    bits
 }
 
 /// [`is_suspect`], worked out.
