@@ -89,6 +89,10 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
                         let chars: Vec<char> = text.chars().collect();
                         encode_for_utf8(&chars, read_as).0
                     }
+                    false if was == UTF_8 => match encode_if_utf8(text, read_as) {
+                        Some(bytes) => bytes,
+                        None => continue,
+                    },
                     false => match encode(text, read_as) {
                         Some(bytes) => bytes,
                         None => continue,
@@ -1047,6 +1051,27 @@ pub(crate) fn encode(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>>
         .then_some(bytes)
 }
 
+/// [`encode`], if the bytes are UTF-8: stopped at the first byte UTF-8
+/// could not have there, which in clean text comes within a character or
+/// two (this is asked of every span with a suspect character).
+fn encode_if_utf8(text: &str, read_as: &'static Encoding) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(text.len());
+    // How many bytes are known to be UTF-8 (a character may be cut at the
+    // end).
+    let mut valid = 0;
+    for c in text.chars() {
+        if !encode_char(c, read_as, &mut bytes) {
+            return None;
+        }
+        match std::str::from_utf8(&bytes[valid..]) {
+            Ok(_) => valid = bytes.len(),
+            Err(error) if error.error_len().is_some() => return None,
+            Err(error) => valid += error.valid_up_to(),
+        }
+    }
+    (valid == bytes.len()).then_some(bytes)
+}
+
 /// `chars` encoded with `read_as` as bytes of UTF-8 misread: a byte 0xFF
 /// (never UTF-8) for a character `read_as` could not have given, and where
 /// a character has two codes (see `shift_jis_second_code`), the one under
@@ -1513,6 +1538,23 @@ pub(crate) fn decode(bytes: &[u8], encoding: &'static Encoding) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoding_stops_where_the_bytes_cannot_be_utf8() {
+        for (text, read_as) in [
+            ("鍙戝竷", GB18030),
+            ("发布会", GB18030),
+            ("ä¸\u{AD}æ–‡", WINDOWS_1252),
+            ("中文", WINDOWS_1252),
+            ("蜑ｵ", SHIFT_JIS),
+            ("涓枃", GB18030),
+        ] {
+            let whole = encode(text, read_as).filter(|bytes| std::str::from_utf8(bytes).is_ok());
+            assert_eq!(encode_if_utf8(text, read_as), whole, "{text}");
+        }
+        assert!(encode_if_utf8("鍙戝竷", GB18030).is_some());
+        assert!(encode_if_utf8("发布会", GB18030).is_none());
+    }
 
     #[test]
     fn the_reverse_tables_built_are_the_decoders_reversed() {
