@@ -200,11 +200,7 @@ impl Fixer {
             return (fixed, report);
         }
         let mut ruby = self.evidence.as_ref().map(|e| e.ruby_pattern());
-        let t0 = std::time::Instant::now();
         let (mut fixed, mut report) = self.fix_once(text, explain, ruby, self.fix_conversion);
-        if std::env::var_os("ZHFIX_DEBUG_WORK").is_some() {
-            eprintln!("fix_once {:?}", t0.elapsed());
-        }
         // What the last round started from (`text` for the first).
         let mut before: Option<String> = None;
         for _ in 1..MAX_ROUNDS {
@@ -272,12 +268,7 @@ impl Fixer {
             }
         };
         if !explain {
-            let t0 = std::time::Instant::now();
-            let n = normalize(&fixed, &self.normalize);
-            if std::env::var_os("ZHFIX_DEBUG_WORK").is_some() {
-                eprintln!("normalize {:?}", t0.elapsed());
-            }
-            return (n, report);
+            return (normalize(&fixed, &self.normalize), report);
         }
         let (normalized, normalization) = normalize_and_explain(&fixed, &self.normalize);
         (normalized, report.then(text, &fixed, normalization))
@@ -293,25 +284,11 @@ impl Fixer {
         // anything to act on is left as it is: only the lines that need
         // work are searched (joined, so that a document's ruby pattern is
         // still judged as a whole), unless they are most of the text.
-        let t0 = std::time::Instant::now();
         let lines = WorkLines::of(text);
-        if std::env::var_os("ZHFIX_DEBUG_WORK").is_some() {
-            eprintln!(
-                "work {} of {} bytes, {} lines {:?}",
-                lines.work.len(),
-                text.len(),
-                lines.lines.len(),
-                t0.elapsed()
-            );
-        }
         if lines.work.len() * 2 > text.len() {
             return self.fix_all(text, explain, ruby);
         }
-        let t0 = std::time::Instant::now();
         let (fixed_work, report) = self.fix_all(&lines.work, explain, ruby);
-        if std::env::var_os("ZHFIX_DEBUG_WORK").is_some() {
-            eprintln!("fix_all {:?}", t0.elapsed());
-        }
         (
             lines.rebuild(text, &fixed_work),
             lines.report_to_original(report),
