@@ -48,10 +48,11 @@ const SHAPED_MIN_GAIN_SHARE: f64 = 0.2;
 /// The most a repaired span may cost per non-ASCII character: real text.
 const MAX_COST_PER_CHAR: u64 = 15;
 
-/// The same for UTF-8 read as Shift_JIS that left half-width katakana (see
-/// `has_shift_jis_marker`): the damage shows itself, so rarer text (the
-/// characters of classical poetry) may come back.
-const MARKED_SHIFT_JIS_MAX_COST_PER_CHAR: u64 = 20;
+/// The same where the damage shows itself, so that rarer text (the
+/// characters of classical poetry) may come back: UTF-8 read as Shift_JIS
+/// that left half-width katakana (see `has_shift_jis_marker`), and UTF-8
+/// read as GBK in Simplified text (see `Bar`).
+const MARKED_MAX_COST_PER_CHAR: u64 = 20;
 
 /// A repair of a span: its new text and the chain undone, outermost first.
 #[derive(Debug, Clone)]
@@ -143,6 +144,9 @@ pub(crate) fn repair_parts(
         // Each character's bytes in the wrong encoding, and where they start.
         let (bytes, starts) = encode_for_utf8(&chars, read_as);
         let valid_from = valid_utf8_runs(&bytes);
+        // What the text around a part is written in (see `AroundPrefix`),
+        // made once a part asks.
+        let mut around: Option<AroundPrefix> = None;
         // A Han character next to another whose bytes are one two-byte
         // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
         // that happens to be valid UTF-8, not a piece of the damage: Chinese
@@ -192,7 +196,16 @@ pub(crate) fn repair_parts(
                 }
                 judged += 1;
                 let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
-                let Some(repair) = judge(part, decoded, vec![(read_as, was)]) else {
+                // UTF-8 read as GBK in Simplified text (see `Bar`).
+                let simplified_around = read_as == GB18030
+                    && around
+                        .get_or_insert_with(|| AroundPrefix::new(&chars, &bytes, &starts))
+                        .is_gb2312_simplified(i..j, context());
+                let bar = Bar {
+                    simplified_around,
+                    ..Bar::default()
+                };
+                let Some(repair) = judge(part, decoded, vec![(read_as, was)], bar) else {
                     continue;
                 };
                 // Kanji alone, as classical Chinese can read: the repair
@@ -312,6 +325,7 @@ fn judge(
     original: &str,
     candidate: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
+    bar: Bar,
 ) -> Option<Repair> {
     // Another layer is worth looking for only if suspect characters remain.
     let suspect = candidate
@@ -326,7 +340,7 @@ fn judge(
         }
         _ => (candidate, chain),
     };
-    accept(original, text, chain)
+    accept_with_evidence(original, bar, text, chain)
 }
 
 /// `text` (with `chain`) as a repair of `original`, if it is far more
@@ -336,14 +350,33 @@ fn accept(
     text: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
 ) -> Option<Repair> {
-    accept_with_evidence(original, 0, text, chain)
+    accept_with_evidence(original, Bar::default(), text, chain)
 }
 
-/// [`accept`], with `evidence` added to the original's cost: what markers
-/// that only the damage leaves are worth.
+/// What a repair is judged with besides its own text (see
+/// [`accept_with_evidence`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Bar {
+    /// Added to the original's cost: what markers that only the damage
+    /// leaves are worth.
+    evidence: u64,
+    /// Whether the text around the original is Simplified. Simplified text
+    /// in GBK keeps to GB2312's rows, whose bytes (both 0xA1 and up) are
+    /// never UTF-8's continuation bytes (0x80..=0xBF) in pairs: a stretch of
+    /// it re-encodes as valid UTF-8 of Han characters about once in a
+    /// million, where UTF-8 read as GBK always does. (Traditional text in
+    /// GBK writes GBK's extension rows, whose bytes are such: its rare
+    /// characters re-encode so ten times as often, as `鎮煎煼` gives
+    /// `悼執`.) So there the shape is evidence even where the Han
+    /// characters it gives make no word, as those of classical poetry
+    /// (`闂查椃` gives `闲闷`).
+    simplified_around: bool,
+}
+
+/// [`accept`], with what `bar` says.
 fn accept_with_evidence(
     original: &str,
-    evidence: u64,
+    bar: Bar,
     text: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
 ) -> Option<Repair> {
@@ -355,18 +388,25 @@ fn accept_with_evidence(
         }
         _ => 0,
     };
-    let original_cost = score(original) + evidence + SHIFT_JIS_MARKER_EVIDENCE * shift_jis_markers;
+    let original_cost =
+        score(original) + bar.evidence + SHIFT_JIS_MARKER_EVIDENCE * shift_jis_markers;
     let cost = score(&text);
     let gain = original_cost.saturating_sub(cost);
     // UTF-8 Chinese read as GBK has a shape clean text almost never has
     // (every GBK character's bytes are a piece of a three-byte UTF-8
     // sequence): that shape is evidence of its own.
     // (Unless it is Han characters that make no word: rare characters of
-    // classical text can re-encode to such, as `鎮煎煼` gives `悼執`.)
+    // classical text can re-encode to such, as `鎮煎煼` gives `悼執`; but
+    // not in Simplified text, if the repair is Simplified too: see `Bar`.)
     let (known, pairs) = known_pairs(&text);
-    let shaped = chain.first() == Some(&(GB18030, UTF_8))
-        && text.chars().all(|c| c.is_ascii() || c >= '\u{2E80}')
-        && (pairs == 0 || known > 0);
+    let east_asian = chain.first() == Some(&(GB18030, UTF_8))
+        && text.chars().all(|c| c.is_ascii() || c >= '\u{2E80}');
+    let in_simplified = east_asian
+        && bar.simplified_around
+        && text
+            .chars()
+            .all(|c| c.is_ascii() || (is_han(c) && !script_only(c).1) || is_cjk_punctuation(c));
+    let shaped = east_asian && (pairs == 0 || known > 0 || in_simplified);
     let needed = match shaped {
         true => SHAPED_MIN_GAIN.max((original_cost as f64 * SHAPED_MIN_GAIN_SHARE) as u64),
         false => MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64),
@@ -374,8 +414,9 @@ fn accept_with_evidence(
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count() as u64;
     let max_cost_per_char = match chain.first() {
         Some(&(read_as, _)) if read_as == SHIFT_JIS && has_shift_jis_marker(original) => {
-            MARKED_SHIFT_JIS_MAX_COST_PER_CHAR
+            MARKED_MAX_COST_PER_CHAR
         }
+        _ if in_simplified => MARKED_MAX_COST_PER_CHAR,
         _ => MAX_COST_PER_CHAR,
     };
     if text == original
@@ -605,7 +646,11 @@ pub(crate) fn repair_swaps(
             continue;
         }
         let evidence = SWAP_MARKER_EVIDENCE * marker_evidence(&chars, start..end, read_as);
-        if let Some(repair) = accept_with_evidence(part, evidence, text, vec![(read_as, was)]) {
+        let bar = Bar {
+            evidence,
+            ..Bar::default()
+        };
+        if let Some(repair) = accept_with_evidence(part, bar, text, vec![(read_as, was)]) {
             if !overlaps(&found, start, end) {
                 found.push((start, end, repair));
             }
@@ -804,6 +849,51 @@ fn in_script_around(
     !text.chars().any(other_script)
 }
 
+/// What the text around a part of a window is written in, for UTF-8 read
+/// as GBK (see `Bar`): counts of the Han characters only Simplified, and
+/// only Traditional, text writes, and of those outside GB2312, in each
+/// prefix of the window, so that any part asks in constant time.
+struct AroundPrefix {
+    counts: Vec<(u32, u32, u32)>,
+}
+
+impl AroundPrefix {
+    /// From the window's characters, and their GBK `bytes` starting at
+    /// `starts`.
+    fn new(chars: &[char], bytes: &[u8], starts: &[usize]) -> AroundPrefix {
+        let mut counts = Vec::with_capacity(chars.len() + 1);
+        let mut count = (0, 0, 0);
+        counts.push(count);
+        for (k, &c) in chars.iter().enumerate() {
+            let (only_s, only_t) = script_only(c);
+            // (GB2312's rows are 0xA1..=0xF7, its columns 0xA1..=0xFE.)
+            let gb2312 = match bytes[starts[k]..starts[k + 1]] {
+                [lead, trail] => (0xA1..=0xF7).contains(&lead) && trail >= 0xA1,
+                _ => false,
+            };
+            count.0 += u32::from(only_s);
+            count.1 += u32::from(only_t);
+            count.2 += u32::from(is_han(c) && !gb2312);
+            counts.push(count);
+        }
+        AroundPrefix { counts }
+    }
+
+    /// Whether the window outside `part`, with `around` (the text around
+    /// the window), is Simplified text in GB2312: no Han character outside
+    /// GB2312, and no sign of Traditional script.
+    fn is_gb2312_simplified(&self, part: std::ops::Range<usize>, around: SwapContext) -> bool {
+        let (s0, t0, x0) = self.counts[part.start];
+        let (s1, t1, x1) = self.counts[part.end];
+        let (s, t, x) = self.counts[self.counts.len() - 1];
+        let script = Script::of_counts(
+            s - (s1 - s0) + around.simplified,
+            t - (t1 - t0) + around.traditional,
+        );
+        x - (x1 - x0) == 0 && matches!(script, Script::Simplified | Script::None)
+    }
+}
+
 /// Whether `text` is too short to undo a double-byte misreading of: with
 /// fewer than three non-ASCII characters (what two Chinese characters in
 /// UTF-8 read as GBK give), rare characters would too often "repair" to a
@@ -933,6 +1023,11 @@ fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Enco
             punctuation(c) || (is_letter(c) && alone(i.checked_sub(1)) && alone(Some(i + 1)))
         })
         .count() as u64
+}
+
+/// CJK symbols and punctuation, and the full-width forms of ASCII's.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}')
 }
 
 /// Kana, full-width or half-width.
@@ -1528,6 +1623,28 @@ mod tests {
             .decode_without_bom_handling(&was.encode(text).0)
             .0
             .into_owned()
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_in_simplified_text_is_repaired_without_words() {
+        // Two characters of classical poetry that make no known word, some
+        // rare (`笏`), read as three GBK ones (`闲闷` as `闂查椃`).
+        for (before, part, after) in [
+            ("闲愁", "闲闷", "不关心。"),
+            ("红", "笺寄", "与添烦恼。"),
+            ("风响牙签，云寒古砚，芳铭犹在", "棠笏", "。"),
+            ("合欢小", "幌掩", "馀酲。"),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, UTF_8, GB18030));
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Traditional text, whose GBK bytes often are UTF-8's (`鎮煎煼`
+        // reads as `悼執`, `雲擁嵓` as Hangul), stays.
+        for clean in ["名聲暫羶腥，腸肚鎮煎煼。", "陰雲擁嵓端，霔雨當山腹。"]
+        {
+            assert_eq!(crate::fix_text(clean), clean);
+        }
     }
 
     #[test]
