@@ -439,7 +439,11 @@ fn accept_with_evidence(
 /// letters or digits from bytes that were not theirs, no kana that were not
 /// there, no mix of scripts.
 fn is_clean_repair(original: &str, text: &str) -> bool {
-    let kana = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c));
+    // (Not the katakana middle dot, which Chinese writes too: `祝英台・近`.)
+    let kana = |t: &str| {
+        t.chars()
+            .any(|c| ('\u{3040}'..='\u{30FF}').contains(&c) && c != '・')
+    };
     !(text.chars().any(is_damage)
         || lone_letters(text) > lone_letters(original)
         || (kana(text) && !kana(original))
@@ -900,10 +904,28 @@ impl AroundPrefix {
 /// common one. Read as Shift_JIS, one Chinese character in UTF-8 gives two,
 /// a kanji and a half-width katakana (see `is_one_character_read_as_shift_jis`):
 /// that is enough.
+///
+/// Nor is UTF-8 read as GBK where one character's last byte paired with
+/// the ASCII byte after it (`的U` read as `鐨刄`) and more ASCII follows:
+/// GBK gives such a pair, whose second byte is ASCII, only for its
+/// extension rows, never followed by ASCII in clean text, and the ASCII
+/// character rejoins its word (`鐨刄SB` is `的USB`).
 fn too_short(text: &str, read_as: &'static Encoding) -> bool {
     read_as != WINDOWS_1252
         && text.chars().filter(|c| !c.is_ascii()).count() < 3
         && !(read_as == SHIFT_JIS && is_one_character_read_as_shift_jis(text))
+        && !(read_as == GB18030 && swallows_ascii(text))
+}
+
+/// Whether `text` is two non-ASCII characters and then ASCII ones only.
+/// (`too_short` asks only for text whose bytes decode as UTF-8: the two
+/// are then one three-byte character, with the first ASCII byte.)
+fn swallows_ascii(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(
+        (chars.next(), chars.next(), chars.next()),
+        (Some(a), Some(b), Some(c)) if !a.is_ascii() && !b.is_ascii() && c.is_ascii()
+    ) && chars.all(|c| c.is_ascii())
 }
 
 /// Whether the non-ASCII characters of `text` are what one character of
@@ -1094,13 +1116,18 @@ fn lone_letters(text: &str) -> usize {
 }
 
 /// Whether the non-ASCII characters of `text` belong together: Chinese
-/// (Han, kana, CJK and general punctuation, Latin-1), or one other script
-/// alone (Greek, Cyrillic, Hangul...). Mojibake undone the wrong way gives a
-/// mix, such as Han with Hangul or with Greek.
+/// (Han, kana, CJK and general punctuation, Latin-1, and the symbols of
+/// GB2312's and Big5's symbol rows: `→`, `①`, `│`, `□`, `★`), or one other
+/// script alone (Greek, Cyrillic, Hangul...). Mojibake undone the wrong way
+/// gives a mix, such as Han with Hangul or with Greek.
 fn is_coherent(text: &str) -> bool {
     let script = |c: char| -> u32 {
         match c as u32 {
             0x80..=0xFF | 0x2000..=0x206F | 0x3000..=0x30FF | 0xFF00..=0xFFEF => 0,
+            // Letterlike symbols, number forms, arrows, mathematical
+            // operators; enclosed numbers, box drawing, block elements,
+            // geometric shapes, miscellaneous symbols.
+            0x2100..=0x22FF | 0x2460..=0x26FF => 0,
             0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => 0,
             0x100..=0x24F => 1,
             0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F => 2,
@@ -1644,6 +1671,44 @@ mod tests {
         for clean in ["名聲暫羶腥，腸肚鎮煎煼。", "陰雲擁嵓端，霔雨當山腹。"]
         {
             assert_eq!(crate::fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_that_swallowed_an_ascii_byte_is_repaired() {
+        // One character whose last byte GBK paired with the letter after
+        // it (`的U` as `鐨刄`): two characters, then the rest of the word.
+        for (before, part, after) in [
+            ("这对您", "的USB", " 记忆棒来说通常已经足够好了"),
+            ("获得root", "的shell", "提示符"),
+            (".B 在Mutt 中使", "用msmtp", " (Using msmtp with Mutt)"),
+            ("perlre 中", "，perlop", " 中有更多例子"),
+        ] {
+            let damaged_part = damage(part, UTF_8, GB18030);
+            assert_eq!(damaged_part.chars().filter(|c| !c.is_ascii()).count(), 2);
+            let damaged = format!("{before}{damaged_part}{after}");
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_is_repaired_to_chinese_symbols() {
+        // Chinese writes the symbols of GB2312's rows (`□` for a lost
+        // character, `│` in tables) and the katakana middle dot among Han
+        // characters.
+        for (before, part, after) in [
+            ("却有人□约，携", "手□、灯前月", "下。"),
+            ("", "瑞鹤仙令・临江仙", ""),
+            (
+                "│mbr           │I:10 │50  │不支持│Turton  ",
+                "│自由软",
+                "件。 │",
+            ),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, UTF_8, GB18030));
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
     }
 
