@@ -147,6 +147,7 @@ pub(crate) fn repair_parts(
         // What the text around a part is written in (see `AroundPrefix`),
         // made once a part asks.
         let mut around: Option<AroundPrefix> = None;
+        let mut gbk_runs: Option<GbkRuns> = None;
         // A Han character next to another whose bytes are one two-byte
         // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
         // that happens to be valid UTF-8, not a piece of the damage: Chinese
@@ -208,6 +209,15 @@ pub(crate) fn repair_parts(
                 let Some(repair) = judge(part, decoded, vec![(read_as, was)], bar) else {
                     continue;
                 };
+                // GBK read as windows-1252 can be valid UTF-8 too (see
+                // `GbkRuns`).
+                if read_as == WINDOWS_1252
+                    && gbk_runs
+                        .get_or_insert_with(|| GbkRuns::new(&chars))
+                        .is_gbk(&chars, i..j)
+                {
+                    continue;
+                }
                 // Kanji alone, as classical Chinese can read: the repair
                 // must at least be of the script around it.
                 if lacks_katakana(part, read_as)
@@ -229,6 +239,55 @@ pub(crate) fn repair_parts(
     }
     found.sort_by_key(|&(start, _, _)| start);
     found
+}
+
+/// The runs of characters windows-1252 decodes bytes to in a window (see
+/// `repair_parts`), and whether each, read as GBK, is a repair: a part of
+/// such a run that is valid UTF-8 too (`Å¨Ä¨` is `ŨĨ`, GBK's `浓抹`) is
+/// GBK's, which `repair_single_byte_runs` undoes. Each run is judged once,
+/// when a part inside asks.
+struct GbkRuns {
+    /// For each character, where its run starts (itself if it is in none).
+    starts: Vec<usize>,
+    /// The runs judged, by where they start: whether GBK repairs them.
+    judged: Vec<(usize, bool)>,
+}
+
+impl GbkRuns {
+    fn new(chars: &[char]) -> GbkRuns {
+        let mut starts = Vec::with_capacity(chars.len());
+        for (k, &c) in chars.iter().enumerate() {
+            let start = match k.checked_sub(1) {
+                Some(before) if is_single_byte(c) && is_single_byte(chars[before]) => {
+                    starts[before]
+                }
+                _ => k,
+            };
+            starts.push(start);
+        }
+        GbkRuns {
+            starts,
+            judged: Vec::new(),
+        }
+    }
+
+    /// Whether `chars[part]` is inside a run that GBK read as windows-1252
+    /// repairs as a whole.
+    fn is_gbk(&mut self, chars: &[char], part: std::ops::Range<usize>) -> bool {
+        let start = self.starts[part.start];
+        if let Some(&(_, gbk)) = self.judged.iter().find(|&&(at, _)| at == start) {
+            return gbk;
+        }
+        let end = (part.end..chars.len())
+            .find(|&k| self.starts[k] != start)
+            .unwrap_or(chars.len());
+        let run: String = chars[start..end].iter().collect();
+        let gbk = encode(&run, WINDOWS_1252)
+            .and_then(|bytes| decode(&bytes, GB18030))
+            .is_some_and(|text| accept(&run, text, vec![(WINDOWS_1252, GB18030)]).is_some());
+        self.judged.push((start, gbk));
+        gbk
+    }
 }
 
 /// Where each of the first `count` characters of `span` starts, and where
@@ -1707,6 +1766,27 @@ mod tests {
             ),
         ] {
             let damaged = format!("{before}{}{after}", damage(part, UTF_8, GB18030));
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
+    fn gbk_read_as_windows_1252_is_repaired_where_runs_are_ambiguous() {
+        // A stretch whose bytes are valid UTF-8 too (`浓抹` read as `Å¨Ä¨`
+        // is also `ŨĨ`); a span longer than is tried whole, all of it
+        // damaged; a run after a quotation mark windows-1252 has.
+        for (before, part, after) in [
+            ("当", "国无功，归田有分，四山浓抹烟眉。", ""),
+            ("忽", "然浪起，掀舞一叶白", "头翁。"),
+            (
+                "",
+                "段落会指出要包含哪些文件，函数定义的格式，以及它们受到哪些外部变量的影响。",
+                "",
+            ),
+            ("曰：“", "今之从政者何如", "？”"),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, GB18030, WINDOWS_1252));
             let clean = format!("{before}{part}{after}");
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
