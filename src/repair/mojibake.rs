@@ -64,6 +64,11 @@ pub(crate) struct Repair {
 
 /// The best repair of `span` as a whole, if it has one.
 pub(crate) fn repair(span: &str) -> Option<Repair> {
+    repair_with(span, Bar::default())
+}
+
+/// [`repair`], judged with what `bar` says.
+fn repair_with(span: &str, bar: Bar) -> Option<Repair> {
     // (The span's own cost is not needed: candidates are ranked among
     // themselves, and `accept` scores the span.)
     let mut level = vec![(span.to_string(), Vec::new(), 0)];
@@ -120,7 +125,7 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
         level = next;
     }
     let (text, chain, _) = best?;
-    accept(span, text, chain)
+    accept_with_evidence(span, bar, text, chain)
 }
 
 /// The repairs of parts of `span` (which as a whole has none): mojibake of
@@ -176,12 +181,17 @@ pub(crate) fn repair_parts(
             // (Inside the valid run, a character boundary is a UTF-8 one
             // unless a continuation byte follows it.)
             let last = starts.partition_point(|&start| start <= from + valid) - 1;
-            let ends = (i + 2..=last.min(chars.len()))
-                .rev()
-                .filter(|&j| {
-                    !matches!(bytes.get(starts[j]), Some(0x80..=0xBF)) || starts[j] - from == valid
-                })
+            // Ends that would take in a clean neighbour (see
+            // `latin_between_han`) are tried last: in damage read so twice,
+            // the first layer can end with such a character (`盐桥` gives
+            // `鐩愭ˉ`, read again `閻╂劖藟`).
+            let boundaries = (i + 2..=last.min(chars.len())).rev().filter(|&j| {
+                !matches!(bytes.get(starts[j]), Some(0x80..=0xBF)) || starts[j] - from == valid
+            });
+            let ends = boundaries
+                .clone()
                 .filter(|&j| !latin_between_han(j - 1, Some(j)))
+                .chain(boundaries.filter(|&j| latin_between_han(j - 1, Some(j))))
                 .take(MAX_ENDS);
             let mut accepted = None;
             for j in ends {
@@ -390,7 +400,10 @@ fn judge(
     let suspect = candidate
         .chars()
         .any(|c| !c.is_ascii() && super::is_suspect(c));
-    let deeper = suspect.then(|| repair(&candidate)).flatten();
+    // (The text around is the same for each layer.)
+    let deeper = suspect
+        .then(|| repair_with(&candidate, Bar { evidence: 0, ..bar }))
+        .flatten();
     let (text, chain) = match deeper {
         Some(deeper) if deeper.chain.len() < MAX_DEPTH => {
             let mut chain = chain;
@@ -1722,6 +1735,17 @@ mod tests {
             ("合欢小", "幌掩", "馀酲。"),
         ] {
             let damaged = format!("{before}{}{after}", damage(part, UTF_8, GB18030));
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Read so twice (`盐桥` as `閻╂劖藟`): each layer is judged in the
+        // text around.
+        for (before, part, after) in [
+            ("插花劝酒", "盐桥", "馆。"),
+            ("将当前", "的模", "式空间写入"),
+        ] {
+            let twice = damage(&damage(part, UTF_8, GB18030), UTF_8, GB18030);
+            let damaged = format!("{before}{twice}{after}");
             let clean = format!("{before}{part}{after}");
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
