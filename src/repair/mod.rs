@@ -902,7 +902,9 @@ fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
                     continue;
                 }
                 let text: String = run_span[from..to].iter().collect();
-                if let Some(repair) = mojibake::repair(&text) {
+                let before = (at + from).checked_sub(1).map(|i| span[i]);
+                let after = span.get(at + to).copied();
+                if let Some(repair) = mojibake::repair_between(before, &text, after) {
                     edits.push(mojibake_edit(
                         offset + at + from,
                         &run_span[from..to],

@@ -67,8 +67,49 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
     repair_with(span, Bar::default())
 }
 
+/// [`repair`] of a run of `span` that stands between `before` and `after`
+/// (the characters next to it, if any): what the run costs next to them
+/// more than its repair does (accented letters next to Han characters:
+/// `Îª参数`) is evidence too.
+pub(crate) fn repair_between(
+    before: Option<char>,
+    span: &str,
+    after: Option<char>,
+) -> Option<Repair> {
+    let repair = repair(span);
+    if repair.is_some() || (before.is_none() && after.is_none()) {
+        return repair;
+    }
+    // (The candidate is found as `repair` finds it; only the judging
+    // changes.)
+    let (text, chain) = best_candidate(span)?;
+    let next_to = |text: &str| -> u64 {
+        let all: String = before
+            .into_iter()
+            .chain(text.chars())
+            .chain(after)
+            .collect();
+        let alone =
+            |c: Option<char>| c.map_or(0, |c| Plausibility::of(c.encode_utf8(&mut [0; 4])).cost);
+        Plausibility::of(&all)
+            .cost
+            .saturating_sub(Plausibility::of(text).cost + alone(before) + alone(after))
+    };
+    let bar = Bar {
+        evidence: next_to(span).saturating_sub(next_to(&text)),
+        ..Bar::default()
+    };
+    accept_with_evidence(span, bar, text, chain)
+}
+
 /// [`repair`], judged with what `bar` says.
 fn repair_with(span: &str, bar: Bar) -> Option<Repair> {
+    let (text, chain) = best_candidate(span)?;
+    accept_with_evidence(span, bar, text, chain)
+}
+
+/// The likeliest reading of `span` undone (see [`repair`]), to be judged.
+fn best_candidate(span: &str) -> Option<(String, Vec<(&'static Encoding, &'static Encoding)>)> {
     // (The span's own cost is not needed: candidates are ranked among
     // themselves, and `accept` scores the span.)
     let mut level = vec![(span.to_string(), Vec::new(), 0)];
@@ -125,7 +166,7 @@ fn repair_with(span: &str, bar: Bar) -> Option<Repair> {
         level = next;
     }
     let (text, chain, _) = best?;
-    accept_with_evidence(span, bar, text, chain)
+    Some((text, chain))
 }
 
 /// The repairs of parts of `span` (which as a whole has none): mojibake of
@@ -1809,6 +1850,9 @@ mod tests {
                 "",
             ),
             ("曰：“", "今之从政者何如", "？”"),
+            // Accented letters next to Han characters cost more than the
+            // run alone shows.
+            ("歌", "声缭", "绕彻帘帏。"),
         ] {
             let damaged = format!("{before}{}{after}", damage(part, GB18030, WINDOWS_1252));
             let clean = format!("{before}{part}{after}");
