@@ -76,12 +76,8 @@ pub(crate) fn repair_between(
     span: &str,
     after: Option<char>,
 ) -> Option<Repair> {
-    let repair = repair(span);
-    if repair.is_some() || (before.is_none() && after.is_none()) {
-        return repair;
-    }
     // (The candidate is found as `repair` finds it; only the judging
-    // changes.)
+    // changes, and the evidence only adds.)
     let (text, chain) = best_candidate(span)?;
     let next_to = |text: &str| -> u64 {
         let all: String = before
