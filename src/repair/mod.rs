@@ -1003,11 +1003,36 @@ fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
             .take_while(|&(i, &c)| mojibake::is_single_byte(c) && free(at + i))
             .count();
         let run_span = &span[at..at + run];
-        if run >= 2 && run < span.len() && run_span.iter().any(|&c| !c.is_ascii() && is_suspect(c))
-        {
-            let text: String = run_span.iter().collect();
-            if let Some(repair) = mojibake::repair(&text) {
-                edits.push(mojibake_edit(offset + at, run_span, repair));
+        // (A short span that is one run was tried as a whole.)
+        let tried = run == span.len() && span.len() <= WHOLE_SPAN;
+        if run >= 2 && !tried && run_span.iter().any(|&c| !c.is_ascii() && is_suspect(c)) {
+            // The run, else without the punctuation windows-1252 has
+            // beyond Latin-1 at its ends (`“` before GBK read so is more
+            // often the text's own than a lead byte).
+            let is_punctuation = |c: &char| u32::from(*c) > 0xFF;
+            let inner_start = run_span.iter().take_while(|c| is_punctuation(c)).count();
+            let inner_end = run
+                - run_span
+                    .iter()
+                    .rev()
+                    .take_while(|c| is_punctuation(c))
+                    .count();
+            let candidates = [(0, run), (inner_start, inner_end.max(inner_start))];
+            for (index, &(from, to)) in candidates.iter().enumerate() {
+                if to < from + 2 || (index > 0 && (from, to) == (0, run)) {
+                    continue;
+                }
+                let text: String = run_span[from..to].iter().collect();
+                let before = (at + from).checked_sub(1).map(|i| span[i]);
+                let after = span.get(at + to).copied();
+                if let Some(repair) = mojibake::repair_between(before, &text, after) {
+                    edits.push(mojibake_edit(
+                        offset + at + from,
+                        &run_span[from..to],
+                        repair,
+                    ));
+                    break;
+                }
             }
         }
         at += run.max(1);

@@ -48,10 +48,11 @@ const SHAPED_MIN_GAIN_SHARE: f64 = 0.2;
 /// The most a repaired span may cost per non-ASCII character: real text.
 const MAX_COST_PER_CHAR: u64 = 15;
 
-/// The same for UTF-8 read as Shift_JIS that left half-width katakana (see
-/// `has_shift_jis_marker`): the damage shows itself, so rarer text (the
-/// characters of classical poetry) may come back.
-const MARKED_SHIFT_JIS_MAX_COST_PER_CHAR: u64 = 20;
+/// The same where the damage shows itself, so that rarer text (the
+/// characters of classical poetry) may come back: UTF-8 read as Shift_JIS
+/// that left half-width katakana (see `has_shift_jis_marker`), and UTF-8
+/// read as GBK in Simplified text (see `Bar`).
+const MARKED_MAX_COST_PER_CHAR: u64 = 20;
 
 /// A repair of a span: its new text and the chain undone, outermost first.
 #[derive(Debug, Clone)]
@@ -63,6 +64,48 @@ pub(crate) struct Repair {
 
 /// The best repair of `span` as a whole, if it has one.
 pub(crate) fn repair(span: &str) -> Option<Repair> {
+    repair_with(span, Bar::default())
+}
+
+/// [`repair`] of a run of `span` that stands between `before` and `after`
+/// (the characters next to it, if any): what the run costs next to them
+/// more than its repair does (accented letters next to Han characters:
+/// `Îª参数`) is evidence too.
+pub(crate) fn repair_between(
+    before: Option<char>,
+    span: &str,
+    after: Option<char>,
+) -> Option<Repair> {
+    // (The candidate is found as `repair` finds it; only the judging
+    // changes, and the evidence only adds.)
+    let (text, chain) = best_candidate(span)?;
+    let next_to = |text: &str| -> u64 {
+        let all: String = before
+            .into_iter()
+            .chain(text.chars())
+            .chain(after)
+            .collect();
+        let alone =
+            |c: Option<char>| c.map_or(0, |c| Plausibility::of(c.encode_utf8(&mut [0; 4])).cost);
+        Plausibility::of(&all)
+            .cost
+            .saturating_sub(Plausibility::of(text).cost + alone(before) + alone(after))
+    };
+    let bar = Bar {
+        evidence: next_to(span).saturating_sub(next_to(&text)),
+        ..Bar::default()
+    };
+    accept_with_evidence(span, bar, text, chain)
+}
+
+/// [`repair`], judged with what `bar` says.
+fn repair_with(span: &str, bar: Bar) -> Option<Repair> {
+    let (text, chain) = best_candidate(span)?;
+    accept_with_evidence(span, bar, text, chain)
+}
+
+/// The likeliest reading of `span` undone (see [`repair`]), to be judged.
+fn best_candidate(span: &str) -> Option<(String, Vec<(&'static Encoding, &'static Encoding)>)> {
     // (The span's own cost is not needed: candidates are ranked among
     // themselves, and `accept` scores the span.)
     let mut level = vec![(span.to_string(), Vec::new(), 0)];
@@ -123,7 +166,7 @@ pub(crate) fn repair(span: &str) -> Option<Repair> {
         level = next;
     }
     let (text, chain, _) = best?;
-    accept(span, text, chain)
+    Some((text, chain))
 }
 
 /// The repairs of parts of `span` (which as a whole has none): mojibake of
@@ -147,6 +190,10 @@ pub(crate) fn repair_parts(
         // Each character's bytes in the wrong encoding, and where they start.
         let (bytes, starts) = encode_for_utf8(&chars, read_as);
         let valid_from = valid_utf8_runs(&bytes);
+        // What the text around a part is written in (see `AroundPrefix`),
+        // made once a part asks.
+        let mut around: Option<AroundPrefix> = None;
+        let mut gbk_runs: Option<GbkRuns> = None;
         // A Han character next to another whose bytes are one two-byte
         // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
         // that happens to be valid UTF-8, not a piece of the damage: Chinese
@@ -175,12 +222,17 @@ pub(crate) fn repair_parts(
             // (Inside the valid run, a character boundary is a UTF-8 one
             // unless a continuation byte follows it.)
             let last = starts.partition_point(|&start| start <= from + valid) - 1;
-            let ends = (i + 2..=last.min(chars.len()))
-                .rev()
-                .filter(|&j| {
-                    !matches!(bytes.get(starts[j]), Some(0x80..=0xBF)) || starts[j] - from == valid
-                })
+            // Ends that would take in a clean neighbour (see
+            // `latin_between_han`) are tried last: in damage read so twice,
+            // the first layer can end with such a character (`盐桥` gives
+            // `鐩愭ˉ`, read again `閻╂劖藟`).
+            let boundaries = (i + 2..=last.min(chars.len())).rev().filter(|&j| {
+                !matches!(bytes.get(starts[j]), Some(0x80..=0xBF)) || starts[j] - from == valid
+            });
+            let ends = boundaries
+                .clone()
                 .filter(|&j| !latin_between_han(j - 1, Some(j)))
+                .chain(boundaries.filter(|&j| latin_between_han(j - 1, Some(j))))
                 .take(MAX_ENDS);
             let mut accepted = None;
             for j in ends {
@@ -196,9 +248,27 @@ pub(crate) fn repair_parts(
                 }
                 judged += 1;
                 let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
-                let Some(repair) = judge(part, decoded, vec![(read_as, was)]) else {
+                // UTF-8 read as GBK in Simplified text (see `Bar`).
+                let simplified_around = read_as == GB18030
+                    && around
+                        .get_or_insert_with(|| AroundPrefix::new(&chars, &bytes, &starts))
+                        .is_gb2312_simplified(i..j, context());
+                let bar = Bar {
+                    simplified_around,
+                    ..Bar::default()
+                };
+                let Some(repair) = judge(part, decoded, vec![(read_as, was)], bar) else {
                     continue;
                 };
+                // GBK read as windows-1252 can be valid UTF-8 too (see
+                // `GbkRuns`).
+                if read_as == WINDOWS_1252
+                    && gbk_runs
+                        .get_or_insert_with(|| GbkRuns::new(&chars))
+                        .is_gbk(&chars, i..j)
+                {
+                    continue;
+                }
                 // Kanji alone, as classical Chinese can read: the repair
                 // must at least be of the script around it.
                 if lacks_katakana(part, read_as)
@@ -220,6 +290,55 @@ pub(crate) fn repair_parts(
     }
     found.sort_by_key(|&(start, _, _)| start);
     found
+}
+
+/// The runs of characters windows-1252 decodes bytes to in a window (see
+/// `repair_parts`), and whether each, read as GBK, is a repair: a part of
+/// such a run that is valid UTF-8 too (`Å¨Ä¨` is `ŨĨ`, GBK's `浓抹`) is
+/// GBK's, which `repair_single_byte_runs` undoes. Each run is judged once,
+/// when a part inside asks.
+struct GbkRuns {
+    /// For each character, where its run starts (itself if it is in none).
+    starts: Vec<usize>,
+    /// The runs judged, by where they start: whether GBK repairs them.
+    judged: Vec<(usize, bool)>,
+}
+
+impl GbkRuns {
+    fn new(chars: &[char]) -> GbkRuns {
+        let mut starts = Vec::with_capacity(chars.len());
+        for (k, &c) in chars.iter().enumerate() {
+            let start = match k.checked_sub(1) {
+                Some(before) if is_single_byte(c) && is_single_byte(chars[before]) => {
+                    starts[before]
+                }
+                _ => k,
+            };
+            starts.push(start);
+        }
+        GbkRuns {
+            starts,
+            judged: Vec::new(),
+        }
+    }
+
+    /// Whether `chars[part]` is inside a run that GBK read as windows-1252
+    /// repairs as a whole.
+    fn is_gbk(&mut self, chars: &[char], part: std::ops::Range<usize>) -> bool {
+        let start = self.starts[part.start];
+        if let Some(&(_, gbk)) = self.judged.iter().find(|&&(at, _)| at == start) {
+            return gbk;
+        }
+        let end = (part.end..chars.len())
+            .find(|&k| self.starts[k] != start)
+            .unwrap_or(chars.len());
+        let run: String = chars[start..end].iter().collect();
+        let gbk = encode(&run, WINDOWS_1252)
+            .and_then(|bytes| decode(&bytes, GB18030))
+            .is_some_and(|text| accept(&run, text, vec![(WINDOWS_1252, GB18030)]).is_some());
+        self.judged.push((start, gbk));
+        gbk
+    }
 }
 
 /// Where each of the first `count` characters of `span` starts, and where
@@ -316,12 +435,16 @@ fn judge(
     original: &str,
     candidate: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
+    bar: Bar,
 ) -> Option<Repair> {
     // Another layer is worth looking for only if suspect characters remain.
     let suspect = candidate
         .chars()
         .any(|c| !c.is_ascii() && super::is_suspect(c));
-    let deeper = suspect.then(|| repair(&candidate)).flatten();
+    // (The text around is the same for each layer.)
+    let deeper = suspect
+        .then(|| repair_with(&candidate, Bar { evidence: 0, ..bar }))
+        .flatten();
     let (text, chain) = match deeper {
         Some(deeper) if deeper.chain.len() < MAX_DEPTH => {
             let mut chain = chain;
@@ -330,7 +453,7 @@ fn judge(
         }
         _ => (candidate, chain),
     };
-    accept(original, text, chain)
+    accept_with_evidence(original, bar, text, chain)
 }
 
 /// `text` (with `chain`) as a repair of `original`, if it is far more
@@ -340,14 +463,32 @@ fn accept(
     text: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
 ) -> Option<Repair> {
-    accept_with_evidence(original, 0, text, chain)
+    accept_with_evidence(original, Bar::default(), text, chain)
 }
 
-/// [`accept`], with `evidence` added to the original's cost: what markers
-/// that only the damage leaves are worth.
+/// What a repair is judged with besides its own text (see
+/// [`accept_with_evidence`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Bar {
+    /// Added to the original's cost: what markers that only the damage
+    /// leaves are worth.
+    evidence: u64,
+    /// Whether the text around the original is Simplified text in GB2312
+    /// (see `AroundPrefix`). There clean text re-encodes as valid UTF-8 of
+    /// Han characters rarely (7 times in the 2.6 million Han characters of
+    /// the Simplified test corpus, each giving rare characters), where
+    /// UTF-8 read as GBK always does; Traditional text writes GBK's
+    /// extension rows, whose bytes are UTF-8's continuation bytes, and its
+    /// chance readings come closer (`鎮煎煼` gives `悼執`). So in Simplified
+    /// text the shape is evidence even where the Han characters it gives
+    /// make no word, as those of classical poetry (`闂查椃` gives `闲闷`).
+    simplified_around: bool,
+}
+
+/// [`accept`], with what `bar` says.
 fn accept_with_evidence(
     original: &str,
-    evidence: u64,
+    bar: Bar,
     text: String,
     chain: Vec<(&'static Encoding, &'static Encoding)>,
 ) -> Option<Repair> {
@@ -359,18 +500,25 @@ fn accept_with_evidence(
         }
         _ => 0,
     };
-    let original_cost = score(original) + evidence + SHIFT_JIS_MARKER_EVIDENCE * shift_jis_markers;
+    let original_cost =
+        score(original) + bar.evidence + SHIFT_JIS_MARKER_EVIDENCE * shift_jis_markers;
     let cost = score(&text);
     let gain = original_cost.saturating_sub(cost);
     // UTF-8 Chinese read as GBK has a shape clean text almost never has
     // (every GBK character's bytes are a piece of a three-byte UTF-8
     // sequence): that shape is evidence of its own.
     // (Unless it is Han characters that make no word: rare characters of
-    // classical text can re-encode to such, as `鎮煎煼` gives `悼執`.)
+    // classical text can re-encode to such, as `鎮煎煼` gives `悼執`; but
+    // not in Simplified text, if the repair is Simplified too: see `Bar`.)
     let (known, pairs) = known_pairs(&text);
-    let shaped = chain.first() == Some(&(GB18030, UTF_8))
-        && text.chars().all(|c| c.is_ascii() || c >= '\u{2E80}')
-        && (pairs == 0 || known > 0);
+    let east_asian = chain.first() == Some(&(GB18030, UTF_8))
+        && text.chars().all(|c| c.is_ascii() || c >= '\u{2E80}');
+    let in_simplified = east_asian
+        && bar.simplified_around
+        && text
+            .chars()
+            .all(|c| c.is_ascii() || (is_han(c) && !script_only(c).1) || is_cjk_punctuation(c));
+    let shaped = east_asian && (pairs == 0 || known > 0 || in_simplified);
     let needed = match shaped {
         true => SHAPED_MIN_GAIN.max((original_cost as f64 * SHAPED_MIN_GAIN_SHARE) as u64),
         false => MIN_GAIN.max((original_cost as f64 * MIN_GAIN_SHARE) as u64),
@@ -378,8 +526,9 @@ fn accept_with_evidence(
     let non_ascii = text.chars().filter(|c| !c.is_ascii()).count() as u64;
     let max_cost_per_char = match chain.first() {
         Some(&(read_as, _)) if read_as == SHIFT_JIS && has_shift_jis_marker(original) => {
-            MARKED_SHIFT_JIS_MAX_COST_PER_CHAR
+            MARKED_MAX_COST_PER_CHAR
         }
+        _ if in_simplified => MARKED_MAX_COST_PER_CHAR,
         _ => MAX_COST_PER_CHAR,
     };
     if text == original
@@ -402,7 +551,11 @@ fn accept_with_evidence(
 /// letters or digits from bytes that were not theirs, no kana that were not
 /// there, no mix of scripts.
 fn is_clean_repair(original: &str, text: &str) -> bool {
-    let kana = |t: &str| t.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c));
+    // (Not the katakana middle dot, which Chinese writes too: `祝英台・近`.)
+    let kana = |t: &str| {
+        t.chars()
+            .any(|c| ('\u{3040}'..='\u{30FF}').contains(&c) && c != '・')
+    };
     !(text.chars().any(is_damage)
         || lone_letters(text) > lone_letters(original)
         || (kana(text) && !kana(original))
@@ -609,7 +762,11 @@ pub(crate) fn repair_swaps(
             continue;
         }
         let evidence = SWAP_MARKER_EVIDENCE * marker_evidence(&chars, start..end, read_as);
-        if let Some(repair) = accept_with_evidence(part, evidence, text, vec![(read_as, was)]) {
+        let bar = Bar {
+            evidence,
+            ..Bar::default()
+        };
+        if let Some(repair) = accept_with_evidence(part, bar, text, vec![(read_as, was)]) {
             if !overlaps(&found, start, end) {
                 found.push((start, end, repair));
             }
@@ -808,16 +965,79 @@ fn in_script_around(
     !text.chars().any(other_script)
 }
 
+/// What the text around a part of a window is written in, for UTF-8 read
+/// as GBK (see `Bar`): counts of the Han characters only Simplified, and
+/// only Traditional, text writes, and of those outside GB2312, in each
+/// prefix of the window, so that any part asks in constant time.
+struct AroundPrefix {
+    counts: Vec<(u32, u32, u32)>,
+}
+
+impl AroundPrefix {
+    /// From the window's characters, and their GBK `bytes` starting at
+    /// `starts`.
+    fn new(chars: &[char], bytes: &[u8], starts: &[usize]) -> AroundPrefix {
+        let mut counts = Vec::with_capacity(chars.len() + 1);
+        let mut count = (0, 0, 0);
+        counts.push(count);
+        for (k, &c) in chars.iter().enumerate() {
+            let (only_s, only_t) = script_only(c);
+            // (GB2312's rows are 0xA1..=0xF7, its columns 0xA1..=0xFE.)
+            let gb2312 = match bytes[starts[k]..starts[k + 1]] {
+                [lead, trail] => (0xA1..=0xF7).contains(&lead) && trail >= 0xA1,
+                _ => false,
+            };
+            count.0 += u32::from(only_s);
+            count.1 += u32::from(only_t);
+            count.2 += u32::from(is_han(c) && !gb2312);
+            counts.push(count);
+        }
+        AroundPrefix { counts }
+    }
+
+    /// Whether the window outside `part`, with `around` (the text around
+    /// the window), is Simplified text in GB2312: no Han character outside
+    /// GB2312, and no sign of Traditional script.
+    fn is_gb2312_simplified(&self, part: std::ops::Range<usize>, around: SwapContext) -> bool {
+        let (s0, t0, x0) = self.counts[part.start];
+        let (s1, t1, x1) = self.counts[part.end];
+        let (s, t, x) = self.counts[self.counts.len() - 1];
+        let script = Script::of_counts(
+            s - (s1 - s0) + around.simplified,
+            t - (t1 - t0) + around.traditional,
+        );
+        x - (x1 - x0) == 0 && matches!(script, Script::Simplified | Script::None)
+    }
+}
+
 /// Whether `text` is too short to undo a double-byte misreading of: with
 /// fewer than three non-ASCII characters (what two Chinese characters in
 /// UTF-8 read as GBK give), rare characters would too often "repair" to a
 /// common one. Read as Shift_JIS, one Chinese character in UTF-8 gives two,
 /// a kanji and a half-width katakana (see `is_one_character_read_as_shift_jis`):
 /// that is enough.
+///
+/// Nor is UTF-8 read as GBK where one character's last byte paired with
+/// the ASCII byte after it (`的U` read as `鐨刄`) and more ASCII follows:
+/// GBK gives such a pair, whose second byte is ASCII, only for its
+/// extension rows, never followed by ASCII in clean text, and the ASCII
+/// character rejoins its word (`鐨刄SB` is `的USB`).
 fn too_short(text: &str, read_as: &'static Encoding) -> bool {
     read_as != WINDOWS_1252
         && text.chars().filter(|c| !c.is_ascii()).count() < 3
         && !(read_as == SHIFT_JIS && is_one_character_read_as_shift_jis(text))
+        && !(read_as == GB18030 && swallows_ascii(text))
+}
+
+/// Whether `text` is two non-ASCII characters and then ASCII ones only.
+/// (`too_short` asks only for text whose bytes decode as UTF-8: the two
+/// are then one three-byte character, with the first ASCII byte.)
+fn swallows_ascii(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(
+        (chars.next(), chars.next(), chars.next()),
+        (Some(a), Some(b), Some(c)) if !a.is_ascii() && !b.is_ascii() && c.is_ascii()
+    ) && chars.all(|c| c.is_ascii())
 }
 
 /// Whether the non-ASCII characters of `text` are what one character of
@@ -939,6 +1159,11 @@ fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Enco
         .count() as u64
 }
 
+/// CJK symbols and punctuation, and the full-width forms of ASCII's.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}')
+}
+
 /// Kana, full-width or half-width.
 pub(crate) fn is_kana(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}')
@@ -1003,13 +1228,18 @@ fn lone_letters(text: &str) -> usize {
 }
 
 /// Whether the non-ASCII characters of `text` belong together: Chinese
-/// (Han, kana, CJK and general punctuation, Latin-1), or one other script
-/// alone (Greek, Cyrillic, Hangul...). Mojibake undone the wrong way gives a
-/// mix, such as Han with Hangul or with Greek.
+/// (Han, kana, CJK and general punctuation, Latin-1, and the symbols of
+/// GB2312's and Big5's symbol rows: `→`, `①`, `│`, `□`, `★`), or one other
+/// script alone (Greek, Cyrillic, Hangul...). Mojibake undone the wrong way
+/// gives a mix, such as Han with Hangul or with Greek.
 fn is_coherent(text: &str) -> bool {
     let script = |c: char| -> u32 {
         match c as u32 {
             0x80..=0xFF | 0x2000..=0x206F | 0x3000..=0x30FF | 0xFF00..=0xFFEF => 0,
+            // Letterlike symbols, number forms, arrows, mathematical
+            // operators; enclosed numbers, box drawing, block elements,
+            // geometric shapes, miscellaneous symbols.
+            0x2100..=0x22FF | 0x2460..=0x26FF => 0,
             0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => 0,
             0x100..=0x24F => 1,
             0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F => 2,
@@ -1569,6 +1799,101 @@ mod tests {
             .decode_without_bom_handling(&was.encode(text).0)
             .0
             .into_owned()
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_in_simplified_text_is_repaired_without_words() {
+        // Two characters of classical poetry that make no known word, some
+        // rare (`笏`), read as three GBK ones (`闲闷` as `闂查椃`).
+        for (before, part, after) in [
+            ("闲愁", "闲闷", "不关心。"),
+            ("红", "笺寄", "与添烦恼。"),
+            ("风响牙签，云寒古砚，芳铭犹在", "棠笏", "。"),
+            ("合欢小", "幌掩", "馀酲。"),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, UTF_8, GB18030));
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Read so twice (`盐桥` as `閻╂劖藟`): each layer is judged in the
+        // text around.
+        for (before, part, after) in [
+            ("插花劝酒", "盐桥", "馆。"),
+            ("将当前", "的模", "式空间写入"),
+        ] {
+            let twice = damage(&damage(part, UTF_8, GB18030), UTF_8, GB18030);
+            let damaged = format!("{before}{twice}{after}");
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Traditional text, whose GBK bytes often are UTF-8's (`鎮煎煼`
+        // reads as `悼執`, `雲擁嵓` as Hangul), stays.
+        for clean in ["名聲暫羶腥，腸肚鎮煎煼。", "陰雲擁嵓端，霔雨當山腹。"]
+        {
+            assert_eq!(crate::fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_that_swallowed_an_ascii_byte_is_repaired() {
+        // One character whose last byte GBK paired with the letter after
+        // it (`的U` as `鐨刄`): two characters, then the rest of the word.
+        for (before, part, after) in [
+            ("这对您", "的USB", " 记忆棒来说通常已经足够好了"),
+            ("获得root", "的shell", "提示符"),
+            (".B 在Mutt 中使", "用msmtp", " (Using msmtp with Mutt)"),
+            ("perlre 中", "，perlop", " 中有更多例子"),
+        ] {
+            let damaged_part = damage(part, UTF_8, GB18030);
+            assert_eq!(damaged_part.chars().filter(|c| !c.is_ascii()).count(), 2);
+            let damaged = format!("{before}{damaged_part}{after}");
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_is_repaired_to_chinese_symbols() {
+        // Chinese writes the symbols of GB2312's rows (`□` for a lost
+        // character, `│` in tables) and the katakana middle dot among Han
+        // characters.
+        for (before, part, after) in [
+            ("却有人□约，携", "手□、灯前月", "下。"),
+            ("", "瑞鹤仙令・临江仙", ""),
+            (
+                "│mbr           │I:10 │50  │不支持│Turton  ",
+                "│自由软",
+                "件。 │",
+            ),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, UTF_8, GB18030));
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
+    fn gbk_read_as_windows_1252_is_repaired_where_runs_are_ambiguous() {
+        // A stretch whose bytes are valid UTF-8 too (`浓抹` read as `Å¨Ä¨`
+        // is also `ŨĨ`); a span longer than is tried whole, all of it
+        // damaged; a run after a quotation mark windows-1252 has.
+        for (before, part, after) in [
+            ("当", "国无功，归田有分，四山浓抹烟眉。", ""),
+            ("忽", "然浪起，掀舞一叶白", "头翁。"),
+            (
+                "",
+                "段落会指出要包含哪些文件，函数定义的格式，以及它们受到哪些外部变量的影响。",
+                "",
+            ),
+            ("曰：“", "今之从政者何如", "？”"),
+            // Accented letters next to Han characters cost more than the
+            // run alone shows.
+            ("歌", "声缭", "绕彻帘帏。"),
+        ] {
+            let damaged = format!("{before}{}{after}", damage(part, GB18030, WINDOWS_1252));
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
     }
 
     #[test]
