@@ -112,6 +112,11 @@ struct LineContext {
     /// For each position, how many escapes of any kind start before it: a
     /// run of one kind does not reach over an escape of another.
     escape_starts: Vec<u32>,
+    /// Where the backslash escapes that JSON writes besides `\u` start
+    /// (`\\`, `\"`, `\/`), and where the other backslash escapes do
+    /// (troff's `\fB`, C's `\n`): see [`LineContext::json_extent`].
+    json_escapes: Vec<usize>,
+    other_escapes: Vec<usize>,
 }
 
 impl LineContext {
@@ -120,11 +125,17 @@ impl LineContext {
             pair[0] == '<' && (pair[1].is_ascii_alphabetic() || matches!(pair[1], '/' | '!' | '?'))
         });
         let mut literal_signs: Option<(usize, usize)> = None;
+        let (mut json_escapes, mut other_escapes) = (Vec::new(), Vec::new());
         let mut i = 0;
         while i + 1 < line.len() {
             if line[i] != '\\' {
                 i += 1;
                 continue;
+            }
+            match line[i + 1] {
+                '\\' | '"' | '/' => json_escapes.push(i),
+                'u' => {}
+                _ => other_escapes.push(i),
             }
             // `\n`, `\t`, `\r`, `\0`, `\x41`, `\'`: what string literals
             // hold and prose does not. (`\\` and `\"` are judged with the
@@ -158,7 +169,49 @@ impl LineContext {
             markup,
             literal_signs,
             escape_starts,
+            json_escapes,
+            other_escapes,
         }
+    }
+
+    /// The run of `\u` escapes at `start..end` with the stretches on each
+    /// side that the same JSON escaping wrote, up to the nearest backslash
+    /// escape JSON does not write: `json.dumps` of a span escapes its
+    /// backslashes and quotes as well (`\\fR \u800c` for `\fR 而`), and
+    /// those escapes may lie farther from the run than `RUN_GAP`.
+    fn json_extent(&self, start: usize, end: usize) -> (usize, usize) {
+        // (Binary searches: a line may hold many runs.)
+        let other_before = self.other_escapes.partition_point(|&at| at < start);
+        let left_bound = match other_before {
+            0 => 0,
+            k => self.other_escapes[k - 1] + 2,
+        };
+        let right_bound = self.other_escapes[self.other_escapes.partition_point(|&at| at < end)..]
+            .first()
+            .map_or(usize::MAX, |&at| at);
+        let first_json = self.json_escapes.partition_point(|&at| at < left_bound);
+        let new_start = match self.json_escapes.get(first_json) {
+            Some(&at) if at < start => at,
+            _ => start,
+        };
+        let last_json = self
+            .json_escapes
+            .partition_point(|&at| at + 2 <= right_bound);
+        let new_end = match last_json.checked_sub(1).map(|k| self.json_escapes[k]) {
+            Some(at) if at >= end => at + 2,
+            _ => end,
+        };
+        (new_start, new_end)
+    }
+
+    /// Whether `start..end` holds a backslash escape that JSON writes
+    /// besides `\u` and none that it does not: what lies between two
+    /// escaped parts of one span (`\u5728\\fI users/docs\\fR\u4e0b`).
+    fn json_between(&self, start: usize, end: usize) -> bool {
+        let count = |escapes: &[usize]| {
+            escapes.partition_point(|&at| at < end) - escapes.partition_point(|&at| at < start)
+        };
+        count(&self.json_escapes) > 0 && count(&self.other_escapes) == 0
     }
 
     /// Whether an escape of any kind starts in `start..end`.
@@ -190,14 +243,19 @@ fn runs(line: &[char], tokens: &[Token], rule: Rule, context: &LineContext) -> V
     while i < tokens.len() {
         let mut j = i + 1;
         while j < tokens.len()
-            && tokens[j].start <= tokens[j - 1].end + RUN_GAP
+            && (tokens[j].start <= tokens[j - 1].end + RUN_GAP
+                || (rule == Rule::UnicodeEscape
+                    && context.json_between(tokens[j - 1].end, tokens[j].start)))
             && !context.escape_between(tokens[j - 1].end, tokens[j].start)
         {
             j += 1;
         }
         let run = &tokens[i..j];
         i = j;
-        let (start, end) = (run[0].start, run[run.len() - 1].end);
+        let (start, end) = match rule {
+            Rule::UnicodeEscape => context.json_extent(run[0].start, run[run.len() - 1].end),
+            _ => (run[0].start, run[run.len() - 1].end),
+        };
         if quoted(line, start, end) || context.literal_outside(start, end) {
             continue;
         }
@@ -224,6 +282,7 @@ fn runs(line: &[char], tokens: &[Token], rule: Rule, context: &LineContext) -> V
             }
             at = token.end;
         }
+        push_between(&mut text, &line[at..end], rule);
         out.push(Decoded {
             start,
             end,
@@ -654,6 +713,33 @@ mod tests {
             decode_all("\\u34e6\\u5212 &#23398; \\u34e6\\u5212"),
             "㓦划 学 㓦划"
         );
+    }
+
+    #[test]
+    fn json_escaping_around_a_run_is_undone_with_it() {
+        // `json.dumps` of a span escapes its quotes and backslashes too,
+        // farther from the `\u` escapes than a run reaches.
+        assert_eq!(
+            decode_all(".SH \\\"\\u300a\\u4e2d\\u6587\\u300b:\\\""),
+            ".SH \"《中文》:\""
+        );
+        assert_eq!(
+            decode_all("\\\\&    perlcall            \\u4ece C \\u8f6c\\u6362"),
+            "\\&    perlcall            从 C 转换"
+        );
+        // Two escaped parts of one span, joined by what JSON escaped.
+        assert_eq!(
+            decode_all("\\u5728\\\\fI users/docs\\\\fR\\u4e0b\\u5efa"),
+            "在\\fI users/docs\\fR下建"
+        );
+        // Up to the nearest escape JSON does not write (troff's `\f`).
+        assert_eq!(
+            decode_all("\\f(CW\"Animal\\\"\\\\fR \\u800C\\u4E0D\\u662F"),
+            "\\f(CW\"Animal\"\\fR 而不是"
+        );
+        // A C escape outside the run still marks a string literal.
+        let literal = "hu\\t\\u79fb\\u52d5 \\\\";
+        assert_eq!(decode_all(literal), literal);
     }
 
     #[test]
