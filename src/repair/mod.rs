@@ -29,6 +29,7 @@ use crate::bytes::decode;
 use crate::normalize::{normalize, normalize_and_explain, NormalizeOptions};
 use crate::report::{Damage, Flag, Report, Rule, Step};
 use crate::score::{char_cost, is_han};
+use encoding_rs::{GB18030, WINDOWS_1252};
 
 /// Options for repairing text; [`Fixer::default`] is what [`fix_text`] uses.
 ///
@@ -767,6 +768,7 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
             .position(|&c| c == '\n')
             .map_or(chars.len() - line_start, |at| at + 1);
         let line = &chars[line_start..line_start + len];
+        let first_edit = edits.edits.len();
         // Whether the line has private-use characters of Big5's
         // user-defined areas (see `mojibake::SwapContext`): a line is
         // decoded at once, by one decoder.
@@ -799,6 +801,10 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
         }
         line_windows.retain(|&(first, last)| line[first..last].iter().any(|&c| is_delimiter(c)));
         repair_swaps_across_spaces(line, &line_windows, line_start, big5_user_defined, edits);
+        let gbk_as_latin = |edit: &Edit| edit.chain == [(WINDOWS_1252, GB18030)];
+        if edits.edits[first_edit..].iter().any(gbk_as_latin) {
+            repair_short_gbk_runs(line, line_start, edits);
+        }
         line_start += len;
     }
 }
@@ -1005,10 +1011,12 @@ fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
         let run_span = &span[at..at + run];
         // (A short span that is one run was tried as a whole.)
         let tried = run == span.len() && span.len() <= WHOLE_SPAN;
-        if run >= 2 && !tried && run_span.iter().any(|&c| !c.is_ascii() && is_suspect(c)) {
+        if run >= 2 && run_span.iter().any(|&c| !c.is_ascii() && is_suspect(c)) {
             // The run, else without the punctuation windows-1252 has
             // beyond Latin-1 at its ends (`“` before GBK read so is more
-            // often the text's own than a lead byte).
+            // often the text's own than a lead byte), else without the
+            // ASCII at its ends (`ÊÖ²á£º\fBhttps://…`: a long tail of
+            // clean ASCII dilutes the gain).
             let is_punctuation = |c: &char| u32::from(*c) > 0xFF;
             let inner_start = run_span.iter().take_while(|c| is_punctuation(c)).count();
             let inner_end = run
@@ -1017,9 +1025,20 @@ fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
                     .rev()
                     .take_while(|c| is_punctuation(c))
                     .count();
-            let candidates = [(0, run), (inner_start, inner_end.max(inner_start))];
+            let core_start = run_span.iter().take_while(|c| c.is_ascii()).count();
+            let core_end = run - run_span.iter().rev().take_while(|c| c.is_ascii()).count();
+            let candidates = [
+                (0, run),
+                (inner_start, inner_end.max(inner_start)),
+                (core_start, core_end.max(core_start)),
+            ];
             for (index, &(from, to)) in candidates.iter().enumerate() {
-                if to < from + 2 || (index > 0 && (from, to) == (0, run)) {
+                let whole = (from, to) == (0, run);
+                if to < from + 2
+                    || (whole && tried)
+                    || (index > 0 && whole)
+                    || candidates[..index].contains(&(from, to))
+                {
                     continue;
                 }
                 let text: String = run_span[from..to].iter().collect();
@@ -1036,6 +1055,58 @@ fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
             }
         }
         at += run.max(1);
+    }
+}
+
+/// Runs of Latin-1 characters too short to repair on their own evidence
+/// (`µÄ` is `的`, `©¦` is `│`, `£¬` is `，`), in `line` (at `offset`)
+/// where GBK read as windows-1252 or ISO-8859-1 was repaired elsewhere:
+/// the line shows the damage, so a run whose bytes read as GBK give
+/// common Chinese characters or CJK punctuation and symbols, a byte pair
+/// each, is the same damage.
+fn repair_short_gbk_runs(line: &[char], offset: usize, edits: &mut Edits) {
+    let mut at = 0;
+    while at < line.len() {
+        let free = |i: usize| edits.is_free(offset + i, offset + i + 1);
+        let run = line[at..]
+            .iter()
+            .enumerate()
+            .take_while(|&(i, &c)| ('\u{80}'..='\u{FF}').contains(&c) && free(at + i))
+            .count();
+        // (Longer runs had their chance in `repair_single_byte_runs`.)
+        if (2..=SHORT_GBK_RUN).contains(&run) && run % 2 == 0 {
+            let part = &line[at..at + run];
+            let text: String = part.iter().collect();
+            let decoded = mojibake::encode(&text, WINDOWS_1252)
+                .and_then(|bytes| mojibake::decode(&bytes, GB18030))
+                .filter(|decoded| {
+                    decoded.chars().count() * 2 == run && decoded.chars().all(is_common_in_gbk_text)
+                });
+            if let Some(decoded) = decoded {
+                let repair = mojibake::Repair {
+                    text: decoded,
+                    chain: vec![(WINDOWS_1252, GB18030)],
+                    confidence: SHORT_GBK_RUN_CONFIDENCE,
+                };
+                edits.push(mojibake_edit(offset + at, part, repair));
+            }
+        }
+        at += run.max(1);
+    }
+}
+
+/// The longest run `repair_short_gbk_runs` repairs (two characters of
+/// GBK), and how sure it is.
+const SHORT_GBK_RUN: usize = 4;
+const SHORT_GBK_RUN_CONFIDENCE: f32 = 0.6;
+
+/// Whether `c` is what GBK text is mostly written in: a Han character that
+/// is not rare, CJK or full-width punctuation, or a box-drawing line.
+fn is_common_in_gbk_text(c: char) -> bool {
+    match c {
+        '\u{2500}'..='\u{257F}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}' => true,
+        '—' | '…' | '‘' | '’' | '“' | '”' | '·' => true,
+        _ => is_han(c) && char_cost(c) < RARE_HAN_COST,
     }
 }
 
@@ -1336,6 +1407,34 @@ mod tests {
             "王先生说：今天天气很好。Café au lait, naïve résumé.",
             "參數 α, β 表示兩個角度。",
         ] {
+            assert_eq!(fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn gbk_read_as_latin_is_repaired_without_the_ascii_at_its_ends() {
+        // The run of single-byte characters is the whole span; its clean
+        // ASCII tail made the gain of the whole too small.
+        assert_eq!(
+            fix_text("ÊÖ²áÒ³¼Æ»®£º\\fBhttps://github.com/man-pages-zh/manpages-zh\\fR"),
+            "手册页计划：\\fBhttps://github.com/man-pages-zh/manpages-zh\\fR"
+        );
+    }
+
+    #[test]
+    fn short_gbk_runs_are_repaired_where_the_line_shows_the_damage() {
+        // One character of GBK read as Latin-1 is too short to repair on
+        // its own (`ÓÃ`, `µÄ`, `©¦`), but not in a line with more of it.
+        assert_eq!(
+            fix_text("Ä¿Â¼ ÏÂÃæ. ÓÃ ``\\-e'' ¿ª¹Ø ¿ÉÒÔ Ö¸¶¨ µÄ Ö´ÐÐ³ÌÐò."),
+            "目录 下面. 用 ``\\-e'' 开关 可以 指定 的 执行程序."
+        );
+        assert_eq!(
+            fix_text("©¦    Èí¼þ°ü    ©¦Á÷ÐÐ¶È ©¦´óÐ¡ ©¦"),
+            "│    软件包    │流行度 │大小 │"
+        );
+        // Alone, or in a line with no other damage, such runs stay.
+        for clean in ["Prix: 20 µÄ, café Ä", "©¦ tiger ©¦", "名字 µÄ 王先生"] {
             assert_eq!(fix_text(clean), clean);
         }
     }
