@@ -621,48 +621,63 @@ fn needs_work(text: &str) -> bool {
 /// [`needs_work`] but for escapes.
 fn needs_repair(text: &str) -> bool {
     // This is the test all clean text goes through, so it skips what it
-    // can: ASCII eight bytes at a time, and the rest is asked of a bit
-    // table.
+    // can: ASCII eight bytes at a time, runs of three-byte characters (all
+    // of the Basic Multilingual Plane's Han characters) decoded in a loop
+    // of their own, each asked of a bit table. A parenthesis or question
+    // mark matters only right after a Han character (`annotation_after`),
+    // so only the character before one is asked whether it is Han.
     let bytes = text.as_bytes();
+    let opens_after = |at: usize, previous: u32| {
+        char::from_u32(previous).is_some_and(is_han) && annotation_after(text, at)
+    };
+    // The character before `at`, if it was not ASCII (0 otherwise).
+    let mut previous = 0;
     let mut at = 0;
-    loop {
-        while let Some(word) = bytes.get(at..at + 8) {
-            if u64::from_le_bytes(word.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080 != 0
-            {
-                break;
+    while at < bytes.len() {
+        let lead = bytes[at];
+        if lead < 0x80 {
+            if matches!(lead, b'(' | b'?') && previous != 0 && opens_after(at, previous) {
+                return true;
             }
-            at += 8;
-        }
-        while bytes.get(at).is_some_and(u8::is_ascii) {
+            previous = 0;
             at += 1;
-        }
-        // Most of what is left is three bytes long (all of the Basic
-        // Multilingual Plane's Han characters), decoded here at once.
-        let (code, len) = match bytes.get(at..at + 3) {
-            Some(&[lead @ 0xE0..=0xEF, b1, b2]) => {
-                let code =
-                    u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
-                (code, 3)
+            while let Some(word) = bytes.get(at..at + 8) {
+                if u64::from_le_bytes(word.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080
+                    != 0
+                {
+                    break;
+                }
+                at += 8;
             }
-            _ => match text.get(at..).and_then(|rest| rest.chars().next()) {
-                Some(c) => (c as u32, c.len_utf8()),
-                None => return false,
-            },
+            while bytes.get(at).is_some_and(u8::is_ascii) {
+                at += 1;
+            }
+            continue;
+        }
+        if let Some(&[b1, b2]) = bytes.get(at + 1..at + 3).filter(|_| lead >> 4 == 0xE) {
+            let code =
+                u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+            if is_suspect_in_bmp(code) {
+                return true;
+            }
+            // (`（` and `？`.)
+            if matches!(code, 0xFF08 | 0xFF1F) && opens_after(at, previous) {
+                return true;
+            }
+            previous = code;
+            at += 3;
+            continue;
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            return false;
         };
-        let suspect = match code < 0x10000 {
-            true => is_suspect_in_bmp(code),
-            false => char::from_u32(code).is_some_and(classify_suspect),
-        };
-        if suspect {
+        if is_suspect(c) {
             return true;
         }
-        at += len;
-        // (`（` and `？` start with 0xEF.)
-        let opens = matches!(bytes.get(at), Some(b'(' | b'?' | 0xEF));
-        if opens && char::from_u32(code).is_some_and(is_han) && annotation_after(text, at) {
-            return true;
-        }
+        previous = c as u32;
+        at += c.len_utf8();
     }
+    false
 }
 
 /// Whether what starts at `at` in `text` (after a Han character) is what a
