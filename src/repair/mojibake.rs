@@ -186,13 +186,13 @@ pub(crate) fn repair_parts(
     let offsets = char_offsets(span, chars.len());
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     let mut judged = 0;
+    // What the text around a part is written in (see `AroundPrefix`),
+    // from the window's GBK bytes, made once a part asks.
+    let mut around: Option<AroundPrefix> = None;
     'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
         // Each character's bytes in the wrong encoding, and where they start.
         let (bytes, starts) = encode_for_utf8(&chars, read_as);
         let valid_from = valid_utf8_runs(&bytes);
-        // What the text around a part is written in (see `AroundPrefix`),
-        // made once a part asks.
-        let mut around: Option<AroundPrefix> = None;
         let mut gbk_runs: Option<GbkRuns> = None;
         // A Han character next to another whose bytes are one two-byte
         // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
@@ -248,11 +248,20 @@ pub(crate) fn repair_parts(
                 }
                 judged += 1;
                 let decoded = String::from_utf8_lossy(&bytes[from..starts[j]]).into_owned();
-                // UTF-8 read as GBK in Simplified text (see `Bar`).
-                let simplified_around = read_as == GB18030
+                // UTF-8 read as GBK, or as Shift_JIS with kanji that
+                // GB2312 lacks, in Simplified text (see `Bar`).
+                let simplified_around = (read_as == GB18030 || read_as == SHIFT_JIS)
                     && around
-                        .get_or_insert_with(|| AroundPrefix::new(&chars, &bytes, &starts))
-                        .is_gb2312_simplified(i..j, context());
+                        .get_or_insert_with(|| match read_as == GB18030 {
+                            true => AroundPrefix::new(&chars, &bytes, &starts),
+                            false => {
+                                let (gbk, gbk_starts) = encode_for_utf8(&chars, GB18030);
+                                AroundPrefix::new(&chars, &gbk, &gbk_starts)
+                            }
+                        })
+                        .is_gb2312_simplified(i..j, context())
+                    && (read_as == GB18030
+                        || around.as_ref().is_some_and(|a| a.outside_gb2312(i..j) > 0));
                 let bar = Bar {
                     simplified_around,
                     ..Bar::default()
@@ -482,6 +491,9 @@ struct Bar {
     /// chance readings come closer (`鎮煎煼` gives `悼執`). So in Simplified
     /// text the shape is evidence even where the Han characters it gives
     /// make no word, as those of classical poetry (`闂查椃` gives `闲闷`).
+    /// UTF-8 read as Shift_JIS gets the same where its part holds a kanji
+    /// GB2312 lacks (`莨願干` gives `伊花`): clean Simplified text in
+    /// GB2312 has none, and none that re-encode as UTF-8 either.
     simplified_around: bool,
 }
 
@@ -511,7 +523,7 @@ fn accept_with_evidence(
     // classical text can re-encode to such, as `鎮煎煼` gives `悼執`; but
     // not in Simplified text, if the repair is Simplified too: see `Bar`.)
     let (known, pairs) = known_pairs(&text);
-    let east_asian = chain.first() == Some(&(GB18030, UTF_8))
+    let east_asian = matches!(chain.first(), Some(&(read_as, was)) if was == UTF_8 && (read_as == GB18030 || (read_as == SHIFT_JIS && bar.simplified_around)))
         && text.chars().all(|c| c.is_ascii() || c >= '\u{2E80}');
     let in_simplified = east_asian
         && bar.simplified_around
@@ -993,6 +1005,11 @@ impl AroundPrefix {
             counts.push(count);
         }
         AroundPrefix { counts }
+    }
+
+    /// How many Han characters outside GB2312 `part` holds.
+    fn outside_gb2312(&self, part: std::ops::Range<usize>) -> u32 {
+        self.counts[part.end].2 - self.counts[part.start].2
     }
 
     /// Whether the window outside `part`, with `around` (the text around
@@ -1979,6 +1996,23 @@ mod tests {
         // (`霑仙掌` as `运叶`) stays.
         let clean = "碧草斷霑仙掌露，綠楊猶憶御爐煙。";
         assert_eq!(crate::fix_text(clean), clean);
+    }
+
+    #[test]
+    fn utf8_read_as_shift_jis_in_simplified_text_is_repaired_by_its_kanji() {
+        // In Simplified text written in GB2312, kanji that GB2312 lacks
+        // (`願`, `剰`) are evidence, as the shape of UTF-8 read as GBK is
+        // there: the repair needs a smaller gain.
+        for (before, part, after) in [
+            ("莫是", "伊花", "，恨余来晚，欲媚晨霞。"),
+            ("清明雨过", "杏花", "寒。"),
+        ] {
+            let damaged_part = damage(part, UTF_8, SHIFT_JIS);
+            assert!(!has_shift_jis_marker(&damaged_part), "{damaged_part}");
+            let damaged = format!("{before}{damaged_part}{after}");
+            let clean = format!("{before}{part}{after}");
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
     }
 
     #[test]
