@@ -1437,6 +1437,16 @@ mod tests {
     }
 
     #[test]
+    fn latin1_with_c1_controls_may_repair_to_rare_characters() {
+        // C1 controls show the misreading, so the repair may be as rare as
+        // classical poetry is (`敧` in GBK's extension rows).
+        assert_eq!(fix_text("相Èç\u{94}ªÕíÍÆºì\u{9A}Û。"), "相如敧枕推红氎。");
+        // Not to letters of other alphabets: `á\u{83}½` is valid UTF-8 for
+        // `ჽ`, which the C1 control does not vouch for.
+        assert_eq!(fix_text("õ©á\u{83}½¿Èí难禁摘。"), "酴醿娇软难禁摘。");
+    }
+
+    #[test]
     fn short_gbk_runs_are_repaired_where_the_line_shows_the_damage() {
         // One character of GBK read as Latin-1 is too short to repair on
         // its own (`ÓÃ`, `µÄ`, `©¦`), but not in a line with more of it.

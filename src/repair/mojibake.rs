@@ -51,7 +51,9 @@ const MAX_COST_PER_CHAR: u64 = 15;
 /// The same where the damage shows itself, so that rarer text (the
 /// characters of classical poetry) may come back: UTF-8 read as Shift_JIS
 /// that left half-width katakana (see `has_shift_jis_marker`), and UTF-8
-/// read as GBK in Simplified text (see `Bar`).
+/// read as GBK in Simplified text (see `Bar`), and text read as ISO-8859-1
+/// that left C1 controls, which clean text never holds, where the repair is
+/// East Asian (`Èç\u{94}ªÕí` is GBK's `如敧枕`).
 const MARKED_MAX_COST_PER_CHAR: u64 = 20;
 
 /// A repair of a span: its new text and the chain undone, outermost first.
@@ -541,6 +543,13 @@ fn accept_with_evidence(
             MARKED_MAX_COST_PER_CHAR
         }
         _ if in_simplified => MARKED_MAX_COST_PER_CHAR,
+        Some(&(read_as, _))
+            if read_as == WINDOWS_1252
+                && original.chars().any(is_c1)
+                && text.chars().all(|c| c.is_ascii() || c >= '\u{2E80}') =>
+        {
+            MARKED_MAX_COST_PER_CHAR
+        }
         _ => MAX_COST_PER_CHAR,
     };
     if text == original
@@ -1194,6 +1203,12 @@ pub(crate) fn is_kana(c: char) -> bool {
 /// C6A1..C7FC otherwise: see `big5_eten_code`).
 pub(crate) fn is_big5_user_defined(c: char) -> bool {
     ('\u{E000}'..='\u{F848}').contains(&c)
+}
+
+/// Whether `c` is a C1 control, which text holds only where bytes
+/// 0x80..=0x9F were read as ISO-8859-1.
+fn is_c1(c: char) -> bool {
+    ('\u{80}'..='\u{9F}').contains(&c)
 }
 
 fn is_private_use(c: char) -> bool {
