@@ -381,40 +381,61 @@ pub(crate) fn convert_with_phrases(
     let bytes = text.as_bytes();
     out.reserve(text.len());
     let mut ids = IdsUnits::default();
+    // Text that comes out as it is (ASCII, characters in no key, keys
+    // whose value is themselves) is not copied as it is passed but in one
+    // piece, where something else is output: `text[copied..i]` is owed.
+    let mut copied = 0;
+    // The character after the last one looked at: where it starts, itself
+    // and its length.
+    let mut ahead = (usize::MAX, 0, 0);
     let mut i = 0;
     while i < bytes.len() {
         if view.sparse() {
-            // Copy a run of characters in no key at once: with few key
+            // Pass a run of characters in no key at once: with few key
             // characters, the branch per character is well predicted.
             let run_end = unkeyed_run_end(view, bytes, i);
             if run_end > i {
-                out.push_str(&text[i..run_end]);
                 i = run_end;
                 continue;
             }
         }
         let b = bytes[i];
         if b < 0x80 && !view.ascii_in_keys(b) {
-            let run = bytes[i..]
+            i += bytes[i..]
                 .iter()
                 .position(|&b| b >= 0x80 || view.ascii_in_keys(b))
                 .unwrap_or(bytes.len() - i);
-            out.push_str(&text[i..i + run]);
-            i += run;
             continue;
         }
-        let (c, len) = char_at(bytes, i);
-        let next = next_char(bytes, i + len);
+        // (The character here was decoded as the one after the last, if
+        // that was the character before.)
+        let (c, len) = match ahead {
+            (at, c, len) if at == i => (c, len),
+            _ => char_at(bytes, i),
+        };
+        let (next, next_len) = match i + len < bytes.len() {
+            true => char_at(bytes, i + len),
+            false => (NO_NEXT, 0),
+        };
+        ahead = (i + len, next, next_len);
         let entry = view.entry(c);
         let phrase = entry.continues_bit() & view.pair_bit(c, next);
         let quick = (phrase == 0) & entry.is_own_or_no_key() & !is_ids_operator(c);
         if quick {
             let replaced = entry.quick_replacement(c);
-            out.push(char::from_u32(replaced).unwrap_or(char::REPLACEMENT_CHARACTER));
+            if replaced != c {
+                out.push_str(&text[copied..i]);
+                out.push(char::from_u32(replaced).unwrap_or(char::REPLACEMENT_CHARACTER));
+                copied = i + len;
+            }
             i += len;
             continue;
         }
         let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        if replacement.is_some() {
+            out.push_str(&text[copied..i]);
+            copied = end;
+        }
         match replacement {
             Some(Replacement::Value(value)) if end != i + len => on_phrase(out, view.value(value)),
             Some(Replacement::Short(a, b)) => {
@@ -427,10 +448,11 @@ pub(crate) fn convert_with_phrases(
                 );
             }
             Some(replacement) => push_replacement(view, replacement, out),
-            None => out.push_str(&text[i..end]),
+            None => {}
         }
         i = end;
     }
+    out.push_str(&text[copied..]);
 }
 
 /// Converts every character of `text` on its own, appending the result to
