@@ -1012,17 +1012,28 @@ fn repair_swaps_across_spaces(
     }
 }
 
+/// How many characters of `chars` (at `offset` in the text) from `at` on
+/// are `wanted` and not claimed by an edit yet.
+fn free_run(
+    chars: &[char],
+    at: usize,
+    offset: usize,
+    edits: &Edits,
+    wanted: impl Fn(char) -> bool,
+) -> usize {
+    chars[at..]
+        .iter()
+        .enumerate()
+        .take_while(|&(i, &c)| wanted(c) && edits.is_free(offset + at + i, offset + at + i + 1))
+        .count()
+}
+
 /// Runs of Latin-1 (and windows-1252) characters whose characters are not
 /// claimed yet, each undone as a whole if it can be.
 fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
     let mut at = 0;
     while at < span.len() {
-        let free = |i: usize| edits.is_free(offset + i, offset + i + 1);
-        let run = span[at..]
-            .iter()
-            .enumerate()
-            .take_while(|&(i, &c)| mojibake::is_single_byte(c) && free(at + i))
-            .count();
+        let run = free_run(span, at, offset, edits, mojibake::is_single_byte);
         let run_span = &span[at..at + run];
         // (A short span that is one run was tried as a whole.)
         let tried = run == span.len() && span.len() <= WHOLE_SPAN;
@@ -1082,12 +1093,9 @@ fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
 fn repair_short_gbk_runs(line: &[char], offset: usize, edits: &mut Edits) {
     let mut at = 0;
     while at < line.len() {
-        let free = |i: usize| edits.is_free(offset + i, offset + i + 1);
-        let run = line[at..]
-            .iter()
-            .enumerate()
-            .take_while(|&(i, &c)| ('\u{80}'..='\u{FF}').contains(&c) && free(at + i))
-            .count();
+        let run = free_run(line, at, offset, edits, |c| {
+            ('\u{80}'..='\u{FF}').contains(&c)
+        });
         // (Longer runs had their chance in `repair_single_byte_runs`.)
         if (2..=SHORT_GBK_RUN).contains(&run) && run % 2 == 0 {
             let part = &line[at..at + run];
