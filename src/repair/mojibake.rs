@@ -569,12 +569,15 @@ fn is_clean_repair(original: &str, text: &str) -> bool {
 /// whether the window's line has private-use characters of Big5's
 /// user-defined areas (see `is_big5_user_defined`); and whether
 /// the window crosses spaces, where only the search in context is made
-/// (the search by gain never crosses ASCII).
+/// (the search by gain never crosses ASCII); and the Han characters around
+/// that only GB2312 has, and only Big5 (see `charset_only`).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SwapContext {
     pub simplified: u32,
     pub traditional: u32,
     pub kana: usize,
+    pub gb2312_only: u32,
+    pub big5_only: u32,
     pub big5_user_defined: bool,
     pub across_spaces: bool,
 }
@@ -640,10 +643,26 @@ pub(crate) fn repair_swaps(
                     is_symbol_marker(c, read_as) || (is_kana(c) && around.kana <= MAX_MARKER_KANA)
                 })
         };
+        // (Or, for Big5 read as GBK, where the text around is Big5's by
+        // its charset, and the window has what Big5 could not have given:
+        // see `context_swaps`.)
+        let charsets = match read_as == GB18030 {
+            true => Some(charsets_around(&chars, around)),
+            false => None,
+        };
+        let big5_era = || {
+            charsets.is_some_and(|charsets| {
+                charsets.big5_only > 0
+                    && chars.iter().any(|&c| {
+                        (is_han(c) && !in_big5(c)) || is_kana(c) || is_symbol_marker(c, read_as)
+                    })
+            })
+        };
         let in_context = !other_damage
-            && (script.other - other_in_window) * ratio <= script.own
-            && shows()
-            && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as)));
+            && (((script.other - other_in_window) * ratio <= script.own
+                && shows()
+                && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as))))
+                || big5_era());
         // What the search by gain needs (see below), checked before any
         // work.
         let possible = !around.across_spaces
@@ -685,7 +704,9 @@ pub(crate) fn repair_swaps(
                 read_as,
             };
             let mut any = false;
-            for (start, end, text, confidence) in context_swaps(&window, script, around.kana) {
+            for (start, end, text, confidence) in
+                context_swaps(&window, script, around.kana, charsets)
+            {
                 let part = &span[offsets[start]..offsets[end]];
                 if is_clean_repair(part, &text) && !overlaps(&found, start, end) {
                     let chain = vec![(read_as, was)];
@@ -718,7 +739,7 @@ pub(crate) fn repair_swaps(
             let Some(d) = best_swap(i) else {
                 return i64::MIN / 4;
             };
-            let marker = if has_swap_marker(chars[i].encode_utf8(&mut [0; 4]), read_as) {
+            let marker = if is_swap_marker(chars[i], read_as) {
                 SWAP_MARKER_EVIDENCE
             } else {
                 0
@@ -792,6 +813,31 @@ impl Scripts {
     }
 }
 
+/// Counts of Han characters only GB2312 has, and only Big5 (see
+/// `charset_only`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Charsets {
+    gb2312_only: u32,
+    big5_only: u32,
+}
+
+/// The `Charsets` of `chars` and of the text around them.
+fn charsets_around(chars: &[char], around: SwapContext) -> Charsets {
+    chars.iter().fold(
+        Charsets {
+            gb2312_only: around.gb2312_only,
+            big5_only: around.big5_only,
+        },
+        |counts, &c| {
+            let (gb2312, big5) = charset_only(c);
+            Charsets {
+                gb2312_only: counts.gb2312_only + u32::from(gb2312),
+                big5_only: counts.big5_only + u32::from(big5),
+            }
+        },
+    )
+}
+
 /// A window searched for swaps: its characters, what each swaps to (if
 /// anything), which script only writes each, and the direction.
 struct SwapWindow<'a> {
@@ -808,11 +854,22 @@ struct SwapWindow<'a> {
 /// or, for Big5 read as GBK, words the swap makes and a large gain; the
 /// script outside the run the one it is judged in; and a clear gain over
 /// the text as it stands, context included. `around` counts the window's
-/// characters of each script and those around it; `kana`, the kana there.
+/// characters of each script and those around it; `kana`, the kana there;
+/// `charsets`, for Big5 read as GBK, the characters there only one of
+/// GB2312 and Big5 has.
+///
+/// Big5 read as GBK in text of few characters only one script writes (a
+/// line of classical poetry) passes too where the text outside the run is
+/// Big5's by its charset (see `is_big5_text`) and the run gains
+/// `BIG5_TEXT_GAIN` with evidence of the misreading (a character of the
+/// other script, or a symbol, or kana where the text outside shows more
+/// than one character only Big5 has), or `BIG5_TEXT_WORD_GAIN` with a
+/// character Big5 does not have and a known pair made.
 fn context_swaps(
     window: &SwapWindow,
     around: Scripts,
     kana: usize,
+    charsets: Option<Charsets>,
 ) -> Vec<(usize, usize, String, f32)> {
     let SwapWindow {
         chars,
@@ -865,16 +922,22 @@ fn context_swaps(
             (false, true) => (1, TRADITIONAL_RATIO),
             (false, false) => (2, SIMPLIFIED_RATIO),
         };
-        let needed = MIN_SWAP_GAIN.max(run.cost * MIN_SWAP_GAIN_PERCENT / 100);
+        let mut needed = MIN_SWAP_GAIN.max(run.cost * MIN_SWAP_GAIN_PERCENT / 100);
         let private_use = chars[start..end].iter().any(|&c| is_private_use(c));
-        if (evidence < MIN_SWAP_EVIDENCE && !words)
+        let in_script = !((evidence < MIN_SWAP_EVIDENCE && !words)
             || (run.pairs == 0 && evidence < MIN_SWAP_EVIDENCE_WITHOUT_WORDS)
             || outside.own < min_own
             || outside.other * ratio > outside.own
             || (end - start < 2 && !private_use)
-            || run.gain < needed
-        {
-            continue;
+            || run.gain < needed);
+        if !in_script {
+            let Some(needed_here) = charsets
+                .filter(|_| outside.other * ratio <= outside.own && end - start >= 2)
+                .and_then(|charsets| big5_text_gain(chars, start..end, charsets, evidence, &run))
+            else {
+                continue;
+            };
+            needed = needed_here;
         }
         let text = run.text;
         // Real text, character by character: not rare on average (none
@@ -893,6 +956,65 @@ fn context_swaps(
     }
     found
 }
+
+/// What a run of Big5 read as GBK (`chars[range]`, with `evidence`
+/// characters of the other script or markers) must gain to pass in text
+/// that is Big5's by its charset (see `context_swaps`), if it may pass so.
+fn big5_text_gain(
+    chars: &[char],
+    range: std::ops::Range<usize>,
+    charsets: Charsets,
+    evidence: usize,
+    run: &swap::Run,
+) -> Option<i64> {
+    let run_chars = &chars[range];
+    let inside = charsets_around(run_chars, SwapContext::default());
+    let outside = Charsets {
+        gb2312_only: charsets.gb2312_only - inside.gb2312_only,
+        big5_only: charsets.big5_only - inside.big5_only,
+    };
+    // Kana alone (Japanese writes them between kanji Big5 lacks too)
+    // need more of Big5's characters around.
+    let strong = run_chars
+        .iter()
+        .any(|&c| is_symbol_marker(c, GB18030) || script_only(c).0 || charset_only(c).0);
+    let needed_big5 = match strong {
+        true => 1,
+        false => 2,
+    };
+    // (Nor where GBK's punctuation read as Big5 shows: the text is GBK
+    // read as Big5, whose characters are Big5's too.)
+    if !is_big5_text(outside, needed_big5)
+        || chars.iter().any(|&c| is_gbk_punctuation_read_as_big5(c))
+    {
+        return None;
+    }
+    if evidence >= MIN_SWAP_EVIDENCE && run.gain >= BIG5_TEXT_GAIN {
+        return Some(BIG5_TEXT_GAIN);
+    }
+    let outside_big5 = run_chars.iter().any(|&c| is_han(c) && !in_big5(c));
+    let kana = run_chars.iter().any(|&c| is_kana(c));
+    (outside_big5 && !kana && run.pairs >= 1 && run.gain >= BIG5_TEXT_WORD_GAIN)
+        .then_some(BIG5_TEXT_WORD_GAIN)
+}
+
+/// Whether text with `charsets` is Big5's by its charset: at least
+/// `needed_big5` characters only Big5 has, twice as many as those only
+/// GB2312 has.
+fn is_big5_text(charsets: Charsets, needed_big5: u32) -> bool {
+    charsets.big5_only >= needed_big5
+        && charsets.gb2312_only * BIG5_TEXT_RATIO <= charsets.big5_only
+}
+
+/// What a run of Big5 read as GBK must gain in text that is Big5's by its
+/// charset (see `context_swaps`): with evidence of the misreading, and with
+/// a character Big5 lacks and a known pair only.
+const BIG5_TEXT_GAIN: i64 = 25;
+const BIG5_TEXT_WORD_GAIN: i64 = 35;
+
+/// How many times the characters only Big5 has must outnumber those only
+/// GB2312 has around a run, for the text to be Big5's by its charset.
+const BIG5_TEXT_RATIO: u32 = 2;
 
 /// The evidence a swap chosen in context needs (see `context_swaps`): at
 /// least one character of the other script or symbol, two where the swap
@@ -1090,13 +1212,15 @@ fn is_swap(read_as: &Encoding, was: &Encoding) -> bool {
 /// Cyrillic, pinyin, bopomofo and box-drawing rows of GBK (where Big5 keeps
 /// its commonest characters), and private-use characters.
 fn has_strong_marker(text: &str) -> bool {
-    text.chars().any(|c| {
-        matches!(c,
-            '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}' | '\u{E000}'..='\u{F8FF}'
-            | '\u{391}'..='\u{3C9}' | '\u{401}'..='\u{451}' | '\u{3105}'..='\u{3129}'
-            | '\u{2500}'..='\u{257F}' | 'ā' | 'á' | 'ǎ' | 'à' | 'ē' | 'é' | 'ě' | 'è' | 'ī' | 'í'
-            | 'ǐ' | 'ì' | 'ō' | 'ó' | 'ǒ' | 'ò' | 'ū' | 'ú' | 'ǔ' | 'ù' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'ü')
-    })
+    text.chars().any(is_strong_marker)
+}
+
+fn is_strong_marker(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}' | '\u{E000}'..='\u{F8FF}'
+        | '\u{391}'..='\u{3C9}' | '\u{401}'..='\u{451}' | '\u{3105}'..='\u{3129}'
+        | '\u{2500}'..='\u{257F}' | 'ā' | 'á' | 'ǎ' | 'à' | 'ē' | 'é' | 'ě' | 'è' | 'ī' | 'í'
+        | 'ǐ' | 'ì' | 'ō' | 'ó' | 'ǒ' | 'ò' | 'ū' | 'ú' | 'ǔ' | 'ù' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'ü')
 }
 
 /// Whether `text` has a character that text read with `read_as` in place
@@ -1105,17 +1229,19 @@ fn has_strong_marker(text: &str) -> bool {
 /// (`。、·` as `﹝﹜﹞`, `；？` as `˙ˋ`, `—` as `〞`; `，：！（）` as bopomofo),
 /// and by Windows (code page 950) private-use characters.
 fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
-    has_strong_marker(text)
+    text.chars().any(|c| is_swap_marker(c, read_as))
+}
+
+fn is_swap_marker(c: char, read_as: &Encoding) -> bool {
+    is_strong_marker(c)
         || (read_as == BIG5
-            && text.chars().any(|c| {
-                matches!(
-                    c,
-                    '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}'
-                    // The user-defined area of Windows' code page 950, where
-                    // GBK's common characters C6A1..C8FE fall (`人`, `前`).
-                    | '\u{F6B1}'..='\u{F848}'
-                )
-            }))
+            && matches!(
+                c,
+                '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}'
+                // The user-defined area of Windows' code page 950, where
+                // GBK's common characters C6A1..C8FE fall (`人`, `前`).
+                | '\u{F6B1}'..='\u{F848}'
+            ))
 }
 
 /// Whether `c` is a symbol that text read with `read_as` in place of the
@@ -1127,10 +1253,11 @@ fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
 /// Hangzhou numerals; GBK's punctuation read as Big5 gives Big5's symbols
 /// (see `has_swap_marker`).
 fn is_symbol_marker(c: char, read_as: &Encoding) -> bool {
-    if is_kana(c) {
+    // (Han characters, most of what is asked, are none.)
+    if ('\u{3400}'..'\u{E000}').contains(&c) || is_kana(c) {
         return false;
     }
-    has_swap_marker(c.encode_utf8(&mut [0; 4]), read_as)
+    is_swap_marker(c, read_as)
         || (read_as == GB18030
             && matches!(c,
                 '\u{FE30}'..='\u{FE6F}' | '\u{3300}'..='\u{33FF}' | '\u{3220}'..='\u{32FF}'
@@ -1146,17 +1273,20 @@ fn is_symbol_marker(c: char, read_as: &Encoding) -> bool {
 /// frames tables.)
 fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Encoding) -> u64 {
     let is_letter = |c: char| matches!(c, '\u{391}'..='\u{3C9}' | '\u{401}'..='\u{451}');
-    let punctuation = |c: char| {
-        read_as == BIG5
-            && matches!(c, '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}' | '\u{3105}'..='\u{3129}')
-    };
     range
         .filter(|&i| {
             let c = chars[i];
             let alone = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_none_or(|&n| is_han(n));
-            punctuation(c) || (is_letter(c) && alone(i.checked_sub(1)) && alone(Some(i + 1)))
+            (read_as == BIG5 && is_gbk_punctuation_read_as_big5(c))
+                || (is_letter(c) && alone(i.checked_sub(1)) && alone(Some(i + 1)))
         })
         .count() as u64
+}
+
+/// What GBK's punctuation read as Big5 gives (see `has_swap_marker`):
+/// `。、·` as `﹝﹜﹞`, `；？` as `˙ˋ`, `—` as `〞`, `，：！（）` as bopomofo.
+fn is_gbk_punctuation_read_as_big5(c: char) -> bool {
+    matches!(c, '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}' | '\u{3105}'..='\u{3129}')
 }
 
 /// CJK symbols and punctuation, and the full-width forms of ASCII's.
@@ -1177,6 +1307,48 @@ pub(crate) fn is_kana(c: char) -> bool {
 /// C6A1..C7FC otherwise: see `big5_eten_code`).
 pub(crate) fn is_big5_user_defined(c: char) -> bool {
     ('\u{E000}'..='\u{F848}').contains(&c)
+}
+
+/// Whether Han character `c` is one GB2312 has and Big5 does not, and
+/// whether it is one Big5 has and GB2312 does not: what tells text once
+/// in Big5 (Traditional forms, `時`, `麥`) from text once in GB2312
+/// (Simplified forms), where few characters are seen only in one script
+/// (classical poetry writes most of its characters in both), and what
+/// Big5 read as GBK leaves (GB2312's Simplified forms, and GBK's rare
+/// characters, which Big5 has not either).
+pub(crate) fn charset_only(c: char) -> (bool, bool) {
+    // (Both charsets have Han characters of the main block only; the
+    // answers are worked out once, a byte a character: the search for
+    // swaps asks of every character around a window.)
+    static ONLY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    const FIRST: u32 = 0x4E00;
+    let Some(index) = (c as u32).checked_sub(FIRST) else {
+        return (false, false);
+    };
+    let only = ONLY.get_or_init(|| {
+        (FIRST..=0x9FFF)
+            .map(|code| {
+                let c = char::from_u32(code).unwrap_or_default();
+                let gb18030 = reverse_table(GB18030).map_or(0, |table| table[c as usize]);
+                // (GB2312's Han characters are in rows 0xB0..=0xF7, columns
+                // from 0xA1.)
+                let gb2312 = matches!(gb18030.to_be_bytes(), [0xB0..=0xF7, 0xA1..=0xFE]);
+                let big5 = in_big5(c);
+                u8::from(gb2312 && !big5) | u8::from(big5 && !gb2312) << 1
+            })
+            .collect()
+    });
+    let bits = only.get(index as usize).copied().unwrap_or(0);
+    (bits & 1 != 0, bits & 2 != 0)
+}
+
+/// Whether Big5 itself (A140..F9FE, less the user-defined area C6A1..C8FE
+/// that the ETEN and HKSCS extensions fill) has `c`.
+fn in_big5(c: char) -> bool {
+    let code = reverse_table(BIG5)
+        .and_then(|table| table.get(c as usize).copied())
+        .unwrap_or(0);
+    (0xA140..=0xF9FE).contains(&code) && !(0xC6A1..=0xC8FE).contains(&code)
 }
 
 fn is_private_use(c: char) -> bool {
@@ -2056,6 +2228,37 @@ mod tests {
         ] {
             assert_eq!(crate::fix_text(damaged), clean, "{damaged}");
         }
+    }
+
+    #[test]
+    fn big5_read_as_gbk_is_repaired_in_text_that_is_big5_by_its_charset() {
+        // Lines of classical poetry with no character only Traditional
+        // text writes, but several only Big5 has (`時`, `麥`, `戰`): the
+        // Simplified forms (`独`, `瞒`) and GBK's Latin row (`ō`) that the
+        // misreading leaves are evidence enough.
+        for (clean, span) in [
+            ("去年到郡時，麥穗黃離離。", 8..11),
+            ("夫死戰場子在腹，妾身雖存如晝燭。", 9..11),
+        ] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged: String = chars[..span.start]
+                .iter()
+                .copied()
+                .chain(damage(&part, BIG5, GB18030).chars())
+                .chain(chars[span.end..].iter().copied())
+                .collect();
+            assert_ne!(damaged, clean);
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Text that is GB2312's by its charset is left alone.
+        let simplified = "我们去年到郡时，麦穗独瞒瞒。";
+        assert_eq!(crate::fix_text(simplified), simplified);
+        // (Traditional forms are Big5's only, Simplified ones GB2312's,
+        // the common ones both.)
+        assert_eq!(charset_only('時'), (false, true));
+        assert_eq!(charset_only('独'), (true, false));
+        assert_eq!(charset_only('中'), (false, false));
     }
 
     #[test]
