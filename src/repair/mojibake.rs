@@ -860,11 +860,8 @@ struct SwapWindow<'a> {
 ///
 /// Big5 read as GBK in text of few characters only one script writes (a
 /// line of classical poetry) passes too where the text outside the run is
-/// Big5's by its charset (see `is_big5_text`) and the run gains
-/// `BIG5_TEXT_GAIN` with evidence of the misreading (a character of the
-/// other script, or a symbol, or kana where the text outside shows more
-/// than one character only Big5 has), or `BIG5_TEXT_WORD_GAIN` with a
-/// character Big5 does not have and a known pair made.
+/// Big5's by its charset (see `is_big5_text`) and the run gains enough
+/// for its evidence (see `big5_text_gain`).
 fn context_swaps(
     window: &SwapWindow,
     around: Scripts,
@@ -933,7 +930,9 @@ fn context_swaps(
         if !in_script {
             let Some(needed_here) = charsets
                 .filter(|_| outside.other * ratio <= outside.own && end - start >= 2)
-                .and_then(|charsets| big5_text_gain(chars, start..end, charsets, evidence, &run))
+                .and_then(|charsets| {
+                    big5_text_gain(chars, start..end, charsets, evidence, kana, &run)
+                })
             else {
                 continue;
             };
@@ -958,13 +957,20 @@ fn context_swaps(
 }
 
 /// What a run of Big5 read as GBK (`chars[range]`, with `evidence`
-/// characters of the other script or markers) must gain to pass in text
-/// that is Big5's by its charset (see `context_swaps`), if it may pass so.
+/// characters of the other script or markers, and `kana_around` kana in
+/// and around the window) must gain to pass in text that is Big5's by its
+/// charset (see `context_swaps`), if it may pass so: `BIG5_TEXT_GAIN` with
+/// evidence of the misreading (a character of the other script or a
+/// symbol, or kana where the text outside shows two characters only Big5
+/// has), `BIG5_TEXT_WEAK_GAIN` with kana and one such character, or two
+/// known pairs made, and `BIG5_TEXT_WORD_GAIN` with a character Big5
+/// lacks and a known pair made.
 fn big5_text_gain(
     chars: &[char],
     range: std::ops::Range<usize>,
     charsets: Charsets,
     evidence: usize,
+    kana_around: usize,
     run: &swap::Run,
 ) -> Option<i64> {
     let run_chars = &chars[range];
@@ -973,29 +979,36 @@ fn big5_text_gain(
         gb2312_only: charsets.gb2312_only - inside.gb2312_only,
         big5_only: charsets.big5_only - inside.big5_only,
     };
-    // Kana alone (Japanese writes them between kanji Big5 lacks too)
-    // need more of Big5's characters around.
+    // (Nor where GBK's punctuation read as Big5 shows: the text is GBK
+    // read as Big5, whose characters are Big5's too.)
+    if !is_big5_text(outside, 1) || chars.iter().any(|&c| is_gbk_punctuation_read_as_big5(c)) {
+        return None;
+    }
+    // Kana alone (Japanese writes them between kanji Big5 lacks too), or
+    // no marker at all, need more of Big5's characters around, or a
+    // larger gain.
     let strong = run_chars
         .iter()
         .any(|&c| is_symbol_marker(c, GB18030) || script_only(c).0 || charset_only(c).0);
-    let needed_big5 = match strong {
-        true => 1,
-        false => 2,
-    };
-    // (Nor where GBK's punctuation read as Big5 shows: the text is GBK
-    // read as Big5, whose characters are Big5's too.)
-    if !is_big5_text(outside, needed_big5)
-        || chars.iter().any(|&c| is_gbk_punctuation_read_as_big5(c))
-    {
+    let big5_around = strong || is_big5_text(outside, 2);
+    let needed = if evidence >= MIN_SWAP_EVIDENCE {
+        match big5_around {
+            true => BIG5_TEXT_GAIN,
+            false => BIG5_TEXT_WEAK_GAIN,
+        }
+    } else if !big5_around {
         return None;
-    }
-    if evidence >= MIN_SWAP_EVIDENCE && run.gain >= BIG5_TEXT_GAIN {
-        return Some(BIG5_TEXT_GAIN);
-    }
-    let outside_big5 = run_chars.iter().any(|&c| is_han(c) && !in_big5(c));
-    let kana = run_chars.iter().any(|&c| is_kana(c));
-    (outside_big5 && !kana && run.pairs >= 1 && run.gain >= BIG5_TEXT_WORD_GAIN)
-        .then_some(BIG5_TEXT_WORD_GAIN)
+    } else if run.pairs >= 2 && kana_around <= MAX_MARKER_KANA {
+        BIG5_TEXT_WEAK_GAIN
+    } else {
+        let outside_big5 = run_chars.iter().any(|&c| is_han(c) && !in_big5(c));
+        let kana = run_chars.iter().any(|&c| is_kana(c));
+        match outside_big5 && !kana && run.pairs >= 1 {
+            true => BIG5_TEXT_WORD_GAIN,
+            false => return None,
+        }
+    };
+    (run.gain >= needed).then_some(needed)
 }
 
 /// Whether text with `charsets` is Big5's by its charset: at least
@@ -1007,9 +1020,12 @@ fn is_big5_text(charsets: Charsets, needed_big5: u32) -> bool {
 }
 
 /// What a run of Big5 read as GBK must gain in text that is Big5's by its
-/// charset (see `context_swaps`): with evidence of the misreading, and with
-/// a character Big5 lacks and a known pair only.
+/// charset (see `context_swaps`): with evidence of the misreading; with
+/// kana alone and one character only Big5 has around, or with two known
+/// pairs and no evidence; and with a character Big5 lacks and a known pair
+/// only.
 const BIG5_TEXT_GAIN: i64 = 25;
+const BIG5_TEXT_WEAK_GAIN: i64 = 30;
 const BIG5_TEXT_WORD_GAIN: i64 = 35;
 
 /// How many times the characters only Big5 has must outnumber those only
@@ -2239,6 +2255,10 @@ mod tests {
         for (clean, span) in [
             ("去年到郡時，麥穗黃離離。", 8..11),
             ("夫死戰場子在腹，妾身雖存如晝燭。", 9..11),
+            // A lone kana (`び`) by one character only Big5 has, with a
+            // larger gain; and two known pairs made, with no marker.
+            ("負太白，騰天狼。", 0..2),
+            ("送進士許棠下第東歸", 0..2),
         ] {
             let chars: Vec<char> = clean.chars().collect();
             let part: String = chars[span.clone()].iter().collect();
