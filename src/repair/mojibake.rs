@@ -643,26 +643,23 @@ pub(crate) fn repair_swaps(
                     is_symbol_marker(c, read_as) || (is_kana(c) && around.kana <= MAX_MARKER_KANA)
                 })
         };
-        // (Or, for Big5 read as GBK, where the text around is Big5's by
-        // its charset, and the window has what Big5 could not have given:
-        // see `context_swaps`.)
-        let charsets = match read_as == GB18030 {
-            true => Some(charsets_around(&chars, around)),
-            false => None,
-        };
-        let big5_era = || {
-            charsets.is_some_and(|charsets| {
-                charsets.big5_only > 0
-                    && chars.iter().any(|&c| {
-                        (is_han(c) && !in_big5(c)) || is_kana(c) || is_symbol_marker(c, read_as)
-                    })
-            })
+        // (Or where the text around is the misread text's by its charset,
+        // and the window has what that charset could not have given, or a
+        // marker: see `context_swaps`.)
+        let charsets = charsets_around(&chars, around, read_as);
+        let charset_shows = || {
+            charsets.own > 0
+                && chars.iter().any(|&c| {
+                    (is_han(c) && !in_charset_of(c, read_as))
+                        || is_kana(c)
+                        || is_symbol_marker(c, read_as)
+                })
         };
         let in_context = !other_damage
             && (((script.other - other_in_window) * ratio <= script.own
                 && shows()
                 && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as))))
-                || big5_era());
+                || charset_shows());
         // What the search by gain needs (see below), checked before any
         // work.
         let possible = !around.across_spaces
@@ -813,26 +810,37 @@ impl Scripts {
     }
 }
 
-/// Counts of Han characters only GB2312 has, and only Big5 (see
-/// `charset_only`).
+/// Counts of Han characters that only the charset of the misread text has
+/// (Big5 for Big5 read as GBK, GB2312 for GBK read as Big5), and that only
+/// the other has (see `charset_only`).
 #[derive(Debug, Clone, Copy, Default)]
 struct Charsets {
-    gb2312_only: u32,
-    big5_only: u32,
+    own: u32,
+    other: u32,
 }
 
-/// The `Charsets` of `chars` and of the text around them.
-fn charsets_around(chars: &[char], around: SwapContext) -> Charsets {
-    chars.iter().fold(
-        Charsets {
-            gb2312_only: around.gb2312_only,
-            big5_only: around.big5_only,
+/// The `Charsets` of `chars` and of the text `around` them, for text
+/// misread with `read_as`.
+fn charsets_around(chars: &[char], around: SwapContext, read_as: &Encoding) -> Charsets {
+    // (Only GB2312, only Big5.)
+    let oriented = |(gb2312, big5): (u32, u32)| match read_as == GB18030 {
+        true => Charsets {
+            own: big5,
+            other: gb2312,
         },
+        false => Charsets {
+            own: gb2312,
+            other: big5,
+        },
+    };
+    chars.iter().fold(
+        oriented((around.gb2312_only, around.big5_only)),
         |counts, &c| {
             let (gb2312, big5) = charset_only(c);
+            let add = oriented((u32::from(gb2312), u32::from(big5)));
             Charsets {
-                gb2312_only: counts.gb2312_only + u32::from(gb2312),
-                big5_only: counts.big5_only + u32::from(big5),
+                own: counts.own + add.own,
+                other: counts.other + add.other,
             }
         },
     )
@@ -855,18 +863,17 @@ struct SwapWindow<'a> {
 /// script outside the run the one it is judged in; and a clear gain over
 /// the text as it stands, context included. `around` counts the window's
 /// characters of each script and those around it; `kana`, the kana there;
-/// `charsets`, for Big5 read as GBK, the characters there only one of
-/// GB2312 and Big5 has.
+/// `charsets`, the characters there only one of GB2312 and Big5 has.
 ///
-/// Big5 read as GBK in text of few characters only one script writes (a
-/// line of classical poetry) passes too where the text outside the run is
-/// Big5's by its charset (see `is_big5_text`) and the run gains enough
-/// for its evidence (see `big5_text_gain`).
+/// In text of few characters only one script writes (a line of classical
+/// poetry) a run passes too where the text outside it is the misread
+/// text's by its charset and the run gains enough for its evidence (see
+/// `charset_text_gain`).
 fn context_swaps(
     window: &SwapWindow,
     around: Scripts,
     kana: usize,
-    charsets: Option<Charsets>,
+    charsets: Charsets,
 ) -> Vec<(usize, usize, String, f32)> {
     let SwapWindow {
         chars,
@@ -928,11 +935,9 @@ fn context_swaps(
             || (end - start < 2 && !private_use)
             || run.gain < needed);
         if !in_script {
-            let Some(needed_here) = charsets
-                .filter(|_| outside.other * ratio <= outside.own && end - start >= 2)
-                .and_then(|charsets| {
-                    big5_text_gain(chars, start..end, charsets, evidence, kana, &run)
-                })
+            let Some(needed_here) = (outside.other * ratio <= outside.own && end - start >= 2)
+                .then(|| charset_text_gain(window, start..end, charsets, evidence, kana, &run))
+                .flatten()
             else {
                 continue;
             };
@@ -956,81 +961,104 @@ fn context_swaps(
     found
 }
 
-/// What a run of Big5 read as GBK (`chars[range]`, with `evidence`
-/// characters of the other script or markers, and `kana_around` kana in
-/// and around the window) must gain to pass in text that is Big5's by its
-/// charset (see `context_swaps`), if it may pass so: `BIG5_TEXT_GAIN` with
-/// evidence of the misreading (a character of the other script or a
-/// symbol, or kana where the text outside shows two characters only Big5
-/// has), `BIG5_TEXT_WEAK_GAIN` with kana and one such character, or two
-/// known pairs made, and `BIG5_TEXT_WORD_GAIN` with a character Big5
-/// lacks and a known pair made.
-fn big5_text_gain(
-    chars: &[char],
+/// What a run of `window` (`range`, with `evidence` characters of the
+/// other script or markers, and `kana_around` kana in and around the
+/// window) must gain to pass in text that is the misread text's by its
+/// charset (see `context_swaps`, `is_charset_text`), if it may pass so:
+/// `CHARSET_TEXT_GAIN` with evidence of the misreading (a character of
+/// the other script or charset, or a symbol; or kana where the text
+/// outside has two characters only its charset has),
+/// `CHARSET_TEXT_WEAK_GAIN` with kana and one such character, or, for Big5
+/// read as GBK, with two known pairs made and no evidence, and
+/// `CHARSET_TEXT_WORD_GAIN` for GBK read as Big5 so, or for Big5 read as
+/// GBK with a character Big5 lacks and a known pair made.
+fn charset_text_gain(
+    window: &SwapWindow,
     range: std::ops::Range<usize>,
     charsets: Charsets,
     evidence: usize,
     kana_around: usize,
     run: &swap::Run,
 ) -> Option<i64> {
+    let (chars, read_as) = (window.chars, window.read_as);
+    let big5_read_as_gbk = read_as == GB18030;
     let run_chars = &chars[range];
-    let inside = charsets_around(run_chars, SwapContext::default());
+    let inside = charsets_around(run_chars, SwapContext::default(), read_as);
     let outside = Charsets {
-        gb2312_only: charsets.gb2312_only - inside.gb2312_only,
-        big5_only: charsets.big5_only - inside.big5_only,
+        own: charsets.own - inside.own,
+        other: charsets.other - inside.other,
     };
-    // (Nor where GBK's punctuation read as Big5 shows: the text is GBK
-    // read as Big5, whose characters are Big5's too.)
-    if !is_big5_text(outside, 1) || chars.iter().any(|&c| is_gbk_punctuation_read_as_big5(c)) {
+    // (Nor, for Big5 read as GBK, where GBK's punctuation read as Big5
+    // shows: the text is GBK read as Big5, whose characters are Big5's
+    // too.)
+    if !is_charset_text(outside, read_as)
+        || (big5_read_as_gbk && chars.iter().any(|&c| is_gbk_punctuation_read_as_big5(c)))
+    {
         return None;
     }
     // Kana alone (Japanese writes them between kanji Big5 lacks too), or
-    // no marker at all, need more of Big5's characters around, or a
-    // larger gain.
-    let strong = run_chars
-        .iter()
-        .any(|&c| is_symbol_marker(c, GB18030) || script_only(c).0 || charset_only(c).0);
-    let big5_around = strong || is_big5_text(outside, 2);
+    // no marker at all, need more of the charset's characters around, or
+    // a larger gain.
+    let strong = run_chars.iter().any(|&c| {
+        let (simplified, traditional) = script_only(c);
+        let (gb2312, big5) = charset_only(c);
+        is_symbol_marker(c, read_as)
+            || match big5_read_as_gbk {
+                true => simplified || gb2312,
+                false => traditional || big5,
+            }
+    });
+    let enough_around = strong || outside.own >= 2;
     let needed = if evidence >= MIN_SWAP_EVIDENCE {
-        match big5_around {
-            true => BIG5_TEXT_GAIN,
-            false => BIG5_TEXT_WEAK_GAIN,
+        match enough_around {
+            true => CHARSET_TEXT_GAIN,
+            false => CHARSET_TEXT_WEAK_GAIN,
         }
-    } else if !big5_around {
+    } else if !enough_around {
         return None;
     } else if run.pairs >= 2 && kana_around <= MAX_MARKER_KANA {
-        BIG5_TEXT_WEAK_GAIN
+        match big5_read_as_gbk {
+            true => CHARSET_TEXT_WEAK_GAIN,
+            false => CHARSET_TEXT_WORD_GAIN,
+        }
     } else {
-        let outside_big5 = run_chars.iter().any(|&c| is_han(c) && !in_big5(c));
+        let outside_charset = run_chars
+            .iter()
+            .any(|&c| is_han(c) && !in_charset_of(c, read_as));
         let kana = run_chars.iter().any(|&c| is_kana(c));
-        match outside_big5 && !kana && run.pairs >= 1 {
-            true => BIG5_TEXT_WORD_GAIN,
+        match big5_read_as_gbk && outside_charset && !kana && run.pairs >= 1 {
+            true => CHARSET_TEXT_WORD_GAIN,
             false => return None,
         }
     };
     (run.gain >= needed).then_some(needed)
 }
 
-/// Whether text with `charsets` is Big5's by its charset: at least
-/// `needed_big5` characters only Big5 has, twice as many as those only
-/// GB2312 has.
-fn is_big5_text(charsets: Charsets, needed_big5: u32) -> bool {
-    charsets.big5_only >= needed_big5
-        && charsets.gb2312_only * BIG5_TEXT_RATIO <= charsets.big5_only
+/// Whether text with `charsets` is, by its charset, that of text misread
+/// with `read_as`: Big5's (for Big5 read as GBK) with a character only
+/// Big5 has, twice as many as those only GB2312 has; GB2312's (for GBK
+/// read as Big5) with two characters only GB2312 has, ten times as many
+/// as those only Big5 has (Traditional text, classical poetry above all,
+/// writes many characters GB2312 has too).
+fn is_charset_text(charsets: Charsets, read_as: &Encoding) -> bool {
+    let (needed, ratio) = match read_as == GB18030 {
+        true => (1, BIG5_TEXT_RATIO),
+        false => (2, GB2312_TEXT_RATIO),
+    };
+    charsets.own >= needed && charsets.other * ratio <= charsets.own
 }
 
-/// What a run of Big5 read as GBK must gain in text that is Big5's by its
-/// charset (see `context_swaps`): with evidence of the misreading; with
-/// kana alone and one character only Big5 has around, or with two known
-/// pairs and no evidence; and with a character Big5 lacks and a known pair
-/// only.
-const BIG5_TEXT_GAIN: i64 = 25;
-const BIG5_TEXT_WEAK_GAIN: i64 = 30;
-const BIG5_TEXT_WORD_GAIN: i64 = 35;
+/// What a run must gain in text that is the misread text's by its charset
+/// (see `charset_text_gain`).
+const CHARSET_TEXT_GAIN: i64 = 25;
+const CHARSET_TEXT_WEAK_GAIN: i64 = 30;
+const CHARSET_TEXT_WORD_GAIN: i64 = 35;
 
-/// How many times the characters only Big5 has must outnumber those only
-/// GB2312 has around a run, for the text to be Big5's by its charset.
+/// How many times the characters only the misread text's charset has must
+/// outnumber those only the other has around a run (see
+/// `is_charset_text`).
 const BIG5_TEXT_RATIO: u32 = 2;
+const GB2312_TEXT_RATIO: u32 = 10;
 
 /// The evidence a swap chosen in context needs (see `context_swaps`): at
 /// least one character of the other script or symbol, two where the swap
@@ -1356,6 +1384,18 @@ pub(crate) fn charset_only(c: char) -> (bool, bool) {
     });
     let bits = only.get(index as usize).copied().unwrap_or(0);
     (bits & 1 != 0, bits & 2 != 0)
+}
+
+/// Whether the charset of text misread with `read_as` has Han character
+/// `c`: Big5 for text read as GBK, GB2312 for text read as Big5.
+fn in_charset_of(c: char, read_as: &Encoding) -> bool {
+    match read_as == GB18030 {
+        true => in_big5(c),
+        false => {
+            let (gb2312, big5) = charset_only(c);
+            gb2312 || (!big5 && in_big5(c))
+        }
+    }
 }
 
 /// Whether Big5 itself (A140..F9FE, less the user-defined area C6A1..C8FE
@@ -2279,6 +2319,29 @@ mod tests {
         assert_eq!(charset_only('時'), (false, true));
         assert_eq!(charset_only('独'), (true, false));
         assert_eq!(charset_only('中'), (false, false));
+    }
+
+    #[test]
+    fn gbk_read_as_big5_is_repaired_in_text_that_is_gb2312_by_its_charset() {
+        // Simplified text with no character only Traditional text writes
+        // around the damage, but several only GB2312 has (`应`, `当`, `报`):
+        // Big5's characters that GB2312 lacks (`垀`, `衄`), with the words
+        // the swap makes, are evidence enough.
+        for (clean, span) in [
+            ("所有错误报告应当包括：", 0..2),
+            ("细算年来活计，只消一个渔舟。", 1..4),
+        ] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged: String = chars[..span.start]
+                .iter()
+                .copied()
+                .chain(damage(&part, GB18030, BIG5).chars())
+                .chain(chars[span.end..].iter().copied())
+                .collect();
+            assert_ne!(damaged, clean);
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
     }
 
     #[test]
