@@ -956,9 +956,57 @@ fn context_swaps(
             continue;
         }
         let confidence = (run.gain as f64 / (run.gain + needed) as f64) as f32;
+        let (start, end, text) = extended(window, start, end, text);
         found.push((start, end, text, confidence));
     }
     found
+}
+
+/// The run `start..end` of `window` (swapped to `text`) with the
+/// characters next to it that only the misreading leaves (kana, private-use
+/// characters, symbols: see `is_symbol_marker`) and that swap to a Han
+/// character or CJK punctuation, on either side: the damage goes on
+/// through them (`ら斜啼鳥思` is `日斜啼鳥思`), which the shortest path may
+/// leave out where kana are too many to count as markers.
+fn extended(
+    window: &SwapWindow,
+    mut start: usize,
+    mut end: usize,
+    text: String,
+) -> (usize, usize, String) {
+    let SwapWindow {
+        chars,
+        swapped,
+        read_as,
+        ..
+    } = *window;
+    let swap_of = |i: usize| -> Option<char> {
+        let c = chars[i];
+        if !(is_kana(c) || is_private_use(c) || is_symbol_marker(c, read_as)) {
+            return None;
+        }
+        swapped[i][0].filter(|&to| is_han(to) || is_cjk_punctuation(to))
+    };
+    let mut before = Vec::new();
+    while let Some(to) = start.checked_sub(1).and_then(swap_of) {
+        before.push(to);
+        start -= 1;
+    }
+    let mut after = String::new();
+    while end < chars.len() {
+        let Some(to) = swap_of(end) else {
+            break;
+        };
+        after.push(to);
+        end += 1;
+    }
+    let text = before
+        .into_iter()
+        .rev()
+        .chain(text.chars())
+        .chain(after.chars())
+        .collect();
+    (start, end, text)
 }
 
 /// What a run of `window` (`range`, with `evidence` characters of the
@@ -2342,6 +2390,15 @@ mod tests {
             assert_ne!(damaged, clean);
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
+    }
+
+    #[test]
+    fn a_swapped_run_takes_in_the_markers_next_to_it() {
+        // A line of Big5 read as GB18030 whose two kana are too many to
+        // count as markers: the run chosen stops short of `ら`, which
+        // swaps to `日` next to it.
+        let damaged = "ら弊弛尘\u{e0a1}\u{e4c7}琄荷ρ\u{e5ee}み\u{e4c9}";
+        assert_eq!(crate::fix_text(damaged), "日斜啼鳥思，春盡老人心。");
     }
 
     #[test]
