@@ -648,7 +648,14 @@ pub(crate) fn repair_swaps(
         // marker: see `context_swaps`.)
         let charsets = charsets_around(&chars, around, read_as);
         let charset_shows = || {
-            charsets.own > 0
+            // (Outside any run there are at most the window's characters
+            // only the charset has, and at least those only the other has
+            // around the window.)
+            let at_best = Charsets {
+                other: charsets_around(&[], around, read_as).other,
+                ..charsets
+            };
+            is_charset_text(at_best, read_as)
                 && chars.iter().any(|&c| {
                     (is_han(c) && !in_charset_of(c, read_as))
                         || is_kana(c)
