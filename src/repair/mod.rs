@@ -874,13 +874,15 @@ fn repair_span(
         let mut around = None;
         let mut context = || {
             *around.get_or_insert_with(|| {
-                let [s0, t0, k0] = before.counts(start.saturating_sub(CONTEXT), start);
-                let [s1, t1, k1] = after.counts(end, (end + CONTEXT).min(span.len()));
+                let [s0, t0, k0, g0, b0] = before.counts(start.saturating_sub(CONTEXT), start);
+                let [s1, t1, k1, g1, b1] = after.counts(end, (end + CONTEXT).min(span.len()));
                 let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
                 mojibake::SwapContext {
                     simplified: s0 + s1,
                     traditional: t0 + t1,
                     kana: (k0 + k1) as usize + kana,
+                    gb2312_only: g0 + g1,
+                    big5_only: b0 + b1,
                     big5_user_defined: line_has_big5_user_defined,
                     across_spaces: false,
                 }
@@ -963,13 +965,15 @@ fn repair_swaps_across_spaces(
         let window = &line[start..end];
         let text: String = window.iter().collect();
         let swaps = mojibake::repair_swaps(&text, || {
-            let [s0, t0, k0] = before.counts(start.saturating_sub(CONTEXT), start);
-            let [s1, t1, k1] = after.counts(end, (end + CONTEXT).min(line.len()));
+            let [s0, t0, k0, g0, b0] = before.counts(start.saturating_sub(CONTEXT), start);
+            let [s1, t1, k1, g1, b1] = after.counts(end, (end + CONTEXT).min(line.len()));
             let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
             mojibake::SwapContext {
                 simplified: s0 + s1,
                 traditional: t0 + t1,
                 kana: (k0 + k1) as usize + kana,
+                gb2312_only: g0 + g1,
+                big5_only: b0 + b1,
                 big5_user_defined,
                 across_spaces: true,
             }
@@ -1134,14 +1138,16 @@ fn is_common_in_gbk_text(c: char) -> bool {
 }
 
 /// The characters seen only in Simplified and only in Traditional text (see
-/// `score::script_only`), and the kana, in a stretch of a span, kept up to
+/// `score::script_only`), the kana, and the Han characters only one of
+/// GB2312 and Big5 has (see `mojibake::charset_only`), in a stretch of a
+/// span, kept up to
 /// date as the stretch moves forward: a character at a time, not a scoring
 /// of the whole stretch for each piece of a window.
 struct ScriptCounts<'a> {
     span: &'a [char],
     start: usize,
     end: usize,
-    counts: [u32; 3],
+    counts: [u32; 5],
 }
 
 impl<'a> ScriptCounts<'a> {
@@ -1150,20 +1156,24 @@ impl<'a> ScriptCounts<'a> {
             span,
             start: 0,
             end: 0,
-            counts: [0; 3],
+            counts: [0; 5],
         }
     }
 
     /// The counts over `span[start..end]`: Simplified only, Traditional
-    /// only, kana.
-    fn counts(&mut self, start: usize, end: usize) -> [u32; 3] {
+    /// only, kana, and Han characters only GB2312 and only Big5 has.
+    fn counts(&mut self, start: usize, end: usize) -> [u32; 5] {
         if start < self.start || end < self.end {
             // (Not asked by the pieces, which move forward: start over.)
             *self = ScriptCounts::new(self.span);
         }
-        let of = |c: char| {
-            let (s, t) = crate::score::script_only(c);
-            [u32::from(s), u32::from(t), u32::from(mojibake::is_kana(c))]
+        let main_block = main_block_counts();
+        let of = |c: char| -> [u32; 5] {
+            let bits = match (c as usize).checked_sub(MAIN_BLOCK) {
+                Some(at) if at < main_block.len() => main_block[at],
+                _ => counted_bits(c),
+            };
+            std::array::from_fn(|k| u32::from(bits >> k & 1))
         };
         while self.end < end {
             for (count, add) in self.counts.iter_mut().zip(of(self.span[self.end])) {
@@ -1179,6 +1189,32 @@ impl<'a> ScriptCounts<'a> {
         }
         self.counts
     }
+}
+
+/// What `ScriptCounts` counts of `c`, a bit each, in the order of its
+/// counts.
+fn counted_bits(c: char) -> u8 {
+    let (s, t) = crate::score::script_only(c);
+    let (g, b) = mojibake::charset_only(c);
+    [s, t, mojibake::is_kana(c), g, b]
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (k, &yes)| bits | u8::from(yes) << k)
+}
+
+/// Where the main block of Han characters starts (it ends at U+9FFF).
+const MAIN_BLOCK: usize = 0x4E00;
+
+/// `counted_bits` of the main block of Han characters, worked out once:
+/// the counts step over every character around a window, and one load
+/// a character is what that can afford.
+fn main_block_counts() -> &'static [u8] {
+    static COUNTS: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    COUNTS.get_or_init(|| {
+        (MAIN_BLOCK as u32..=0x9FFF)
+            .map(|code| char::from_u32(code).map_or(0, counted_bits))
+            .collect()
+    })
 }
 
 /// The edit that replaces `before` (at `start`) with `repair`; its rule

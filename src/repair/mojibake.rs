@@ -590,12 +590,15 @@ fn is_clean_repair(original: &str, text: &str) -> bool {
 /// whether the window's line has private-use characters of Big5's
 /// user-defined areas (see `is_big5_user_defined`); and whether
 /// the window crosses spaces, where only the search in context is made
-/// (the search by gain never crosses ASCII).
+/// (the search by gain never crosses ASCII); and the Han characters around
+/// that only GB2312 has, and only Big5 (see `charset_only`).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SwapContext {
     pub simplified: u32,
     pub traditional: u32,
     pub kana: usize,
+    pub gb2312_only: u32,
+    pub big5_only: u32,
     pub big5_user_defined: bool,
     pub across_spaces: bool,
 }
@@ -661,10 +664,30 @@ pub(crate) fn repair_swaps(
                     is_symbol_marker(c, read_as) || (is_kana(c) && around.kana <= MAX_MARKER_KANA)
                 })
         };
+        // (Or where the text around is the misread text's by its charset,
+        // and the window has what that charset could not have given, or a
+        // marker: see `context_swaps`.)
+        let charsets = charsets_around(&chars, around, read_as);
+        let charset_shows = || {
+            // (Outside any run there are at most the window's characters
+            // only the charset has, and at least those only the other has
+            // around the window.)
+            let at_best = Charsets {
+                other: charsets_around(&[], around, read_as).other,
+                ..charsets
+            };
+            is_charset_text(at_best, read_as)
+                && chars.iter().any(|&c| {
+                    (is_han(c) && !in_charset_of(c, read_as))
+                        || is_kana(c)
+                        || is_symbol_marker(c, read_as)
+                })
+        };
         let in_context = !other_damage
-            && (script.other - other_in_window) * ratio <= script.own
-            && shows()
-            && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as)));
+            && (((script.other - other_in_window) * ratio <= script.own
+                && shows()
+                && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as))))
+                || charset_shows());
         // What the search by gain needs (see below), checked before any
         // work.
         let possible = !around.across_spaces
@@ -706,7 +729,9 @@ pub(crate) fn repair_swaps(
                 read_as,
             };
             let mut any = false;
-            for (start, end, text, confidence) in context_swaps(&window, script, around.kana) {
+            for (start, end, text, confidence) in
+                context_swaps(&window, script, around.kana, charsets)
+            {
                 let part = &span[offsets[start]..offsets[end]];
                 if is_clean_repair(part, &text) && !overlaps(&found, start, end) {
                     let chain = vec![(read_as, was)];
@@ -739,7 +764,7 @@ pub(crate) fn repair_swaps(
             let Some(d) = best_swap(i) else {
                 return i64::MIN / 4;
             };
-            let marker = if has_swap_marker(chars[i].encode_utf8(&mut [0; 4]), read_as) {
+            let marker = if is_swap_marker(chars[i], read_as) {
                 SWAP_MARKER_EVIDENCE
             } else {
                 0
@@ -813,6 +838,42 @@ impl Scripts {
     }
 }
 
+/// Counts of Han characters that only the charset of the misread text has
+/// (Big5 for Big5 read as GBK, GB2312 for GBK read as Big5), and that only
+/// the other has (see `charset_only`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Charsets {
+    own: u32,
+    other: u32,
+}
+
+/// The `Charsets` of `chars` and of the text `around` them, for text
+/// misread with `read_as`.
+fn charsets_around(chars: &[char], around: SwapContext, read_as: &Encoding) -> Charsets {
+    // (Only GB2312, only Big5.)
+    let oriented = |(gb2312, big5): (u32, u32)| match read_as == GB18030 {
+        true => Charsets {
+            own: big5,
+            other: gb2312,
+        },
+        false => Charsets {
+            own: gb2312,
+            other: big5,
+        },
+    };
+    chars.iter().fold(
+        oriented((around.gb2312_only, around.big5_only)),
+        |counts, &c| {
+            let (gb2312, big5) = charset_only(c);
+            let add = oriented((u32::from(gb2312), u32::from(big5)));
+            Charsets {
+                own: counts.own + add.own,
+                other: counts.other + add.other,
+            }
+        },
+    )
+}
+
 /// A window searched for swaps: its characters, what each swaps to (if
 /// anything), which script only writes each, and the direction.
 struct SwapWindow<'a> {
@@ -829,11 +890,18 @@ struct SwapWindow<'a> {
 /// or, for Big5 read as GBK, words the swap makes and a large gain; the
 /// script outside the run the one it is judged in; and a clear gain over
 /// the text as it stands, context included. `around` counts the window's
-/// characters of each script and those around it; `kana`, the kana there.
+/// characters of each script and those around it; `kana`, the kana there;
+/// `charsets`, the characters there only one of GB2312 and Big5 has.
+///
+/// In text of few characters only one script writes (a line of classical
+/// poetry) a run passes too where the text outside it is the misread
+/// text's by its charset and the run gains enough for its evidence (see
+/// `charset_text_gain`).
 fn context_swaps(
     window: &SwapWindow,
     around: Scripts,
     kana: usize,
+    charsets: Charsets,
 ) -> Vec<(usize, usize, String, f32)> {
     let SwapWindow {
         chars,
@@ -886,16 +954,22 @@ fn context_swaps(
             (false, true) => (1, TRADITIONAL_RATIO),
             (false, false) => (2, SIMPLIFIED_RATIO),
         };
-        let needed = MIN_SWAP_GAIN.max(run.cost * MIN_SWAP_GAIN_PERCENT / 100);
+        let mut needed = MIN_SWAP_GAIN.max(run.cost * MIN_SWAP_GAIN_PERCENT / 100);
         let private_use = chars[start..end].iter().any(|&c| is_private_use(c));
-        if (evidence < MIN_SWAP_EVIDENCE && !words)
+        let in_script = !((evidence < MIN_SWAP_EVIDENCE && !words)
             || (run.pairs == 0 && evidence < MIN_SWAP_EVIDENCE_WITHOUT_WORDS)
             || outside.own < min_own
             || outside.other * ratio > outside.own
             || (end - start < 2 && !private_use)
-            || run.gain < needed
-        {
-            continue;
+            || run.gain < needed);
+        if !in_script {
+            let Some(needed_here) = (outside.other * ratio <= outside.own && end - start >= 2)
+                .then(|| charset_text_gain(window, start..end, charsets, evidence, kana, &run))
+                .flatten()
+            else {
+                continue;
+            };
+            needed = needed_here;
         }
         let text = run.text;
         // Real text, character by character: not rare on average (none
@@ -910,10 +984,157 @@ fn context_swaps(
             continue;
         }
         let confidence = (run.gain as f64 / (run.gain + needed) as f64) as f32;
+        let (start, end, text) = extended(window, start, end, text);
         found.push((start, end, text, confidence));
     }
     found
 }
+
+/// The run `start..end` of `window` (swapped to `text`) with the
+/// characters next to it that only the misreading leaves (kana, private-use
+/// characters, symbols: see `is_symbol_marker`) and that swap to a Han
+/// character or CJK punctuation, on either side: the damage goes on
+/// through them (`ら斜啼鳥思` is `日斜啼鳥思`), which the shortest path may
+/// leave out where kana are too many to count as markers.
+fn extended(
+    window: &SwapWindow,
+    mut start: usize,
+    mut end: usize,
+    text: String,
+) -> (usize, usize, String) {
+    let SwapWindow {
+        chars,
+        swapped,
+        read_as,
+        ..
+    } = *window;
+    let swap_of = |i: usize| -> Option<char> {
+        let c = chars[i];
+        if !(is_kana(c) || is_private_use(c) || is_symbol_marker(c, read_as)) {
+            return None;
+        }
+        swapped[i][0].filter(|&to| is_han(to) || is_cjk_punctuation(to))
+    };
+    let mut before = Vec::new();
+    while let Some(to) = start.checked_sub(1).and_then(swap_of) {
+        before.push(to);
+        start -= 1;
+    }
+    let mut after = String::new();
+    while end < chars.len() {
+        let Some(to) = swap_of(end) else {
+            break;
+        };
+        after.push(to);
+        end += 1;
+    }
+    let text = before
+        .into_iter()
+        .rev()
+        .chain(text.chars())
+        .chain(after.chars())
+        .collect();
+    (start, end, text)
+}
+
+/// What a run of `window` (`range`, with `evidence` characters of the
+/// other script or markers, and `kana_around` kana in and around the
+/// window) must gain to pass in text that is the misread text's by its
+/// charset (see `context_swaps`, `is_charset_text`), if it may pass so:
+/// `CHARSET_TEXT_GAIN` with evidence of the misreading (a character of
+/// the other script or charset, or a symbol; or kana where the text
+/// outside has two characters only its charset has),
+/// `CHARSET_TEXT_WEAK_GAIN` with kana and one such character, or, for Big5
+/// read as GBK, with two known pairs made and no evidence, and
+/// `CHARSET_TEXT_WORD_GAIN` for GBK read as Big5 so, or for Big5 read as
+/// GBK with a character Big5 lacks and a known pair made.
+fn charset_text_gain(
+    window: &SwapWindow,
+    range: std::ops::Range<usize>,
+    charsets: Charsets,
+    evidence: usize,
+    kana_around: usize,
+    run: &swap::Run,
+) -> Option<i64> {
+    let (chars, read_as) = (window.chars, window.read_as);
+    let big5_read_as_gbk = read_as == GB18030;
+    let run_chars = &chars[range];
+    let inside = charsets_around(run_chars, SwapContext::default(), read_as);
+    let outside = Charsets {
+        own: charsets.own - inside.own,
+        other: charsets.other - inside.other,
+    };
+    // (Nor, for Big5 read as GBK, where GBK's punctuation read as Big5
+    // shows: the text is GBK read as Big5, whose characters are Big5's
+    // too.)
+    if !is_charset_text(outside, read_as)
+        || (big5_read_as_gbk && chars.iter().any(|&c| is_gbk_punctuation_read_as_big5(c)))
+    {
+        return None;
+    }
+    // Kana alone (Japanese writes them between kanji Big5 lacks too), or
+    // no marker at all, need more of the charset's characters around, or
+    // a larger gain.
+    let strong = run_chars.iter().any(|&c| {
+        let (simplified, traditional) = script_only(c);
+        let (gb2312, big5) = charset_only(c);
+        is_symbol_marker(c, read_as)
+            || match big5_read_as_gbk {
+                true => simplified || gb2312,
+                false => traditional || big5,
+            }
+    });
+    let enough_around = strong || outside.own >= 2;
+    let needed = if evidence >= MIN_SWAP_EVIDENCE {
+        match enough_around {
+            true => CHARSET_TEXT_GAIN,
+            false => CHARSET_TEXT_WEAK_GAIN,
+        }
+    } else if !enough_around {
+        return None;
+    } else if run.pairs >= 2 && kana_around <= MAX_MARKER_KANA {
+        match big5_read_as_gbk {
+            true => CHARSET_TEXT_WEAK_GAIN,
+            false => CHARSET_TEXT_WORD_GAIN,
+        }
+    } else {
+        let outside_charset = run_chars
+            .iter()
+            .any(|&c| is_han(c) && !in_charset_of(c, read_as));
+        let kana = run_chars.iter().any(|&c| is_kana(c));
+        match big5_read_as_gbk && outside_charset && !kana && run.pairs >= 1 {
+            true => CHARSET_TEXT_WORD_GAIN,
+            false => return None,
+        }
+    };
+    (run.gain >= needed).then_some(needed)
+}
+
+/// Whether text with `charsets` is, by its charset, that of text misread
+/// with `read_as`: Big5's (for Big5 read as GBK) with a character only
+/// Big5 has, twice as many as those only GB2312 has; GB2312's (for GBK
+/// read as Big5) with two characters only GB2312 has, ten times as many
+/// as those only Big5 has (Traditional text, classical poetry above all,
+/// writes many characters GB2312 has too).
+fn is_charset_text(charsets: Charsets, read_as: &Encoding) -> bool {
+    let (needed, ratio) = match read_as == GB18030 {
+        true => (1, BIG5_TEXT_RATIO),
+        false => (2, GB2312_TEXT_RATIO),
+    };
+    charsets.own >= needed && charsets.other * ratio <= charsets.own
+}
+
+/// What a run must gain in text that is the misread text's by its charset
+/// (see `charset_text_gain`).
+const CHARSET_TEXT_GAIN: i64 = 25;
+const CHARSET_TEXT_WEAK_GAIN: i64 = 30;
+const CHARSET_TEXT_WORD_GAIN: i64 = 35;
+
+/// How many times the characters only the misread text's charset has must
+/// outnumber those only the other has around a run (see
+/// `is_charset_text`).
+const BIG5_TEXT_RATIO: u32 = 2;
+const GB2312_TEXT_RATIO: u32 = 10;
 
 /// The evidence a swap chosen in context needs (see `context_swaps`): at
 /// least one character of the other script or symbol, two where the swap
@@ -1116,13 +1337,15 @@ fn is_swap(read_as: &Encoding, was: &Encoding) -> bool {
 /// Cyrillic, pinyin, bopomofo and box-drawing rows of GBK (where Big5 keeps
 /// its commonest characters), and private-use characters.
 fn has_strong_marker(text: &str) -> bool {
-    text.chars().any(|c| {
-        matches!(c,
-            '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}' | '\u{E000}'..='\u{F8FF}'
-            | '\u{391}'..='\u{3C9}' | '\u{401}'..='\u{451}' | '\u{3105}'..='\u{3129}'
-            | '\u{2500}'..='\u{257F}' | 'ā' | 'á' | 'ǎ' | 'à' | 'ē' | 'é' | 'ě' | 'è' | 'ī' | 'í'
-            | 'ǐ' | 'ì' | 'ō' | 'ó' | 'ǒ' | 'ò' | 'ū' | 'ú' | 'ǔ' | 'ù' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'ü')
-    })
+    text.chars().any(is_strong_marker)
+}
+
+fn is_strong_marker(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}' | '\u{E000}'..='\u{F8FF}'
+        | '\u{391}'..='\u{3C9}' | '\u{401}'..='\u{451}' | '\u{3105}'..='\u{3129}'
+        | '\u{2500}'..='\u{257F}' | 'ā' | 'á' | 'ǎ' | 'à' | 'ē' | 'é' | 'ě' | 'è' | 'ī' | 'í'
+        | 'ǐ' | 'ì' | 'ō' | 'ó' | 'ǒ' | 'ò' | 'ū' | 'ú' | 'ǔ' | 'ù' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'ü')
 }
 
 /// Whether `text` has a character that text read with `read_as` in place
@@ -1131,17 +1354,19 @@ fn has_strong_marker(text: &str) -> bool {
 /// (`。、·` as `﹝﹜﹞`, `；？` as `˙ˋ`, `—` as `〞`; `，：！（）` as bopomofo),
 /// and by Windows (code page 950) private-use characters.
 fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
-    has_strong_marker(text)
+    text.chars().any(|c| is_swap_marker(c, read_as))
+}
+
+fn is_swap_marker(c: char, read_as: &Encoding) -> bool {
+    is_strong_marker(c)
         || (read_as == BIG5
-            && text.chars().any(|c| {
-                matches!(
-                    c,
-                    '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}'
-                    // The user-defined area of Windows' code page 950, where
-                    // GBK's common characters C6A1..C8FE fall (`人`, `前`).
-                    | '\u{F6B1}'..='\u{F848}'
-                )
-            }))
+            && matches!(
+                c,
+                '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}'
+                // The user-defined area of Windows' code page 950, where
+                // GBK's common characters C6A1..C8FE fall (`人`, `前`).
+                | '\u{F6B1}'..='\u{F848}'
+            ))
 }
 
 /// Whether `c` is a symbol that text read with `read_as` in place of the
@@ -1153,10 +1378,11 @@ fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
 /// Hangzhou numerals; GBK's punctuation read as Big5 gives Big5's symbols
 /// (see `has_swap_marker`).
 fn is_symbol_marker(c: char, read_as: &Encoding) -> bool {
-    if is_kana(c) {
+    // (Han characters, most of what is asked, are none.)
+    if ('\u{3400}'..'\u{E000}').contains(&c) || is_kana(c) {
         return false;
     }
-    has_swap_marker(c.encode_utf8(&mut [0; 4]), read_as)
+    is_swap_marker(c, read_as)
         || (read_as == GB18030
             && matches!(c,
                 '\u{FE30}'..='\u{FE6F}' | '\u{3300}'..='\u{33FF}' | '\u{3220}'..='\u{32FF}'
@@ -1172,17 +1398,20 @@ fn is_symbol_marker(c: char, read_as: &Encoding) -> bool {
 /// frames tables.)
 fn marker_evidence(chars: &[char], range: std::ops::Range<usize>, read_as: &Encoding) -> u64 {
     let is_letter = |c: char| matches!(c, '\u{391}'..='\u{3C9}' | '\u{401}'..='\u{451}');
-    let punctuation = |c: char| {
-        read_as == BIG5
-            && matches!(c, '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}' | '\u{3105}'..='\u{3129}')
-    };
     range
         .filter(|&i| {
             let c = chars[i];
             let alone = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_none_or(|&n| is_han(n));
-            punctuation(c) || (is_letter(c) && alone(i.checked_sub(1)) && alone(Some(i + 1)))
+            (read_as == BIG5 && is_gbk_punctuation_read_as_big5(c))
+                || (is_letter(c) && alone(i.checked_sub(1)) && alone(Some(i + 1)))
         })
         .count() as u64
+}
+
+/// What GBK's punctuation read as Big5 gives (see `has_swap_marker`):
+/// `。、·` as `﹝﹜﹞`, `；？` as `˙ˋ`, `—` as `〞`, `，：！（）` as bopomofo.
+fn is_gbk_punctuation_read_as_big5(c: char) -> bool {
+    matches!(c, '\u{FE5C}'..='\u{FE5E}' | '\u{2D9}' | '\u{2CB}' | '\u{301E}' | '\u{3105}'..='\u{3129}')
 }
 
 /// CJK symbols and punctuation, and the full-width forms of ASCII's.
@@ -1209,6 +1438,60 @@ pub(crate) fn is_big5_user_defined(c: char) -> bool {
 /// 0x80..=0x9F were read as ISO-8859-1.
 fn is_c1(c: char) -> bool {
     ('\u{80}'..='\u{9F}').contains(&c)
+}
+
+/// Whether Han character `c` is one GB2312 has and Big5 does not, and
+/// whether it is one Big5 has and GB2312 does not: what tells text once
+/// in Big5 (Traditional forms, `時`, `麥`) from text once in GB2312
+/// (Simplified forms), where few characters are seen only in one script
+/// (classical poetry writes most of its characters in both), and what
+/// Big5 read as GBK leaves (GB2312's Simplified forms, and GBK's rare
+/// characters, which Big5 has not either).
+pub(crate) fn charset_only(c: char) -> (bool, bool) {
+    // (Both charsets have Han characters of the main block only; the
+    // answers are worked out once, a byte a character: the search for
+    // swaps asks of every character around a window.)
+    static ONLY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    const FIRST: u32 = 0x4E00;
+    let Some(index) = (c as u32).checked_sub(FIRST) else {
+        return (false, false);
+    };
+    let only = ONLY.get_or_init(|| {
+        (FIRST..=0x9FFF)
+            .map(|code| {
+                let c = char::from_u32(code).unwrap_or_default();
+                let gb18030 = reverse_table(GB18030).map_or(0, |table| table[c as usize]);
+                // (GB2312's Han characters are in rows 0xB0..=0xF7, columns
+                // from 0xA1.)
+                let gb2312 = matches!(gb18030.to_be_bytes(), [0xB0..=0xF7, 0xA1..=0xFE]);
+                let big5 = in_big5(c);
+                u8::from(gb2312 && !big5) | u8::from(big5 && !gb2312) << 1
+            })
+            .collect()
+    });
+    let bits = only.get(index as usize).copied().unwrap_or(0);
+    (bits & 1 != 0, bits & 2 != 0)
+}
+
+/// Whether the charset of text misread with `read_as` has Han character
+/// `c`: Big5 for text read as GBK, GB2312 for text read as Big5.
+fn in_charset_of(c: char, read_as: &Encoding) -> bool {
+    match read_as == GB18030 {
+        true => in_big5(c),
+        false => {
+            let (gb2312, big5) = charset_only(c);
+            gb2312 || (!big5 && in_big5(c))
+        }
+    }
+}
+
+/// Whether Big5 itself (A140..F9FE, less the user-defined area C6A1..C8FE
+/// that the ETEN and HKSCS extensions fill) has `c`.
+fn in_big5(c: char) -> bool {
+    let code = reverse_table(BIG5)
+        .and_then(|table| table.get(c as usize).copied())
+        .unwrap_or(0);
+    (0xA140..=0xF9FE).contains(&code) && !(0xC6A1..=0xC8FE).contains(&code)
 }
 
 fn is_private_use(c: char) -> bool {
@@ -2105,6 +2388,73 @@ mod tests {
         ] {
             assert_eq!(crate::fix_text(damaged), clean, "{damaged}");
         }
+    }
+
+    #[test]
+    fn big5_read_as_gbk_is_repaired_in_text_that_is_big5_by_its_charset() {
+        // Lines of classical poetry with no character only Traditional
+        // text writes, but several only Big5 has (`時`, `麥`, `戰`): the
+        // Simplified forms (`独`, `瞒`) and GBK's Latin row (`ō`) that the
+        // misreading leaves are evidence enough.
+        for (clean, span) in [
+            ("去年到郡時，麥穗黃離離。", 8..11),
+            ("夫死戰場子在腹，妾身雖存如晝燭。", 9..11),
+            // A lone kana (`び`) by one character only Big5 has, with a
+            // larger gain; and two known pairs made, with no marker.
+            ("負太白，騰天狼。", 0..2),
+            ("送進士許棠下第東歸", 0..2),
+        ] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged: String = chars[..span.start]
+                .iter()
+                .copied()
+                .chain(damage(&part, BIG5, GB18030).chars())
+                .chain(chars[span.end..].iter().copied())
+                .collect();
+            assert_ne!(damaged, clean);
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+        // Text that is GB2312's by its charset is left alone.
+        let simplified = "我们去年到郡时，麦穗独瞒瞒。";
+        assert_eq!(crate::fix_text(simplified), simplified);
+        // (Traditional forms are Big5's only, Simplified ones GB2312's,
+        // the common ones both.)
+        assert_eq!(charset_only('時'), (false, true));
+        assert_eq!(charset_only('独'), (true, false));
+        assert_eq!(charset_only('中'), (false, false));
+    }
+
+    #[test]
+    fn gbk_read_as_big5_is_repaired_in_text_that_is_gb2312_by_its_charset() {
+        // Simplified text with no character only Traditional text writes
+        // around the damage, but several only GB2312 has (`应`, `当`, `报`):
+        // Big5's characters that GB2312 lacks (`垀`, `衄`), with the words
+        // the swap makes, are evidence enough.
+        for (clean, span) in [
+            ("所有错误报告应当包括：", 0..2),
+            ("细算年来活计，只消一个渔舟。", 1..4),
+        ] {
+            let chars: Vec<char> = clean.chars().collect();
+            let part: String = chars[span.clone()].iter().collect();
+            let damaged: String = chars[..span.start]
+                .iter()
+                .copied()
+                .chain(damage(&part, GB18030, BIG5).chars())
+                .chain(chars[span.end..].iter().copied())
+                .collect();
+            assert_ne!(damaged, clean);
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
+    fn a_swapped_run_takes_in_the_markers_next_to_it() {
+        // A line of Big5 read as GB18030 whose two kana are too many to
+        // count as markers: the run chosen stops short of `ら`, which
+        // swaps to `日` next to it.
+        let damaged = "ら弊弛尘\u{e0a1}\u{e4c7}琄荷ρ\u{e5ee}み\u{e4c9}";
+        assert_eq!(crate::fix_text(damaged), "日斜啼鳥思，春盡老人心。");
     }
 
     #[test]

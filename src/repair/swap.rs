@@ -45,13 +45,13 @@ const SWITCH: i64 = 12;
 const PAIR: i64 = 7;
 
 /// What a character that only the misreading leaves (see
-/// `is_marker`) costs where it is kept.
+/// `is_marker`) costs more where it stands, kept or swapped to.
 const MARKER: i64 = 18;
 
 /// The runs of `chars` (with `swapped`, what each swaps to, if anything,
 /// in each of the tables that may have misread it) whose swap makes the
 /// text most plausible as text of `script`; a character for which
-/// `is_marker` is true costs `MARKER` more kept.
+/// `is_marker` is true costs `MARKER` more, kept or swapped to.
 pub(super) fn runs(
     chars: &[char],
     swapped: &[[Option<char>; ALTERNATIVES]],
@@ -82,12 +82,15 @@ pub(super) fn runs(
         0 => chars[i],
         _ => swapped[i][state - 1].unwrap_or(chars[i]),
     };
+    // (A marker costs as much where a swap gives it: the misreading leaves
+    // markers, undoing it does not make them.)
     let emission = |i: usize, state: usize| -> i64 {
-        let marker = match state == 0 && is_marker(chars[i]) {
+        let c = pick(i, state);
+        let marker = match is_marker(c) {
             true => MARKER,
             false => 0,
         };
-        i64::from(script_cost(pick(i, state), script)) + marker
+        i64::from(script_cost(c, script)) + marker
     };
     let pair = |a: char, b: char| -> i64 {
         match is_han(a) && is_han(b) && is_known_pair(a, b) {
@@ -295,6 +298,20 @@ mod tests {
         let found = runs(&chars, &swapped, Script::Simplified, |c| c == '①');
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!((found[0].start, found[0].text.as_str()), (3, "情"));
+    }
+
+    #[test]
+    fn a_swap_that_gives_a_marker_pays_for_it() {
+        // `睤` swapped to a kana would be cheaper than kept, but a kana in
+        // Chinese text is what the misreading leaves, not what undoing it
+        // gives.
+        let chars: Vec<char> = "淒睤".chars().collect();
+        let mut swapped = vec![[None; ALTERNATIVES]; chars.len()];
+        swapped[1][0] = Some('ン');
+        let without = runs(&chars, &swapped, Script::Traditional, |_| false);
+        assert_eq!(without.len(), 1, "{without:?}");
+        let with = runs(&chars, &swapped, Script::Traditional, |c| c == 'ン');
+        assert!(with.is_empty(), "{with:?}");
     }
 
     #[test]
