@@ -381,30 +381,29 @@ pub(crate) fn convert_with_phrases(
     let bytes = text.as_bytes();
     out.reserve(text.len());
     let mut ids = IdsUnits::default();
-    // Text that comes out as it is (ASCII, characters in no key, keys
-    // whose value is themselves) is not copied as it is passed but in one
-    // piece, where something else is output: `text[copied..i]` is owed.
-    let mut copied = 0;
     // The character after the last one looked at: where it starts, itself
     // and its length.
     let mut ahead = (usize::MAX, 0, 0);
     let mut i = 0;
     while i < bytes.len() {
         if view.sparse() {
-            // Pass a run of characters in no key at once: with few key
+            // Copy a run of characters in no key at once: with few key
             // characters, the branch per character is well predicted.
             let run_end = unkeyed_run_end(view, bytes, i);
             if run_end > i {
+                out.push_str(&text[i..run_end]);
                 i = run_end;
                 continue;
             }
         }
         let b = bytes[i];
         if b < 0x80 && !view.ascii_in_keys(b) {
-            i += bytes[i..]
+            let run = bytes[i..]
                 .iter()
                 .position(|&b| b >= 0x80 || view.ascii_in_keys(b))
                 .unwrap_or(bytes.len() - i);
+            out.push_str(&text[i..i + run]);
+            i += run;
             continue;
         }
         // (The character here was decoded as the one after the last, if
@@ -423,19 +422,11 @@ pub(crate) fn convert_with_phrases(
         let quick = (phrase == 0) & entry.is_own_or_no_key() & !is_ids_operator(c);
         if quick {
             let replaced = entry.quick_replacement(c);
-            if replaced != c {
-                out.push_str(&text[copied..i]);
-                out.push(char::from_u32(replaced).unwrap_or(char::REPLACEMENT_CHARACTER));
-                copied = i + len;
-            }
+            out.push(char::from_u32(replaced).unwrap_or(char::REPLACEMENT_CHARACTER));
             i += len;
             continue;
         }
         let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
-        if replacement.is_some() {
-            out.push_str(&text[copied..i]);
-            copied = end;
-        }
         match replacement {
             Some(Replacement::Value(value)) if end != i + len => on_phrase(out, view.value(value)),
             Some(Replacement::Short(a, b)) => {
@@ -448,11 +439,10 @@ pub(crate) fn convert_with_phrases(
                 );
             }
             Some(replacement) => push_replacement(view, replacement, out),
-            None => {}
+            None => out.push_str(&text[i..end]),
         }
         i = end;
     }
-    out.push_str(&text[copied..]);
 }
 
 /// Converts every character of `text` on its own, appending the result to
