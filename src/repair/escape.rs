@@ -117,6 +117,10 @@ struct LineContext {
     /// (troff's `\fB`, C's `\n`): see [`LineContext::json_extent`].
     json_escapes: Vec<usize>,
     other_escapes: Vec<usize>,
+    /// Whether the line is a request of troff (a man page's `.SH "…"` or
+    /// `.\" comment`), whose quotes delimit arguments and whose `\"`
+    /// starts a comment: not signs of code.
+    troff: bool,
 }
 
 impl LineContext {
@@ -124,9 +128,14 @@ impl LineContext {
         let markup = line.windows(2).any(|pair| {
             pair[0] == '<' && (pair[1].is_ascii_alphabetic() || matches!(pair[1], '/' | '!' | '?'))
         });
+        let troff = is_troff_request(line);
         let mut literal_signs: Option<(usize, usize)> = None;
         let (mut json_escapes, mut other_escapes) = (Vec::new(), Vec::new());
-        let mut i = 0;
+        // (A troff comment's `\"` is no sign of a string literal.)
+        let mut i = match troff && line.get(1..3) == Some(&['\\', '"']) {
+            true => 3,
+            false => 0,
+        };
         while i + 1 < line.len() {
             if line[i] != '\\' {
                 i += 1;
@@ -171,7 +180,13 @@ impl LineContext {
             escape_starts,
             json_escapes,
             other_escapes,
+            troff,
         }
+    }
+
+    /// [`quoted`], except in troff's requests, where quotes are not code's.
+    fn quoted(&self, line: &[char], start: usize, end: usize) -> bool {
+        !self.troff && quoted(line, start, end)
     }
 
     /// The run of `\u` escapes at `start..end` with the stretches on each
@@ -227,6 +242,22 @@ impl LineContext {
     }
 }
 
+/// Whether `line` is a troff request: a `.` then a macro name of one to
+/// three letters and a space (`.SH "…"`, `.It "…"`), or a comment (`.\"`).
+fn is_troff_request(line: &[char]) -> bool {
+    if line.first() != Some(&'.') {
+        return false;
+    }
+    if line.get(1..3) == Some(&['\\', '"']) {
+        return true;
+    }
+    let name = line[1..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    (1..=3).contains(&name) && line.get(1 + name) == Some(&' ')
+}
+
 /// Whether the run at `start..end` of `line` is (in) a string literal of
 /// code or an attribute value: an ASCII quote right before or after it.
 fn quoted(line: &[char], start: usize, end: usize) -> bool {
@@ -256,7 +287,7 @@ fn runs(line: &[char], tokens: &[Token], rule: Rule, context: &LineContext) -> V
             Rule::UnicodeEscape => context.json_extent(run[0].start, run[run.len() - 1].end),
             _ => (run[0].start, run[run.len() - 1].end),
         };
-        if quoted(line, start, end) || context.literal_outside(start, end) {
+        if context.quoted(line, start, end) || context.literal_outside(start, end) {
             continue;
         }
         let decodable: Vec<char> = run.iter().filter_map(|t| t.decoded).collect();
@@ -535,7 +566,7 @@ fn percent_runs(line: &[char], context: &LineContext, urls: bool) -> Vec<Decoded
                 piece[0].1,
                 piece[piece.len() - 1].1 + piece[piece.len() - 1].2,
             );
-            if quoted(line, start, end) || context.literal_outside(start, end) {
+            if context.quoted(line, start, end) || context.literal_outside(start, end) {
                 continue;
             }
             let Some(text) = decode_percent(&bytes) else {
@@ -740,6 +771,19 @@ mod tests {
         // A C escape outside the run still marks a string literal.
         let literal = "hu\\t\\u79fb\\u52d5 \\\\";
         assert_eq!(decode_all(literal), literal);
+    }
+
+    #[test]
+    fn quotes_of_troff_requests_are_not_code() {
+        // A man page's macro arguments and comments.
+        assert_eq!(
+            decode_all(".SH \"&#x300a;&#x4e2d;&#x6587;&#x300b;\""),
+            ".SH \"《中文》\""
+        );
+        assert_eq!(decode_all(".\\\" &#x7684;&#x8003;&#x616e;"), ".\\\" 的考慮");
+        // Quotes elsewhere still mark code.
+        let code = "x = \"&#x4e2d;&#x6587;\"";
+        assert_eq!(decode_all(code), code);
     }
 
     #[test]
