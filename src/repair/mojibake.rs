@@ -2116,6 +2116,20 @@ mod tests {
             .into_owned()
     }
 
+    /// `clean` with its characters `span` damaged as [`damage`] does.
+    fn damage_span(
+        clean: &str,
+        span: std::ops::Range<usize>,
+        was: &'static Encoding,
+        read_as: &'static Encoding,
+    ) -> String {
+        let chars: Vec<char> = clean.chars().collect();
+        let part: String = chars[span.clone()].iter().collect();
+        let before: String = chars[..span.start].iter().collect();
+        let after: String = chars[span.end..].iter().collect();
+        format!("{before}{}{after}", damage(&part, was, read_as))
+    }
+
     #[test]
     fn utf8_read_as_gbk_in_simplified_text_is_repaired_without_words() {
         // Two characters of classical poetry that make no known word, some
@@ -2404,14 +2418,7 @@ mod tests {
             ("負太白，騰天狼。", 0..2),
             ("送進士許棠下第東歸", 0..2),
         ] {
-            let chars: Vec<char> = clean.chars().collect();
-            let part: String = chars[span.clone()].iter().collect();
-            let damaged: String = chars[..span.start]
-                .iter()
-                .copied()
-                .chain(damage(&part, BIG5, GB18030).chars())
-                .chain(chars[span.end..].iter().copied())
-                .collect();
+            let damaged = damage_span(clean, span, BIG5, GB18030);
             assert_ne!(damaged, clean);
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
@@ -2435,14 +2442,7 @@ mod tests {
             ("所有错误报告应当包括：", 0..2),
             ("细算年来活计，只消一个渔舟。", 1..4),
         ] {
-            let chars: Vec<char> = clean.chars().collect();
-            let part: String = chars[span.clone()].iter().collect();
-            let damaged: String = chars[..span.start]
-                .iter()
-                .copied()
-                .chain(damage(&part, GB18030, BIG5).chars())
-                .chain(chars[span.end..].iter().copied())
-                .collect();
+            let damaged = damage_span(clean, span, GB18030, BIG5);
             assert_ne!(damaged, clean);
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
@@ -2469,14 +2469,7 @@ mod tests {
             ("丹桂竟多故，白雲空有情。", 9..11),
             ("信知尤物必牽情，一顧難酬覺命輕。", 11..15),
         ] {
-            let chars: Vec<char> = clean.chars().collect();
-            let part: String = chars[span.clone()].iter().collect();
-            let damaged: String = chars[..span.start]
-                .iter()
-                .copied()
-                .chain(damage(&part, BIG5, GB18030).chars())
-                .chain(chars[span.end..].iter().copied())
-                .collect();
+            let damaged = damage_span(clean, span, BIG5, GB18030);
             assert_ne!(damaged, clean);
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
