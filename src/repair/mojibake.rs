@@ -925,8 +925,13 @@ fn context_swaps(
             false => t,
         }
     };
+    let stay = match (chars.iter().any(|&c| is_private_use(c)), big5_read_as_gbk) {
+        (true, _) => RUN_STAY_PRIVATE_USE,
+        (false, true) => RUN_STAY_BIG5_READ_AS_GBK,
+        (false, false) => RUN_STAY_GBK_READ_AS_BIG5,
+    };
     let mut found = Vec::new();
-    for run in swap::runs(chars, swapped, script, is_marker) {
+    for run in swap::runs(chars, swapped, script, stay, is_marker) {
         let (start, end) = (run.start, run.end);
         // The script outside the run must be the one it is judged in.
         let in_run = (start..end).filter(|&i| other_script(i)).count() as u32;
@@ -1155,6 +1160,19 @@ const MIN_SWAP_GAIN_PERCENT: i64 = 30;
 /// characters; Simplified text hardly any Traditional ones.
 const TRADITIONAL_RATIO: u32 = 2;
 const SIMPLIFIED_RATIO: u32 = 10;
+
+/// What each character of a swapped run after its first is worth on the
+/// shortest path (see `swap::runs`): a misread span is one stretch, so the
+/// character next to a misread one is likelier misread too than clean
+/// text is to read so by chance. Where private-use characters show, the
+/// misreading went on through user-defined areas (Big5 read as GB18030,
+/// GBK read as cp950), and the stretch is one of few readable characters:
+/// its edges are the least sure. Big5 read as GBK leaves common
+/// characters among the rare (`盡墩ぃ` is `勢不`), whose neighbours are
+/// as often clean.
+const RUN_STAY_PRIVATE_USE: i64 = 4;
+const RUN_STAY_GBK_READ_AS_BIG5: i64 = 2;
+const RUN_STAY_BIG5_READ_AS_GBK: i64 = 1;
 
 /// The most kana a window and its context may hold for kana to count as
 /// markers of Big5 read as GBK.
@@ -2470,6 +2488,22 @@ mod tests {
             ("信知尤物必牽情，一顧難酬覺命輕。", 11..15),
         ] {
             let damaged = damage_span(clean, span, BIG5, GB18030);
+            assert_ne!(damaged, clean);
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
+    #[test]
+    fn a_swapped_run_reaches_the_edges_of_the_damage() {
+        // Whole lines misread: the common characters at their ends (`冠`
+        // for `夢`, `艇` for `弗`) read as well kept as swapped, and go
+        // with the damage next to them.
+        for (clean, was, read_as) in [
+            ("夢啼嗚咽覺無語，杳杳微微望煙浦。", BIG5, GB18030),
+            ("弗到天明心弗喜。", GB18030, BIG5),
+        ] {
+            let len = clean.chars().count();
+            let damaged = damage_span(clean, 0..len, was, read_as);
             assert_ne!(damaged, clean);
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }

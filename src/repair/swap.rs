@@ -51,11 +51,15 @@ const MARKER: i64 = 18;
 /// The runs of `chars` (with `swapped`, what each swaps to, if anything,
 /// in each of the tables that may have misread it) whose swap makes the
 /// text most plausible as text of `script`; a character for which
-/// `is_marker` is true costs `MARKER` more, kept or swapped to.
+/// `is_marker` is true costs `MARKER` more, kept or swapped to. Each
+/// character of a run after its first is worth `stay` on the path: how
+/// much likelier the damage is to go on than to stop (a misread span is
+/// one stretch). The gains of the runs found leave it out.
 pub(super) fn runs(
     chars: &[char],
     swapped: &[[Option<char>; ALTERNATIVES]],
     script: Script,
+    stay: i64,
     is_marker: impl Fn(char) -> bool,
 ) -> Vec<Run> {
     let n = chars.len().min(swapped.len());
@@ -132,9 +136,11 @@ pub(super) fn runs(
         for state in (0..in_use).filter(|&state| possible(i, state)) {
             // (Entering a run. Not going from one table to the other: the
             // characters the tables give alike have only the first.)
-            let enter = |previous: usize| match previous == 0 && state != 0 {
-                true => SWITCH,
-                false => 0,
+            // (Going on with one: `stay`.)
+            let enter = |previous: usize| match (previous == 0, state == 0) {
+                (true, false) => SWITCH,
+                (false, false) => -stay,
+                _ => 0,
             };
             let (best, from) = match i {
                 0 => (enter(0), 0),
@@ -243,7 +249,7 @@ mod tests {
         for &(at, c) in swaps {
             swapped[at][0] = Some(c);
         }
-        runs(&chars, &swapped, Script::Traditional, |_| false)
+        runs(&chars, &swapped, Script::Traditional, 0, |_| false)
     }
 
     #[test]
@@ -295,7 +301,7 @@ mod tests {
         let chars: Vec<char> = "一份心①".chars().collect();
         let mut swapped = vec![[None; ALTERNATIVES]; chars.len()];
         swapped[3] = [Some('啤'), Some('情')];
-        let found = runs(&chars, &swapped, Script::Simplified, |c| c == '①');
+        let found = runs(&chars, &swapped, Script::Simplified, 0, |c| c == '①');
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!((found[0].start, found[0].text.as_str()), (3, "情"));
     }
@@ -308,9 +314,9 @@ mod tests {
         let chars: Vec<char> = "淒睤".chars().collect();
         let mut swapped = vec![[None; ALTERNATIVES]; chars.len()];
         swapped[1][0] = Some('ン');
-        let without = runs(&chars, &swapped, Script::Traditional, |_| false);
+        let without = runs(&chars, &swapped, Script::Traditional, 0, |_| false);
         assert_eq!(without.len(), 1, "{without:?}");
-        let with = runs(&chars, &swapped, Script::Traditional, |c| c == 'ン');
+        let with = runs(&chars, &swapped, Script::Traditional, 0, |c| c == 'ン');
         assert!(with.is_empty(), "{with:?}");
     }
 
@@ -318,6 +324,6 @@ mod tests {
     fn common_text_is_not_swapped_for_rarer() {
         let found = runs_of("這裡每一個", &[(0, '硂'), (1, '柑'), (2, '–')]);
         assert!(found.is_empty(), "{found:?}");
-        assert!(runs(&[], &[], Script::Traditional, |_| false).is_empty());
+        assert!(runs(&[], &[], Script::Traditional, 0, |_| false).is_empty());
     }
 }
