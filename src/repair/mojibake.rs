@@ -436,7 +436,7 @@ const MAX_JUDGED: usize = 512;
 /// work (quadratic in the span) per span.
 pub(crate) const MAX_PART_SPAN: usize = 256;
 
-fn overlaps(found: &[(usize, usize, Repair)], start: usize, end: usize) -> bool {
+fn overlaps<T>(found: &[(usize, usize, T)], start: usize, end: usize) -> bool {
     found.iter().any(|&(s, e, _)| start < e && s < end)
 }
 
@@ -628,8 +628,12 @@ pub(crate) fn repair_swaps(
     // (The search by gain alone judges by the text around.)
     let is_simplified =
         Script::of_counts(around.simplified, around.traditional) == Script::Simplified;
-    let mut found: Vec<(usize, usize, Repair)> = Vec::new();
+    // The runs of both directions, each with its gain: where runs of the
+    // two overlap, the one that gains more is the misreading (a short run
+    // of one direction can read well inside a long one of the other).
+    let mut candidates: Vec<(usize, usize, (Repair, i64))> = Vec::new();
     for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
+        let mut found: Vec<(usize, usize, (Repair, i64))> = Vec::new();
         // The characters of the script the misread span sits in, and of
         // the other, in the window and around it.
         let script = Scripts {
@@ -729,7 +733,7 @@ pub(crate) fn repair_swaps(
                 read_as,
             };
             let mut any = false;
-            for (start, end, text, confidence) in
+            for (start, end, text, confidence, gain) in
                 context_swaps(&window, script, around.kana, charsets)
             {
                 let part = &span[offsets[start]..offsets[end]];
@@ -738,16 +742,20 @@ pub(crate) fn repair_swaps(
                     found.push((
                         start,
                         end,
-                        Repair {
-                            text,
-                            chain,
-                            confidence,
-                        },
+                        (
+                            Repair {
+                                text,
+                                chain,
+                                confidence,
+                            },
+                            gain,
+                        ),
                     ));
                     any = true;
                 }
             }
             if any || !possible {
+                candidates.append(&mut found);
                 continue;
             }
         }
@@ -814,11 +822,20 @@ pub(crate) fn repair_swaps(
         };
         if let Some(repair) = accept_with_evidence(part, bar, text, vec![(read_as, was)]) {
             if !overlaps(&found, start, end) {
-                found.push((start, end, repair));
+                found.push((start, end, (repair, best)));
             }
         }
+        candidates.append(&mut found);
     }
-    found
+    candidates.sort_by_key(|&(start, _, (_, gain))| (std::cmp::Reverse(gain), start));
+    let mut chosen: Vec<(usize, usize, Repair)> = Vec::new();
+    for (start, end, (repair, _)) in candidates {
+        if !overlaps(&chosen, start, end) {
+            chosen.push((start, end, repair));
+        }
+    }
+    chosen.sort_by_key(|&(start, ..)| start);
+    chosen
 }
 
 /// Counts of Han characters only one script writes: of the script a
@@ -902,7 +919,7 @@ fn context_swaps(
     around: Scripts,
     kana: usize,
     charsets: Charsets,
-) -> Vec<(usize, usize, String, f32)> {
+) -> Vec<(usize, usize, String, f32, i64)> {
     let SwapWindow {
         chars,
         swapped,
@@ -990,7 +1007,7 @@ fn context_swaps(
         }
         let confidence = (run.gain as f64 / (run.gain + needed) as f64) as f32;
         let (start, end, text) = extended(window, start, end, text);
-        found.push((start, end, text, confidence));
+        found.push((start, end, text, confidence, run.gain));
     }
     found
 }
@@ -2507,6 +2524,17 @@ mod tests {
             assert_ne!(damaged, clean);
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
+    }
+
+    #[test]
+    fn of_overlapping_swaps_the_one_that_gains_more_is_made() {
+        // GBK read as Big5 ends in `扢离﹝` (`设置。`), which read the other
+        // way (Big5 read as GBK) would be `燭宙`; the run of the whole line
+        // gains far more than that one of two characters.
+        let clean = "修改系统主机名的相关设置。";
+        let damaged = damage(clean, GB18030, BIG5);
+        assert!(damaged.ends_with("扢离﹝"), "{damaged}");
+        assert_eq!(crate::fix_text(&damaged), clean);
     }
 
     #[test]
