@@ -699,7 +699,10 @@ pub(crate) fn repair_swaps(
                 true => has_strong_marker(span),
                 false => has_swap_marker(span, read_as) || is_simplified,
             };
-        if !possible && !in_context {
+        // (Or, for GBK read as Big5, where the window is dense with rare
+        // characters: see `dense_swaps`.)
+        let dense = read_as == BIG5 && !possible && !in_context && is_dense(&chars);
+        if !possible && !in_context && !dense {
             continue;
         }
         // Python's layout of C6A1..C7FC (see `big5_eten_code`) is tried
@@ -725,17 +728,19 @@ pub(crate) fn repair_swaps(
                 [decode_char(&bytes, was), eten]
             })
             .collect();
-        if in_context {
+        if in_context || dense {
             let window = SwapWindow {
                 chars: &chars,
                 swapped: &swapped,
                 script_only: &script_only,
                 read_as,
             };
+            let proposed = match dense {
+                true => dense_swaps(&window),
+                false => context_swaps(&window, script, around.kana, charsets),
+            };
             let mut any = false;
-            for (start, end, text, confidence, gain) in
-                context_swaps(&window, script, around.kana, charsets)
-            {
+            for (start, end, text, confidence, gain) in proposed {
                 let part = &span[offsets[start]..offsets[end]];
                 if is_clean_repair(part, &text) && !overlaps(&found, start, end) {
                     let chain = vec![(read_as, was)];
@@ -1011,6 +1016,62 @@ fn context_swaps(
     }
     found
 }
+
+/// Whether most of the Han characters of `chars` are rare (at least
+/// `DENSE_RARE_PERCENT`, of `DENSE_MIN_HAN` or more): text misread as a
+/// whole, whose clean neighbours, if any, are ASCII.
+fn is_dense(chars: &[char]) -> bool {
+    let han = chars.iter().filter(|&&c| is_han(c)).count();
+    let rare = chars
+        .iter()
+        .filter(|&&c| is_han(c) && super::is_suspect(c))
+        .count();
+    han >= DENSE_MIN_HAN && rare * 100 >= han * DENSE_RARE_PERCENT
+}
+
+/// The runs of a window of GBK read as Big5 that `is_dense` and that no
+/// script around vouches for (a whole line misread, between ASCII:
+/// `珆尨潠猁妏蚚陓洘(堆翑).` is `显示简要使用信息(帮助).`), chosen as
+/// `context_swaps` chooses them, each (start, end, the swapped text,
+/// confidence, gain). The swap must vouch for itself: make
+/// `DENSE_MIN_PAIRS` known pairs, write no character only Traditional
+/// text writes and none rare on average, and gain `DENSE_MIN_GAIN_PERCENT`
+/// of the cost of the text as it stands. (Clean Traditional text, the
+/// text these windows hold most, swaps to Simplified characters that make
+/// no words.)
+fn dense_swaps(window: &SwapWindow) -> Vec<(usize, usize, String, f32, i64)> {
+    let script = Script::Simplified;
+    let is_marker = |c: char| is_symbol_marker(c, window.read_as);
+    let mut found = Vec::new();
+    for run in swap::runs(
+        window.chars,
+        window.swapped,
+        script,
+        RUN_STAY_GBK_READ_AS_BIG5,
+        is_marker,
+    ) {
+        let needed = run.cost * DENSE_MIN_GAIN_PERCENT / 100;
+        let costs: Vec<u32> = run.text.chars().map(|c| script_cost(c, script)).collect();
+        let total: u64 = costs.iter().map(|&cost| u64::from(cost)).sum();
+        if run.pairs < DENSE_MIN_PAIRS
+            || run.gain < needed
+            || total > costs.len() as u64 * MAX_COST_PER_CHAR
+            || run.text.chars().any(|c| script_only(c).1)
+        {
+            continue;
+        }
+        let confidence = (run.gain as f64 / (run.gain + needed) as f64) as f32;
+        found.push((run.start, run.end, run.text, confidence, run.gain));
+    }
+    found
+}
+
+/// What `is_dense` and `dense_swaps` ask: Han characters, the share of
+/// them rare, known pairs made, and the gain in percent of the cost.
+const DENSE_MIN_HAN: usize = 4;
+const DENSE_RARE_PERCENT: usize = 60;
+const DENSE_MIN_PAIRS: usize = 3;
+const DENSE_MIN_GAIN_PERCENT: i64 = 30;
 
 /// The run `start..end` of `window` (swapped to `text`) with the
 /// characters next to it that only the misreading leaves (kana, private-use
@@ -2535,6 +2596,21 @@ mod tests {
         let damaged = damage(clean, GB18030, BIG5);
         assert!(damaged.ends_with("扢离﹝"), "{damaged}");
         assert_eq!(crate::fix_text(&damaged), clean);
+    }
+
+    #[test]
+    fn gbk_read_as_big5_dense_with_rare_characters_is_repaired_without_context() {
+        // A whole line misread, with ASCII around it only: the swap makes
+        // words (`显示`, `简要`, `使用`, `信息`, `帮助`).
+        let clean = "显示简要使用信息(帮助).";
+        let damaged = damage(clean, GB18030, BIG5);
+        assert_eq!(damaged, "珆尨潠猁妏蚚陓洘(堆翑).");
+        assert_eq!(crate::fix_text(&damaged), clean);
+        // Clean Traditional text as rare swaps to characters that make no
+        // words, and stays.
+        let traditional = "鬱鬱蔥蔥，譎詭瑰瑋";
+        assert!(is_dense(&traditional.chars().collect::<Vec<_>>()));
+        assert_eq!(crate::fix_text(traditional), traditional);
     }
 
     #[test]
