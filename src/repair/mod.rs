@@ -19,6 +19,7 @@ mod phase;
 mod ruby;
 mod swap;
 pub(crate) mod syllable;
+mod variants;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

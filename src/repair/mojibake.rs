@@ -967,7 +967,11 @@ fn context_swaps(
         // (A doubled character is one piece of evidence.)
         let evidence = (start..end)
             .filter(|&i| i == start || chars[i] != chars[i - 1])
-            .filter(|&i| other_script(i) || is_marker(chars[i]))
+            .filter(|&i| {
+                other_script(i)
+                    || is_marker(chars[i])
+                    || (big5_read_as_gbk && is_gbk_of_no_big5_form(chars[i]))
+            })
             .count();
         let words = big5_read_as_gbk && run.pairs >= 2 && run.gain >= WORDS_GAIN;
         // A run with a symbol only the misreading leaves needs no script
@@ -1069,7 +1073,7 @@ fn dense_swaps(window: &SwapWindow) -> Vec<(usize, usize, String, f32, i64)> {
 /// What `is_dense` and `dense_swaps` ask: Han characters, the share of
 /// them rare, known pairs made, and the gain in percent of the cost.
 const DENSE_MIN_HAN: usize = 4;
-const DENSE_RARE_PERCENT: usize = 60;
+const DENSE_RARE_PERCENT: usize = 50;
 const DENSE_MIN_PAIRS: usize = 3;
 const DENSE_MIN_GAIN_PERCENT: i64 = 30;
 
@@ -1583,6 +1587,23 @@ fn in_charset_of(c: char, read_as: &Encoding) -> bool {
 
 /// Whether Big5 itself (A140..F9FE, less the user-defined area C6A1..C8FE
 /// that the ETEN and HKSCS extensions fill) has `c`.
+/// Whether `c` is a Han character that Big5 lacks in every form (see
+/// `variants`), and that GBK writes where Big5 has its lead bytes
+/// (0xA1..=0xF9): what Big5 read as GBK gives (`睤` for `涼`), not what
+/// clean Traditional text writes (`疎` for `疏`, `羣` for `群`). (GBK's
+/// rows 0x81..=0xA0 are Big5's only in Hong Kong's extension, whose
+/// characters a misreading would swap back to Simplified ones: `壠` is
+/// HKSCS's `马`.)
+fn is_gbk_of_no_big5_form(c: char) -> bool {
+    if !is_han(c) || in_big5(c) {
+        return false;
+    }
+    let mut bytes = Vec::with_capacity(4);
+    encode_char(c, GB18030, &mut bytes)
+        && matches!(bytes[..], [0xA1..=0xF9, _])
+        && !super::variants::has_variant(c, in_big5)
+}
+
 fn in_big5(c: char) -> bool {
     let code = reverse_table(BIG5)
         .and_then(|table| table.get(c as usize).copied())
@@ -2611,6 +2632,21 @@ mod tests {
         let traditional = "鬱鬱蔥蔥，譎詭瑰瑋";
         assert!(is_dense(&traditional.chars().collect::<Vec<_>>()));
         assert_eq!(crate::fix_text(traditional), traditional);
+    }
+
+    #[test]
+    fn a_character_big5_has_in_no_form_is_evidence_of_big5_read_as_gbk() {
+        // `睤` (Big5's `涼` read as GBK) is in no form in Big5; `疎`, which
+        // clean classical text writes for `疏`, is.
+        assert!(is_gbk_of_no_big5_form('睤'));
+        assert!(!is_gbk_of_no_big5_form('疎'));
+        assert!(!is_gbk_of_no_big5_form('涼'));
+        // (`壠` is in GBK's rows that only Hong Kong's Big5 has.)
+        assert!(!is_gbk_of_no_big5_form('壠'));
+        let clean = "坐見繁星曉，淒涼識舊峯。";
+        let damaged = damage_span(clean, 7..9, BIG5, GB18030);
+        assert_eq!(damaged, "坐見繁星曉，淒睤醚舊峯。");
+        assert_eq!(crate::fix_text(&damaged), clean);
     }
 
     #[test]
