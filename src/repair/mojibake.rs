@@ -994,13 +994,21 @@ fn context_swaps(
             || (end - start < 2 && !private_use)
             || run.gain < needed);
         if !in_script {
-            let Some(needed_here) = (outside.other * ratio <= outside.own && end - start >= 2)
+            let in_charset_text = (outside.other * ratio <= outside.own && end - start >= 2)
                 .then(|| charset_text_gain(window, start..end, charsets, evidence, kana, &run))
-                .flatten()
-            else {
-                continue;
+                .flatten();
+            // (Or, for Big5 read as GBK, with evidence, a word made and a
+            // large gain, where little text or none is around: a title,
+            // `癳朝砛蔼共甮璾马` for `送陳許高僕射赴鎮`.)
+            let vouched = big5_read_as_gbk
+                && evidence >= MIN_SWAP_EVIDENCE
+                && run.pairs >= 1
+                && run.gain >= SELF_VOUCHED_GAIN;
+            needed = match (in_charset_text, vouched) {
+                (Some(needed_here), _) => needed_here,
+                (None, true) => SELF_VOUCHED_GAIN,
+                (None, false) => continue,
             };
-            needed = needed_here;
         }
         let text = run.text;
         // Real text, character by character: not rare on average (none
@@ -1230,6 +1238,12 @@ const GB2312_TEXT_RATIO: u32 = 10;
 const MIN_SWAP_EVIDENCE: usize = 1;
 const MIN_SWAP_EVIDENCE_WITHOUT_WORDS: usize = 2;
 const WORDS_GAIN: i64 = 30;
+
+/// What a run of Big5 read as GBK with evidence and a known pair must gain
+/// to pass without the script or charset around it (see `context_swaps`):
+/// more than clean text swapped so gains (at most 29 in the 42 MB of
+/// clean text the tests run).
+const SELF_VOUCHED_GAIN: i64 = 40;
 
 /// How much a swap chosen in context must gain, at least and in percent
 /// of the cost of the text as it stands.
@@ -2647,6 +2661,17 @@ mod tests {
         let damaged = damage_span(clean, 7..9, BIG5, GB18030);
         assert_eq!(damaged, "坐見繁星曉，淒睤醚舊峯。");
         assert_eq!(crate::fix_text(&damaged), clean);
+    }
+
+    #[test]
+    fn big5_read_as_gbk_with_evidence_and_words_needs_no_text_around() {
+        // A title, and a quoted phrase among ASCII: no Traditional text
+        // around, but characters Big5 lacks, words made and a large gain.
+        for clean in ["送陳許高僕射赴鎮", "\"常規啟動流程\""] {
+            let damaged = damage(clean, BIG5, GB18030);
+            assert_ne!(damaged, clean);
+            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
+        }
     }
 
     #[test]
