@@ -856,7 +856,7 @@ fn repair_span(
         return;
     }
     if span.len() <= WHOLE_SPAN {
-        let text: String = span.iter().collect();
+        let text = text_of(span);
         if let Some(repair) = mojibake::repair(&text) {
             edits.push(mojibake_edit(offset, span, repair));
             return;
@@ -867,7 +867,7 @@ fn repair_span(
     let (mut before, mut after) = (ScriptCounts::new(span), ScriptCounts::new(span));
     for (start, end) in pieces(windows, span.len()) {
         let window = &span[start..end];
-        let text: String = window.iter().collect();
+        let text = text_of(window);
         // The Han characters only one script writes in the text around the
         // window, and the kana there and in it (a bounded stretch, to keep
         // the work linear), counted once where a search asks.
@@ -913,6 +913,14 @@ fn repair_span(
     // left between the parts repaired above: GBK or UTF-8 read as
     // windows-1252 or ISO-8859-1.
     repair_single_byte_runs(span, offset, edits);
+}
+
+/// `chars` as a string, sized first (collected blind, a string of Han
+/// characters grows a few times: this runs for every window searched).
+fn text_of(chars: &[char]) -> String {
+    let mut text = String::with_capacity(chars.iter().map(|c| c.len_utf8()).sum());
+    text.extend(chars);
+    text
 }
 
 /// The windows around the suspect characters of `span` (made as they are
@@ -963,7 +971,7 @@ fn repair_swaps_across_spaces(
     let (mut before, mut after) = (ScriptCounts::new(line), ScriptCounts::new(line));
     for (start, end) in pieces(windows, line.len()) {
         let window = &line[start..end];
-        let text: String = window.iter().collect();
+        let text = text_of(window);
         let swaps = mojibake::repair_swaps(&text, || {
             let [s0, t0, k0, g0, b0] = before.counts(start.saturating_sub(CONTEXT), start);
             let [s1, t1, k1, g1, b1] = after.counts(end, (end + CONTEXT).min(line.len()));
@@ -1147,8 +1155,16 @@ struct ScriptCounts<'a> {
     span: &'a [char],
     start: usize,
     end: usize,
-    counts: [u32; 5],
+    /// The five counts, `COUNT_BITS` each (see `SPREAD`): a character is
+    /// added with one addition, not five.
+    counts: u64,
 }
+
+/// How many bits each count of `ScriptCounts` takes: the stretches it is
+/// asked for are at most `CONTEXT` characters long, and a count is at most
+/// a stretch's length.
+const COUNT_BITS: u32 = 12;
+const _: () = assert!(CONTEXT < 1 << COUNT_BITS && 5 * COUNT_BITS <= 64);
 
 impl<'a> ScriptCounts<'a> {
     fn new(span: &'a [char]) -> ScriptCounts<'a> {
@@ -1156,40 +1172,69 @@ impl<'a> ScriptCounts<'a> {
             span,
             start: 0,
             end: 0,
-            counts: [0; 5],
+            counts: 0,
         }
     }
 
-    /// The counts over `span[start..end]`: Simplified only, Traditional
-    /// only, kana, and Han characters only GB2312 and only Big5 has.
+    /// The counts over `span[start..end]` (at most `CONTEXT` long):
+    /// Simplified only, Traditional only, kana, and Han characters only
+    /// GB2312 and only Big5 has.
     fn counts(&mut self, start: usize, end: usize) -> [u32; 5] {
-        if start < self.start || end < self.end {
-            // (Not asked by the pieces, which move forward: start over.)
-            *self = ScriptCounts::new(self.span);
+        debug_assert!(end - start <= CONTEXT);
+        if start < self.start || end < self.end || start >= self.end {
+            // (Not asked by the pieces, which move forward, or past all
+            // that is counted: start over there.)
+            *self = ScriptCounts {
+                start,
+                end: start,
+                ..ScriptCounts::new(self.span)
+            };
         }
         let main_block = main_block_counts();
-        let of = |c: char| -> [u32; 5] {
+        let of = |c: char| -> u64 {
             let bits = match (c as usize).checked_sub(MAIN_BLOCK) {
                 Some(at) if at < main_block.len() => main_block[at],
+                // (Nothing below the kana is counted: most of what is not
+                // Han is ASCII and punctuation.)
+                _ if c < FIRST_COUNTED => 0,
                 _ => counted_bits(c),
             };
-            std::array::from_fn(|k| u32::from(bits >> k & 1))
+            SPREAD[usize::from(bits & 31)]
         };
-        while self.end < end {
-            for (count, add) in self.counts.iter_mut().zip(of(self.span[self.end])) {
-                *count += add;
-            }
-            self.end += 1;
-        }
+        // (What leaves the stretch first, so that no count ever holds more
+        // than the longer of the two stretches.)
         while self.start < start {
-            for (count, less) in self.counts.iter_mut().zip(of(self.span[self.start])) {
-                *count -= less;
-            }
+            self.counts -= of(self.span[self.start]);
             self.start += 1;
         }
-        self.counts
+        while self.end < end {
+            self.counts += of(self.span[self.end]);
+            self.end += 1;
+        }
+        std::array::from_fn(|k| {
+            (self.counts >> (COUNT_BITS * k as u32) & ((1 << COUNT_BITS) - 1)) as u32
+        })
     }
 }
+
+/// The bits of `counted_bits` (five), each as one to its count of
+/// `ScriptCounts::counts`, by the bits.
+const SPREAD: [u64; 32] = {
+    let mut table = [0; 32];
+    let mut bits = 0;
+    while bits < 32 {
+        let mut k = 0;
+        while k < 5 {
+            table[bits] |= ((bits as u64) >> k & 1) << (COUNT_BITS * k as u32);
+            k += 1;
+        }
+        bits += 1;
+    }
+    table
+};
+
+/// The first character `counted_bits` counts anything of (the first kana).
+const FIRST_COUNTED: char = '\u{3040}';
 
 /// What `ScriptCounts` counts of `c`, a bit each, in the order of its
 /// counts.
@@ -1601,5 +1646,47 @@ mod tests {
                 assert_eq!(is_suspect(c), classify_suspect(c), "U+{code:04X}");
             }
         }
+    }
+
+    #[test]
+    fn script_counts_moved_anyhow_are_the_counts_of_their_stretch() {
+        // Every kind counted, among what counts nothing (ASCII, punctuation,
+        // the planes above), in stretches that move forward, jump past what
+        // was counted and go back.
+        let line: Vec<char> = "后來她说的話，あア，時麥 ok 峯𠀋。"
+            .chars()
+            .cycle()
+            .take(600)
+            .collect();
+        let direct = |start: usize, end: usize| -> [u32; 5] {
+            std::array::from_fn(|k| {
+                line[start..end]
+                    .iter()
+                    .filter(|&&c| counted_bits(c) >> k & 1 != 0)
+                    .count() as u32
+            })
+        };
+        let mut counts = ScriptCounts::new(&line);
+        let stretches = [
+            (0, 0),
+            (0, 200),
+            (3, 256),
+            (40, 280),
+            (300, 556),
+            (301, 557),
+            (10, 20),
+            (0, 600 - 344),
+        ];
+        for (start, end) in stretches {
+            assert_eq!(
+                counts.counts(start, end),
+                direct(start, end),
+                "{start}..{end}"
+            );
+        }
+        assert!((0..0x3040)
+            .filter_map(char::from_u32)
+            .all(|c| counted_bits(c) == 0));
+        assert!(direct(0, 600).iter().all(|&count| count > 0));
     }
 }

@@ -184,7 +184,7 @@ pub(crate) fn repair_parts(
     span: &str,
     mut context: impl FnMut() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
-    let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
+    let chars = searched_chars(span);
     let offsets = char_offsets(span, chars.len());
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     let mut judged = 0;
@@ -352,15 +352,23 @@ impl GbkRuns {
     }
 }
 
+/// The characters of `span` the searches for parts look at (the first
+/// `MAX_PART_SPAN`). (Sized first: collected blind, the vector would grow
+/// a few times for each window.)
+fn searched_chars(span: &str) -> Vec<char> {
+    let mut chars = Vec::with_capacity(span.len().min(MAX_PART_SPAN));
+    chars.extend(span.chars().take(MAX_PART_SPAN));
+    chars
+}
+
 /// Where each of the first `count` characters of `span` starts, and where
 /// the last of them ends: a part of them is then a slice of `span`, not a
 /// new string.
 fn char_offsets(span: &str, count: usize) -> Vec<usize> {
-    let mut offsets: Vec<usize> = span
-        .char_indices()
-        .map(|(at, _)| at)
-        .take(count + 1)
-        .collect();
+    // (Sized first: collected blind, the vector would grow a few times
+    // for each window.)
+    let mut offsets = Vec::with_capacity(count + 1);
+    offsets.extend(span.char_indices().map(|(at, _)| at).take(count + 1));
     if offsets.len() == count {
         offsets.push(span.len());
     }
@@ -618,7 +626,7 @@ pub(crate) fn repair_swaps(
     span: &str,
     context: impl FnOnce() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
-    let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
+    let chars = searched_chars(span);
     let offsets = char_offsets(span, chars.len());
     let script_only: Vec<(bool, bool)> = chars.iter().map(|&c| script_only(c)).collect();
     let around = context();
