@@ -623,9 +623,10 @@ fn needs_repair(text: &str) -> bool {
     // This is the test all clean text goes through, so it skips what it
     // can: ASCII eight bytes at a time, runs of three-byte characters (all
     // of the Basic Multilingual Plane's Han characters) decoded in a loop
-    // of their own, each asked of a bit table. A parenthesis or question
-    // mark matters only right after a Han character (`annotation_after`),
-    // so only the character before one is asked whether it is Han.
+    // of their own, each asked of a bit table of the characters that need
+    // no second look. A parenthesis or question mark matters only right
+    // after a Han character (`annotation_after`), so only the character
+    // before one is asked whether it is Han.
     let bytes = text.as_bytes();
     let opens_after = |at: usize, previous: u32| {
         char::from_u32(previous).is_some_and(is_han) && annotation_after(text, at)
@@ -654,18 +655,22 @@ fn needs_repair(text: &str) -> bool {
             }
             continue;
         }
-        if let Some(&[b1, b2]) = bytes.get(at + 1..at + 3).filter(|_| lead >> 4 == 0xE) {
-            let code =
-                u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
-            if is_suspect_in_bmp(code) {
-                return true;
+        if lead >> 4 == 0xE && at + 3 <= bytes.len() {
+            // A run of three-byte characters.
+            while let Some(&[lead, b1, b2]) = bytes.get(at..at + 3) {
+                if lead >> 4 != 0xE {
+                    break;
+                }
+                let code =
+                    u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+                if !is_plain_in_bmp(code) {
+                    if !is_annotation_opener(code) || opens_after(at, previous) {
+                        return true;
+                    }
+                }
+                previous = code;
+                at += 3;
             }
-            // (`（` and `？`.)
-            if matches!(code, 0xFF08 | 0xFF1F) && opens_after(at, previous) {
-                return true;
-            }
-            previous = code;
-            at += 3;
             continue;
         }
         let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
@@ -708,35 +713,52 @@ pub(crate) fn is_suspect(c: char) -> bool {
     }
 }
 
-/// [`is_suspect`] for a code point of the Basic Multilingual Plane, from a
-/// bit per character (every character of every line is asked), worked out
-/// 64 characters at a time as text asks for them: a process that fixes a
-/// line pays for that line's blocks, not for all 1,024 (65,536 characters
-/// worked out took longer than fixing a short file).
+/// [`is_suspect`] for a code point of the Basic Multilingual Plane.
 #[inline]
 fn is_suspect_in_bmp(code: u32) -> bool {
-    let block = (code / 64) as usize % 1024;
-    let done = SUSPECT_DONE[block / 64].load(Ordering::Acquire) >> (block % 64) & 1 != 0;
-    let bits = match done {
-        true => SUSPECT_BITS[block].load(Ordering::Relaxed),
-        false => work_out_suspect_block(block),
-    };
-    bits >> (code % 64) & 1 != 0
+    !is_plain_in_bmp(code) && !is_annotation_opener(code)
 }
 
-static SUSPECT_BITS: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
-static SUSPECT_DONE: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
+/// `（` and `？`, which `needs_repair` looks at after a Han character (an
+/// annotation may start there).
+fn is_annotation_opener(code: u32) -> bool {
+    matches!(code, 0xFF08 | 0xFF1F)
+}
 
-/// The bits of block `block` of [`is_suspect_in_bmp`], worked out and
+/// Whether a code point of the Basic Multilingual Plane is neither suspect
+/// nor an annotation opener: most of what text holds, asked of every
+/// character of every line, from a bit per character worked out 64
+/// characters at a time as text asks for them (a process that fixes a line
+/// pays for that line's blocks, not for all 1,024: 65,536 characters worked
+/// out took longer than fixing a short file). A block not worked out yet
+/// reads as none plain, so that the common answer takes one load and the
+/// others a second look.
+#[inline]
+fn is_plain_in_bmp(code: u32) -> bool {
+    let block = (code / 64) as usize % 1024;
+    PLAIN_BITS[block].load(Ordering::Relaxed) >> (code % 64) & 1 != 0 || {
+        let done = PLAIN_DONE[block / 64].load(Ordering::Acquire) >> (block % 64) & 1 != 0;
+        !done && work_out_plain_block(block) >> (code % 64) & 1 != 0
+    }
+}
+
+static PLAIN_BITS: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
+static PLAIN_DONE: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
+
+/// The bits of block `block` of [`is_plain_in_bmp`], worked out and
 /// stored. (Threads that meet here work out the same bits.)
 #[cold]
-fn work_out_suspect_block(block: usize) -> u64 {
+fn work_out_plain_block(block: usize) -> u64 {
     let first = block as u32 * 64;
     let bits = (0..64)
-        .filter(|&k| char::from_u32(first + k).is_some_and(classify_suspect))
+        .filter(|&k| {
+            // (Surrogates are no characters, and no suspect ones.)
+            char::from_u32(first + k)
+                .is_none_or(|c| !classify_suspect(c) && !is_annotation_opener(first + k))
+        })
         .fold(0u64, |bits, k| bits | 1 << k);
-    SUSPECT_BITS[block].store(bits, Ordering::Relaxed);
-    SUSPECT_DONE[block / 64].fetch_or(1 << (block % 64), Ordering::Release);
+    PLAIN_BITS[block].store(bits, Ordering::Relaxed);
+    PLAIN_DONE[block / 64].fetch_or(1 << (block % 64), Ordering::Release);
     bits
 }
 
@@ -1645,6 +1667,13 @@ mod tests {
             if let Some(c) = char::from_u32(code) {
                 assert_eq!(is_suspect(c), classify_suspect(c), "U+{code:04X}");
             }
+        }
+        // What `needs_repair` looks at twice: the suspect characters and
+        // `（？`, nothing else.
+        for code in (0..0x10000).rev() {
+            let second_look = char::from_u32(code)
+                .is_some_and(|c| classify_suspect(c) || matches!(c, '（' | '？'));
+            assert_eq!(!is_plain_in_bmp(code), second_look, "U+{code:04X}");
         }
     }
 

@@ -1182,9 +1182,7 @@ const MAX_UNPAIRED_COST: u32 = 16;
 /// read so are three kanji (`寒原` is `蟇貞次`), most of what this damage
 /// leaves unmarked.
 fn lacks_katakana(text: &str, read_as: &Encoding) -> bool {
-    read_as == SHIFT_JIS
-        && text.chars().filter(|c| !c.is_ascii()).count() < 6
-        && !text.chars().any(is_damage)
+    read_as == SHIFT_JIS && fewer_non_ascii(text, 6) && !text.chars().any(is_damage)
 }
 
 /// Whether `text`, the repair of `chars[part]`, writes no Han character
@@ -1279,9 +1277,18 @@ impl AroundPrefix {
 /// character rejoins its word (`鐨刄SB` is `的USB`).
 fn too_short(text: &str, read_as: &'static Encoding) -> bool {
     read_as != WINDOWS_1252
-        && text.chars().filter(|c| !c.is_ascii()).count() < 3
+        && fewer_non_ascii(text, 3)
         && !(read_as == SHIFT_JIS && is_one_character_read_as_shift_jis(text))
         && !(read_as == GB18030 && swallows_ascii(text))
+}
+
+/// Whether `text` has fewer than `count` non-ASCII characters: counted
+/// only up to `count` (this is asked of whole spans, for each encoding).
+fn fewer_non_ascii(text: &str, count: usize) -> bool {
+    text.chars()
+        .filter(|c| !c.is_ascii())
+        .nth(count - 1)
+        .is_none()
 }
 
 /// Whether `text` is two non-ASCII characters and then ASCII ones only.
