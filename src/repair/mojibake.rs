@@ -194,7 +194,8 @@ pub(crate) fn repair_parts(
     'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
         // Each character's bytes in the wrong encoding, and where they start.
         let (bytes, starts) = encode_for_utf8(&chars, read_as);
-        let valid_from = valid_utf8_runs(&bytes);
+        // (Made once a part may start: most windows have no such start.)
+        let mut valid_from: Option<Vec<usize>> = None;
         let mut gbk_runs: Option<GbkRuns> = None;
         // A Han character next to another whose bytes are one two-byte
         // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
@@ -216,7 +217,7 @@ pub(crate) fn repair_parts(
                 i += 1;
                 continue;
             }
-            let valid = valid_from[from];
+            let valid = valid_from.get_or_insert_with(|| valid_utf8_runs(&bytes))[from];
             // Ends at character boundaries within the valid bytes that are
             // also UTF-8 boundaries, longest first: the longest run may take
             // in a clean character that happens to be valid UTF-8 (`影` is
