@@ -628,25 +628,24 @@ fn needs_work(text: &str) -> bool {
 fn needs_repair(text: &str) -> bool {
     // This is the test all clean text goes through, so it skips what it
     // can: ASCII eight bytes at a time, runs of three-byte characters (all
-    // of the Basic Multilingual Plane's Han characters) decoded in a loop
-    // of their own, each asked of a bit table of the characters that need
-    // no second look. A parenthesis or question mark matters only right
-    // after a Han character (`annotation_after`), so only the character
-    // before one is asked whether it is Han.
+    // of the Basic Multilingual Plane's Han characters) in a loop of their
+    // own, each asked of a bit table of the characters that need no second
+    // look (by its block, from its first two bytes, and its bit, from the
+    // third: no character is put together). A parenthesis or question mark
+    // matters only right after a Han character (`annotation_after`), so
+    // only the character before one is decoded and asked whether it is Han.
     let bytes = text.as_bytes();
-    let opens_after = |at: usize, previous: u32| {
-        char::from_u32(previous).is_some_and(is_han) && annotation_after(text, at)
+    let opens_after = |at: usize| {
+        text[..at].chars().next_back().is_some_and(is_han) && annotation_after(text, at)
     };
-    // The character before `at`, if it was not ASCII (0 otherwise).
-    let mut previous = 0;
     let mut at = 0;
     while at < bytes.len() {
         let lead = bytes[at];
         if lead < 0x80 {
-            if matches!(lead, b'(' | b'?') && previous != 0 && opens_after(at, previous) {
+            // (After a character that is not ASCII, or at the start.)
+            if matches!(lead, b'(' | b'?') && opens_after(at) {
                 return true;
             }
-            previous = 0;
             at += 1;
             while let Some(word) = bytes.get(at..at + 8) {
                 if u64::from_le_bytes(word.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080
@@ -667,14 +666,13 @@ fn needs_repair(text: &str) -> bool {
                 if lead >> 4 != 0xE {
                     break;
                 }
-                let code =
-                    u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
-                if !is_plain_in_bmp(code) {
-                    if !is_annotation_opener(code) || opens_after(at, previous) {
+                let block = usize::from(lead & 0x0F) << 6 | usize::from(b1 & 0x3F);
+                if !is_plain_in_block(block, b2 & 0x3F) {
+                    let code = (block as u32) << 6 | u32::from(b2 & 0x3F);
+                    if !is_annotation_opener(code) || opens_after(at) {
                         return true;
                     }
                 }
-                previous = code;
                 at += 3;
             }
             continue;
@@ -685,7 +683,6 @@ fn needs_repair(text: &str) -> bool {
         if is_suspect(c) {
             return true;
         }
-        previous = c as u32;
         at += c.len_utf8();
     }
     false
@@ -741,10 +738,16 @@ fn is_annotation_opener(code: u32) -> bool {
 /// others a second look.
 #[inline]
 fn is_plain_in_bmp(code: u32) -> bool {
-    let block = (code / 64) as usize % 1024;
-    PLAIN_BITS[block].load(Ordering::Relaxed) >> (code % 64) & 1 != 0 || {
+    is_plain_in_block((code / 64) as usize % 1024, (code % 64) as u8)
+}
+
+/// [`is_plain_in_bmp`] for character `bit` of block `block` (below 1,024
+/// and 64).
+#[inline]
+fn is_plain_in_block(block: usize, bit: u8) -> bool {
+    PLAIN_BITS[block].load(Ordering::Relaxed) >> bit & 1 != 0 || {
         let done = PLAIN_DONE[block / 64].load(Ordering::Acquire) >> (block % 64) & 1 != 0;
-        !done && work_out_plain_block(block) >> (code % 64) & 1 != 0
+        !done && work_out_plain_block(block) >> bit & 1 != 0
     }
 }
 
