@@ -191,9 +191,22 @@ pub(crate) fn repair_parts(
     // What the text around a part is written in (see `AroundPrefix`),
     // from the window's GBK bytes, made once a part asks.
     let mut around: Option<AroundPrefix> = None;
+    let (mut encoded, mut encoded_starts) = (Vec::new(), Vec::new());
     'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
+        // (A part starts at a lead byte of two bytes or more, 0xC2..=0xF4,
+        // before the last character: read as windows-1252, only `Â`..=`ô`
+        // give one, and Chinese text has none of them.)
+        let starts_part = |c: &char| ('\u{C2}'..='\u{F4}').contains(c);
+        if read_as == WINDOWS_1252
+            && !chars[..chars.len().saturating_sub(1)]
+                .iter()
+                .any(starts_part)
+        {
+            continue;
+        }
         // Each character's bytes in the wrong encoding, and where they start.
-        let (bytes, starts) = encode_for_utf8(&chars, read_as);
+        encode_for_utf8_into(&chars, read_as, &mut encoded, &mut encoded_starts);
+        let (bytes, starts) = (&encoded[..], &encoded_starts[..]);
         // (Made once a part may start: most windows have no such start.)
         let mut valid_from: Option<Vec<usize>> = None;
         let mut gbk_runs: Option<GbkRuns> = None;
@@ -1641,6 +1654,20 @@ fn encode_if_utf8(text: &str, read_as: &'static Encoding) -> Option<Vec<u8>> {
 fn encode_for_utf8(chars: &[char], read_as: &'static Encoding) -> (Vec<u8>, Vec<usize>) {
     let mut bytes = Vec::with_capacity(chars.len() * 2);
     let mut starts = Vec::with_capacity(chars.len() + 1);
+    encode_for_utf8_into(chars, read_as, &mut bytes, &mut starts);
+    (bytes, starts)
+}
+
+/// [`encode_for_utf8`] into `bytes` and `starts`, emptied first (so that a
+/// search that encodes a window several ways allocates once).
+fn encode_for_utf8_into(
+    chars: &[char],
+    read_as: &'static Encoding,
+    bytes: &mut Vec<u8>,
+    starts: &mut Vec<usize>,
+) {
+    bytes.clear();
+    starts.clear();
     let second_code = |c: char| match read_as == SHIFT_JIS {
         true => shift_jis_second_code(c),
         false => None,
@@ -1653,12 +1680,11 @@ fn encode_for_utf8(chars: &[char], read_as: &'static Encoding) -> (Vec<u8>, Vec<
         starts.push(bytes.len());
         if choices.get(i) == Some(&true) {
             bytes.extend(second_code(c).unwrap_or_default().to_be_bytes());
-        } else if !encode_char(c, read_as, &mut bytes) {
+        } else if !encode_char(c, read_as, bytes) {
             bytes.push(0xFF);
         }
     }
     starts.push(bytes.len());
-    (bytes, starts)
 }
 
 /// For each of `chars`, whether to encode it with its second code
