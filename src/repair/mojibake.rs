@@ -715,7 +715,7 @@ pub(crate) fn repair_swaps(
         let possible = !around.across_spaces
             && match read_as == GB18030 {
                 true => has_strong_marker(span),
-                false => has_swap_marker(span, read_as) || is_simplified,
+                false => is_simplified || has_swap_marker(span, read_as),
             };
         if !possible && !in_context {
             continue;
