@@ -211,9 +211,17 @@ impl Fixer {
             }
             // A round changes lines independently: only the lines the last
             // round changed can change again.
-            let mut before_lines = before.as_deref().unwrap_or(text).split_inclusive('\n');
+            // (Each line of what the round started from is found as the
+            // lines of `fixed` are, a search for its end each; none left is
+            // an empty line, which no line of `fixed` is.)
+            let last = before.as_deref().unwrap_or(text);
+            let mut last_at = 0;
             let changed = WorkLines::select(&fixed, |_, line| {
-                before_lines.next() != Some(line) && line.len() <= MAX_ROUND_LINE
+                let rest = &last.as_bytes()[last_at..];
+                let end = memchr::memchr(b'\n', rest).map_or(last.len(), |i| last_at + i + 1);
+                let last_line = &last.as_bytes()[last_at..end];
+                last_at = end;
+                last_line != line.as_bytes() && line.len() <= MAX_ROUND_LINE
             });
             if changed.lines.is_empty() {
                 break;
