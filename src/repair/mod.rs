@@ -217,11 +217,10 @@ impl Fixer {
             let last = before.as_deref().unwrap_or(text);
             let mut last_at = 0;
             let changed = WorkLines::select(&fixed, |_, line| {
-                let rest = &last.as_bytes()[last_at..];
-                let end = memchr::memchr(b'\n', rest).map_or(last.len(), |i| last_at + i + 1);
-                let last_line = &last.as_bytes()[last_at..end];
+                let end = line_end(last, last_at);
+                let last_line = &last[last_at..end];
                 last_at = end;
-                last_line != line.as_bytes() && line.len() <= MAX_ROUND_LINE
+                last_line != line && line.len() <= MAX_ROUND_LINE
             });
             if changed.lines.is_empty() {
                 break;
@@ -359,6 +358,12 @@ impl Fixer {
 /// of adversarial text is repaired once.)
 const MAX_ROUNDS: usize = 4;
 const MAX_ROUND_LINE: usize = 1 << 14;
+/// Where the line of `text` that starts at byte `start` ends: after its
+/// line break, or at the end of the text (`start` itself there).
+fn line_end(text: &str, start: usize) -> usize {
+    memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |at| start + at + 1)
+}
+
 /// `text` after a line break: a piece that does not start its document,
 /// as the document has it.
 fn after_line_break(text: &str) -> String {
@@ -538,15 +543,8 @@ impl WorkLines {
         // counted only up to the lines wanted, as most are not.
         let (mut text_char, mut counted) = (0, 0);
         let mut text_byte = 0;
-        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1);
-        let lines_of_text = ends
-            .chain(std::iter::once(text.len()))
-            .scan(0, |start, end| {
-                let line = text.get(*start..end);
-                *start = end;
-                line
-            });
-        for line in lines_of_text.filter(|line| !line.is_empty()) {
+        while text_byte < text.len() {
+            let line = &text[text_byte..line_end(text, text_byte)];
             if wanted(text_byte, line) {
                 text_char += text[counted..text_byte].chars().count();
                 if lines.is_empty() && text_byte > 0 {
