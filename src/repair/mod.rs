@@ -20,6 +20,7 @@ mod ruby;
 mod swap;
 pub(crate) mod syllable;
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -469,15 +470,14 @@ impl Edits {
         // (What stays is copied from `text`, a slice at a time, not pushed
         // a character at a time: `byte` is where character `at` starts.)
         let mut byte = 0;
-        let bytes_of = |chars: &[char]| chars.iter().map(|c| c.len_utf8()).sum::<usize>();
         for edit in self.edits {
             if edit.start < at {
                 continue;
             }
-            let kept = bytes_of(&chars[at..edit.start]);
+            let kept = utf8_len(&chars[at..edit.start]);
             out.push_str(&text[byte..byte + kept]);
             out.push_str(&edit.after);
-            byte += kept + bytes_of(&chars[edit.start..edit.end]);
+            byte += kept + utf8_len(&chars[edit.start..edit.end]);
             at = edit.end;
             if !explain {
                 continue;
@@ -892,9 +892,11 @@ fn repair_span(
     if windows.is_empty() {
         return;
     }
-    if span.len() <= WHOLE_SPAN {
-        let text = text_of(span);
-        if let Some(repair) = mojibake::repair(&text) {
+    // A short span's text, tried as a whole; its pieces' texts are then
+    // slices of it.
+    let whole = (span.len() <= WHOLE_SPAN).then(|| text_of(span));
+    if let Some(text) = &whole {
+        if let Some(repair) = mojibake::repair(text) {
             edits.push(mojibake_edit(offset, span, repair));
             return;
         }
@@ -904,7 +906,13 @@ fn repair_span(
     let (mut before, mut after) = (ScriptCounts::new(span), ScriptCounts::new(span));
     for (start, end) in pieces(windows, span.len()) {
         let window = &span[start..end];
-        let text = text_of(window);
+        let text: Cow<str> = match &whole {
+            Some(whole) => {
+                let from = utf8_len(&span[..start]);
+                Cow::Borrowed(&whole[from..from + utf8_len(window)])
+            }
+            None => Cow::Owned(text_of(window)),
+        };
         // The Han characters only one script writes in the text around the
         // window, and the kana there and in it (a bounded stretch, to keep
         // the work linear), counted once where a search asks.
@@ -955,9 +963,14 @@ fn repair_span(
 /// `chars` as a string, sized first (collected blind, a string of Han
 /// characters grows a few times: this runs for every window searched).
 fn text_of(chars: &[char]) -> String {
-    let mut text = String::with_capacity(chars.iter().map(|c| c.len_utf8()).sum());
+    let mut text = String::with_capacity(utf8_len(chars));
     text.extend(chars);
     text
+}
+
+/// How many bytes `chars` take in UTF-8.
+fn utf8_len(chars: &[char]) -> usize {
+    chars.iter().map(|c| c.len_utf8()).sum()
 }
 
 /// The windows around the suspect characters of `span` (made as they are
