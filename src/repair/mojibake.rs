@@ -191,7 +191,7 @@ pub(crate) fn repair_parts(
     // What the text around a part is written in (see `AroundPrefix`),
     // from the window's GBK bytes, made once a part asks.
     let mut around: Option<AroundPrefix> = None;
-    let (mut encoded, mut encoded_starts) = (Vec::new(), Vec::new());
+    let (mut bytes, mut starts) = (Vec::new(), Vec::new());
     'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
         // (A part starts at a lead byte of two bytes or more, 0xC2..=0xF4,
         // before the last character: read as windows-1252, only `Â`..=`ô`
@@ -205,8 +205,7 @@ pub(crate) fn repair_parts(
             continue;
         }
         // Each character's bytes in the wrong encoding, and where they start.
-        encode_for_utf8_into(&chars, read_as, &mut encoded, &mut encoded_starts);
-        let (bytes, starts) = (&encoded[..], &encoded_starts[..]);
+        encode_for_utf8_into(&chars, read_as, &mut bytes, &mut starts);
         // (Made once a part may start: most windows have no such start.)
         let mut valid_from: Option<Vec<usize>> = None;
         let mut gbk_runs: Option<GbkRuns> = None;
