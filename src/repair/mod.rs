@@ -21,6 +21,7 @@ mod swap;
 pub(crate) mod syllable;
 mod variants;
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -212,9 +213,16 @@ impl Fixer {
             }
             // A round changes lines independently: only the lines the last
             // round changed can change again.
-            let mut before_lines = before.as_deref().unwrap_or(text).split_inclusive('\n');
+            // (Each line of what the round started from is found as the
+            // lines of `fixed` are, a search for its end each; none left is
+            // an empty line, which no line of `fixed` is.)
+            let last = before.as_deref().unwrap_or(text);
+            let mut last_at = 0;
             let changed = WorkLines::select(&fixed, |_, line| {
-                before_lines.next() != Some(line) && line.len() <= MAX_ROUND_LINE
+                let end = line_end(last, last_at);
+                let last_line = &last[last_at..end];
+                last_at = end;
+                last_line != line && line.len() <= MAX_ROUND_LINE
             });
             if changed.lines.is_empty() {
                 break;
@@ -336,7 +344,7 @@ impl Fixer {
                 });
             }
         }
-        let (fixed, steps) = edits.apply(&chars, explain);
+        let (fixed, steps) = edits.apply(text, &chars, explain);
         let flags = match explain {
             true => flags,
             false => Vec::new(),
@@ -352,6 +360,12 @@ impl Fixer {
 /// of adversarial text is repaired once.)
 const MAX_ROUNDS: usize = 4;
 const MAX_ROUND_LINE: usize = 1 << 14;
+/// Where the line of `text` that starts at byte `start` ends: after its
+/// line break, or at the end of the text (`start` itself there).
+fn line_end(text: &str, start: usize) -> usize {
+    memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |at| start + at + 1)
+}
+
 /// `text` after a line break: a piece that does not start its document,
 /// as the document has it.
 fn after_line_break(text: &str) -> String {
@@ -447,19 +461,24 @@ impl Edits {
         true
     }
 
-    /// The text with the edits made, and the steps (none without
-    /// `explain`).
-    fn apply(mut self, chars: &[char], explain: bool) -> (String, Vec<Step>) {
+    /// `text` (whose characters are `chars`) with the edits made, and the
+    /// steps (none without `explain`).
+    fn apply(mut self, text: &str, chars: &[char], explain: bool) -> (String, Vec<Step>) {
         self.edits.sort_by_key(|edit| (edit.start, edit.end));
         let mut out = String::with_capacity(chars.len() * 3);
         let mut steps = Vec::new();
         let mut at = 0;
+        // (What stays is copied from `text`, a slice at a time, not pushed
+        // a character at a time: `byte` is where character `at` starts.)
+        let mut byte = 0;
         for edit in self.edits {
             if edit.start < at {
                 continue;
             }
-            out.extend(&chars[at..edit.start]);
+            let kept = utf8_len(&chars[at..edit.start]);
+            out.push_str(&text[byte..byte + kept]);
             out.push_str(&edit.after);
+            byte += kept + utf8_len(&chars[edit.start..edit.end]);
             at = edit.end;
             if !explain {
                 continue;
@@ -474,7 +493,7 @@ impl Edits {
                 confidence: edit.confidence,
             });
         }
-        out.extend(&chars[at..]);
+        out.push_str(&text[byte..]);
         (out, steps)
     }
 }
@@ -525,15 +544,8 @@ impl WorkLines {
         // counted only up to the lines wanted, as most are not.
         let (mut text_char, mut counted) = (0, 0);
         let mut text_byte = 0;
-        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1);
-        let lines_of_text = ends
-            .chain(std::iter::once(text.len()))
-            .scan(0, |start, end| {
-                let line = text.get(*start..end);
-                *start = end;
-                line
-            });
-        for line in lines_of_text.filter(|line| !line.is_empty()) {
+        while text_byte < text.len() {
+            let line = &text[text_byte..line_end(text, text_byte)];
             if wanted(text_byte, line) {
                 text_char += text[counted..text_byte].chars().count();
                 if lines.is_empty() && text_byte > 0 {
@@ -623,24 +635,24 @@ fn needs_work(text: &str) -> bool {
 fn needs_repair(text: &str) -> bool {
     // This is the test all clean text goes through, so it skips what it
     // can: ASCII eight bytes at a time, runs of three-byte characters (all
-    // of the Basic Multilingual Plane's Han characters) decoded in a loop
-    // of their own, each asked of a bit table. A parenthesis or question
-    // mark matters only right after a Han character (`annotation_after`),
-    // so only the character before one is asked whether it is Han.
+    // of the Basic Multilingual Plane's Han characters) in a loop of their
+    // own, each asked of a bit table of the characters that need no second
+    // look (by its block, from its first two bytes, and its bit, from the
+    // third: no character is put together). A parenthesis or question mark
+    // matters only right after a Han character (`annotation_after`), so
+    // only the character before one is decoded and asked whether it is Han.
     let bytes = text.as_bytes();
-    let opens_after = |at: usize, previous: u32| {
-        char::from_u32(previous).is_some_and(is_han) && annotation_after(text, at)
+    let opens_after = |at: usize| {
+        text[..at].chars().next_back().is_some_and(is_han) && annotation_after(text, at)
     };
-    // The character before `at`, if it was not ASCII (0 otherwise).
-    let mut previous = 0;
     let mut at = 0;
     while at < bytes.len() {
         let lead = bytes[at];
         if lead < 0x80 {
-            if matches!(lead, b'(' | b'?') && previous != 0 && opens_after(at, previous) {
+            // (After a character that is not ASCII, or at the start.)
+            if matches!(lead, b'(' | b'?') && opens_after(at) {
                 return true;
             }
-            previous = 0;
             at += 1;
             while let Some(word) = bytes.get(at..at + 8) {
                 if u64::from_le_bytes(word.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080
@@ -655,18 +667,21 @@ fn needs_repair(text: &str) -> bool {
             }
             continue;
         }
-        if let Some(&[b1, b2]) = bytes.get(at + 1..at + 3).filter(|_| lead >> 4 == 0xE) {
-            let code =
-                u32::from(lead & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
-            if is_suspect_in_bmp(code) {
-                return true;
+        if lead >> 4 == 0xE && at + 3 <= bytes.len() {
+            // A run of three-byte characters.
+            while let Some(&[lead, b1, b2]) = bytes.get(at..at + 3) {
+                if lead >> 4 != 0xE {
+                    break;
+                }
+                let block = usize::from(lead & 0x0F) << 6 | usize::from(b1 & 0x3F);
+                if !is_plain_in_block(block, b2 & 0x3F) {
+                    let code = (block as u32) << 6 | u32::from(b2 & 0x3F);
+                    if !is_annotation_opener(code) || opens_after(at) {
+                        return true;
+                    }
+                }
+                at += 3;
             }
-            // (`（` and `？`.)
-            if matches!(code, 0xFF08 | 0xFF1F) && opens_after(at, previous) {
-                return true;
-            }
-            previous = code;
-            at += 3;
             continue;
         }
         let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
@@ -675,7 +690,6 @@ fn needs_repair(text: &str) -> bool {
         if is_suspect(c) {
             return true;
         }
-        previous = c as u32;
         at += c.len_utf8();
     }
     false
@@ -709,35 +723,58 @@ pub(crate) fn is_suspect(c: char) -> bool {
     }
 }
 
-/// [`is_suspect`] for a code point of the Basic Multilingual Plane, from a
-/// bit per character (every character of every line is asked), worked out
-/// 64 characters at a time as text asks for them: a process that fixes a
-/// line pays for that line's blocks, not for all 1,024 (65,536 characters
-/// worked out took longer than fixing a short file).
+/// [`is_suspect`] for a code point of the Basic Multilingual Plane.
 #[inline]
 fn is_suspect_in_bmp(code: u32) -> bool {
-    let block = (code / 64) as usize % 1024;
-    let done = SUSPECT_DONE[block / 64].load(Ordering::Acquire) >> (block % 64) & 1 != 0;
-    let bits = match done {
-        true => SUSPECT_BITS[block].load(Ordering::Relaxed),
-        false => work_out_suspect_block(block),
-    };
-    bits >> (code % 64) & 1 != 0
+    !is_plain_in_bmp(code) && !is_annotation_opener(code)
 }
 
-static SUSPECT_BITS: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
-static SUSPECT_DONE: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
+/// `（` and `？`, which `needs_repair` looks at after a Han character (an
+/// annotation may start there).
+fn is_annotation_opener(code: u32) -> bool {
+    matches!(code, 0xFF08 | 0xFF1F)
+}
 
-/// The bits of block `block` of [`is_suspect_in_bmp`], worked out and
+/// Whether a code point of the Basic Multilingual Plane is neither suspect
+/// nor an annotation opener: most of what text holds, asked of every
+/// character of every line, from a bit per character worked out 64
+/// characters at a time as text asks for them (a process that fixes a line
+/// pays for that line's blocks, not for all 1,024: 65,536 characters worked
+/// out took longer than fixing a short file). A block not worked out yet
+/// reads as none plain, so that the common answer takes one load and the
+/// others a second look.
+#[inline]
+fn is_plain_in_bmp(code: u32) -> bool {
+    is_plain_in_block((code / 64) as usize % 1024, (code % 64) as u8)
+}
+
+/// [`is_plain_in_bmp`] for character `bit` of block `block` (below 1,024
+/// and 64).
+#[inline]
+fn is_plain_in_block(block: usize, bit: u8) -> bool {
+    PLAIN_BITS[block].load(Ordering::Relaxed) >> bit & 1 != 0 || {
+        let done = PLAIN_DONE[block / 64].load(Ordering::Acquire) >> (block % 64) & 1 != 0;
+        !done && work_out_plain_block(block) >> bit & 1 != 0
+    }
+}
+
+static PLAIN_BITS: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
+static PLAIN_DONE: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
+
+/// The bits of block `block` of [`is_plain_in_bmp`], worked out and
 /// stored. (Threads that meet here work out the same bits.)
 #[cold]
-fn work_out_suspect_block(block: usize) -> u64 {
+fn work_out_plain_block(block: usize) -> u64 {
     let first = block as u32 * 64;
     let bits = (0..64)
-        .filter(|&k| char::from_u32(first + k).is_some_and(classify_suspect))
+        .filter(|&k| {
+            // (Surrogates are no characters, and no suspect ones.)
+            char::from_u32(first + k)
+                .is_none_or(|c| !classify_suspect(c) && !is_annotation_opener(first + k))
+        })
         .fold(0u64, |bits, k| bits | 1 << k);
-    SUSPECT_BITS[block].store(bits, Ordering::Relaxed);
-    SUSPECT_DONE[block / 64].fetch_or(1 << (block % 64), Ordering::Release);
+    PLAIN_BITS[block].store(bits, Ordering::Relaxed);
+    PLAIN_DONE[block / 64].fetch_or(1 << (block % 64), Ordering::Release);
     bits
 }
 
@@ -856,9 +893,11 @@ fn repair_span(
     if windows.is_empty() {
         return;
     }
-    if span.len() <= WHOLE_SPAN {
-        let text: String = span.iter().collect();
-        if let Some(repair) = mojibake::repair(&text) {
+    // A short span's text, tried as a whole; its pieces' texts are then
+    // slices of it.
+    let whole = (span.len() <= WHOLE_SPAN).then(|| text_of(span));
+    if let Some(text) = &whole {
+        if let Some(repair) = mojibake::repair(text) {
             edits.push(mojibake_edit(offset, span, repair));
             return;
         }
@@ -868,7 +907,13 @@ fn repair_span(
     let (mut before, mut after) = (ScriptCounts::new(span), ScriptCounts::new(span));
     for (start, end) in pieces(windows, span.len()) {
         let window = &span[start..end];
-        let text: String = window.iter().collect();
+        let text: Cow<str> = match &whole {
+            Some(whole) => {
+                let from = utf8_len(&span[..start]);
+                Cow::Borrowed(&whole[from..from + utf8_len(window)])
+            }
+            None => Cow::Owned(text_of(window)),
+        };
         // The Han characters only one script writes in the text around the
         // window, and the kana there and in it (a bounded stretch, to keep
         // the work linear), counted once where a search asks.
@@ -914,6 +959,19 @@ fn repair_span(
     // left between the parts repaired above: GBK or UTF-8 read as
     // windows-1252 or ISO-8859-1.
     repair_single_byte_runs(span, offset, edits);
+}
+
+/// `chars` as a string, sized first (collected blind, a string of Han
+/// characters grows a few times: this runs for every window searched).
+fn text_of(chars: &[char]) -> String {
+    let mut text = String::with_capacity(utf8_len(chars));
+    text.extend(chars);
+    text
+}
+
+/// How many bytes `chars` take in UTF-8.
+fn utf8_len(chars: &[char]) -> usize {
+    chars.iter().map(|c| c.len_utf8()).sum()
 }
 
 /// The windows around the suspect characters of `span` (made as they are
@@ -964,7 +1022,7 @@ fn repair_swaps_across_spaces(
     let (mut before, mut after) = (ScriptCounts::new(line), ScriptCounts::new(line));
     for (start, end) in pieces(windows, line.len()) {
         let window = &line[start..end];
-        let text: String = window.iter().collect();
+        let text = text_of(window);
         let swaps = mojibake::repair_swaps(&text, || {
             let [s0, t0, k0, g0, b0] = before.counts(start.saturating_sub(CONTEXT), start);
             let [s1, t1, k1, g1, b1] = after.counts(end, (end + CONTEXT).min(line.len()));
@@ -1148,8 +1206,16 @@ struct ScriptCounts<'a> {
     span: &'a [char],
     start: usize,
     end: usize,
-    counts: [u32; 5],
+    /// The five counts, `COUNT_BITS` each (see `SPREAD`): a character is
+    /// added with one addition, not five.
+    counts: u64,
 }
+
+/// How many bits each count of `ScriptCounts` takes: the stretches it is
+/// asked for are at most `CONTEXT` characters long, and a count is at most
+/// a stretch's length.
+const COUNT_BITS: u32 = 12;
+const _: () = assert!(CONTEXT < 1 << COUNT_BITS && 5 * COUNT_BITS <= 64);
 
 impl<'a> ScriptCounts<'a> {
     fn new(span: &'a [char]) -> ScriptCounts<'a> {
@@ -1157,40 +1223,69 @@ impl<'a> ScriptCounts<'a> {
             span,
             start: 0,
             end: 0,
-            counts: [0; 5],
+            counts: 0,
         }
     }
 
-    /// The counts over `span[start..end]`: Simplified only, Traditional
-    /// only, kana, and Han characters only GB2312 and only Big5 has.
+    /// The counts over `span[start..end]` (at most `CONTEXT` long):
+    /// Simplified only, Traditional only, kana, and Han characters only
+    /// GB2312 and only Big5 has.
     fn counts(&mut self, start: usize, end: usize) -> [u32; 5] {
-        if start < self.start || end < self.end {
-            // (Not asked by the pieces, which move forward: start over.)
-            *self = ScriptCounts::new(self.span);
+        debug_assert!(end - start <= CONTEXT);
+        if start < self.start || end < self.end || start >= self.end {
+            // (Not asked by the pieces, which move forward, or past all
+            // that is counted: start over there.)
+            *self = ScriptCounts {
+                start,
+                end: start,
+                ..ScriptCounts::new(self.span)
+            };
         }
         let main_block = main_block_counts();
-        let of = |c: char| -> [u32; 5] {
+        let of = |c: char| -> u64 {
             let bits = match (c as usize).checked_sub(MAIN_BLOCK) {
                 Some(at) if at < main_block.len() => main_block[at],
+                // (Nothing below the kana is counted: most of what is not
+                // Han is ASCII and punctuation.)
+                _ if c < FIRST_COUNTED => 0,
                 _ => counted_bits(c),
             };
-            std::array::from_fn(|k| u32::from(bits >> k & 1))
+            SPREAD[usize::from(bits & 31)]
         };
-        while self.end < end {
-            for (count, add) in self.counts.iter_mut().zip(of(self.span[self.end])) {
-                *count += add;
-            }
-            self.end += 1;
-        }
+        // (What leaves the stretch first, so that no count ever holds more
+        // than the longer of the two stretches.)
         while self.start < start {
-            for (count, less) in self.counts.iter_mut().zip(of(self.span[self.start])) {
-                *count -= less;
-            }
+            self.counts -= of(self.span[self.start]);
             self.start += 1;
         }
-        self.counts
+        while self.end < end {
+            self.counts += of(self.span[self.end]);
+            self.end += 1;
+        }
+        std::array::from_fn(|k| {
+            (self.counts >> (COUNT_BITS * k as u32) & ((1 << COUNT_BITS) - 1)) as u32
+        })
     }
 }
+
+/// The bits of `counted_bits` (five), each as one to its count of
+/// `ScriptCounts::counts`, by the bits.
+const SPREAD: [u64; 32] = {
+    let mut table = [0; 32];
+    let mut bits = 0;
+    while bits < 32 {
+        let mut k = 0;
+        while k < 5 {
+            table[bits] |= ((bits as u64) >> k & 1) << (COUNT_BITS * k as u32);
+            k += 1;
+        }
+        bits += 1;
+    }
+    table
+};
+
+/// The first character `counted_bits` counts anything of (the first kana).
+const FIRST_COUNTED: char = '\u{3040}';
 
 /// What `ScriptCounts` counts of `c`, a bit each, in the order of its
 /// counts.
@@ -1259,7 +1354,7 @@ fn polish(text: String, rounds: usize) -> String {
     if edits.edits.is_empty() {
         return text;
     }
-    let (polished, _) = edits.apply(&chars, false);
+    let (polished, _) = edits.apply(&text, &chars, false);
     polish(polished, rounds - 1)
 }
 
@@ -1336,6 +1431,11 @@ fn find_flags(chars: &[char]) -> Vec<Flag> {
     let mut flags = Vec::new();
     let mut i = 0;
     while i < chars.len() {
+        // (Nearly every character starts none of them: one test says so.)
+        if !matches!(chars[i], '锟' | '烫' | '屯' | '\u{FFFD}') {
+            i += 1;
+            continue;
+        }
         let run =
             |pattern: &dyn Fn(usize) -> bool| (i..chars.len()).take_while(|&j| pattern(j)).count();
         let kunjinkao = run(&|j| chars[j] == ['锟', '斤', '拷'][(j - i) % 3]);
@@ -1602,5 +1702,78 @@ mod tests {
                 assert_eq!(is_suspect(c), classify_suspect(c), "U+{code:04X}");
             }
         }
+        // What `needs_repair` looks at twice: the suspect characters and
+        // `（？`, nothing else.
+        for code in (0..0x10000).rev() {
+            let second_look = char::from_u32(code)
+                .is_some_and(|c| classify_suspect(c) || matches!(c, '（' | '？'));
+            assert_eq!(!is_plain_in_bmp(code), second_look, "U+{code:04X}");
+        }
+    }
+
+    #[test]
+    fn script_counts_moved_anyhow_are_the_counts_of_their_stretch() {
+        // Every kind counted, among what counts nothing (ASCII, punctuation,
+        // the planes above), in stretches that move forward, jump past what
+        // was counted and go back.
+        let line: Vec<char> = "后來她说的話，あア，時麥 ok 峯𠀋。"
+            .chars()
+            .cycle()
+            .take(600)
+            .collect();
+        let direct = |start: usize, end: usize| -> [u32; 5] {
+            std::array::from_fn(|k| {
+                line[start..end]
+                    .iter()
+                    .filter(|&&c| counted_bits(c) >> k & 1 != 0)
+                    .count() as u32
+            })
+        };
+        let mut counts = ScriptCounts::new(&line);
+        let stretches = [
+            (0, 0),
+            (0, 200),
+            (3, 256),
+            (40, 280),
+            (300, 556),
+            (301, 557),
+            (10, 20),
+            (0, 600 - 344),
+        ];
+        for (start, end) in stretches {
+            assert_eq!(
+                counts.counts(start, end),
+                direct(start, end),
+                "{start}..{end}"
+            );
+        }
+        assert!((0..0x3040)
+            .filter_map(char::from_u32)
+            .all(|c| counted_bits(c) == 0));
+        assert!(direct(0, 600).iter().all(|&count| count > 0));
+    }
+
+    #[test]
+    fn edits_keep_what_they_do_not_touch_byte_for_byte() {
+        // Characters of one to four bytes on both sides of each edit, an
+        // edit at the start and one at the end, one that overlaps another.
+        let text = "a中é😀b中文c";
+        let chars: Vec<char> = text.chars().collect();
+        let mut edits = Edits::default();
+        for (start, end, after) in [(0, 1, "A"), (2, 4, "<>"), (3, 5, "x"), (7, 8, "")] {
+            edits.edits.push(Edit {
+                start,
+                end,
+                after: after.to_string(),
+                rule: Rule::Mojibake,
+                chain: Vec::new(),
+                confidence: 1.0,
+                claims: false,
+            });
+        }
+        let (fixed, steps) = edits.apply(text, &chars, true);
+        assert_eq!(fixed, "A中<>b中文");
+        assert_eq!(steps.len(), 3);
+        assert_eq!(steps[1].before, "é😀");
     }
 }

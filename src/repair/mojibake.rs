@@ -184,17 +184,30 @@ pub(crate) fn repair_parts(
     span: &str,
     mut context: impl FnMut() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
-    let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
+    let chars = searched_chars(span);
     let offsets = char_offsets(span, chars.len());
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     let mut judged = 0;
     // What the text around a part is written in (see `AroundPrefix`),
     // from the window's GBK bytes, made once a part asks.
     let mut around: Option<AroundPrefix> = None;
+    let (mut bytes, mut starts) = (Vec::new(), Vec::new());
     'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
+        // (A part starts at a lead byte of two bytes or more, 0xC2..=0xF4,
+        // before the last character: read as windows-1252, only `Â`..=`ô`
+        // give one, and Chinese text has none of them.)
+        let starts_part = |c: &char| ('\u{C2}'..='\u{F4}').contains(c);
+        if read_as == WINDOWS_1252
+            && !chars[..chars.len().saturating_sub(1)]
+                .iter()
+                .any(starts_part)
+        {
+            continue;
+        }
         // Each character's bytes in the wrong encoding, and where they start.
-        let (bytes, starts) = encode_for_utf8(&chars, read_as);
-        let valid_from = valid_utf8_runs(&bytes);
+        encode_for_utf8_into(&chars, read_as, &mut bytes, &mut starts);
+        // (Made once a part may start: most windows have no such start.)
+        let mut valid_from: Option<Vec<usize>> = None;
         let mut gbk_runs: Option<GbkRuns> = None;
         // A Han character next to another whose bytes are one two-byte
         // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
@@ -216,7 +229,7 @@ pub(crate) fn repair_parts(
                 i += 1;
                 continue;
             }
-            let valid = valid_from[from];
+            let valid = valid_from.get_or_insert_with(|| valid_utf8_runs(&bytes))[from];
             // Ends at character boundaries within the valid bytes that are
             // also UTF-8 boundaries, longest first: the longest run may take
             // in a clean character that happens to be valid UTF-8 (`影` is
@@ -352,15 +365,23 @@ impl GbkRuns {
     }
 }
 
+/// The characters of `span` the searches for parts look at (the first
+/// `MAX_PART_SPAN`). (Sized first: collected blind, the vector would grow
+/// a few times for each window.)
+fn searched_chars(span: &str) -> Vec<char> {
+    let mut chars = Vec::with_capacity(span.len().min(MAX_PART_SPAN));
+    chars.extend(span.chars().take(MAX_PART_SPAN));
+    chars
+}
+
 /// Where each of the first `count` characters of `span` starts, and where
 /// the last of them ends: a part of them is then a slice of `span`, not a
 /// new string.
 fn char_offsets(span: &str, count: usize) -> Vec<usize> {
-    let mut offsets: Vec<usize> = span
-        .char_indices()
-        .map(|(at, _)| at)
-        .take(count + 1)
-        .collect();
+    // (Sized first: collected blind, the vector would grow a few times
+    // for each window.)
+    let mut offsets = Vec::with_capacity(count + 1);
+    offsets.extend(span.char_indices().map(|(at, _)| at).take(count + 1));
     if offsets.len() == count {
         offsets.push(span.len());
     }
@@ -618,7 +639,7 @@ pub(crate) fn repair_swaps(
     span: &str,
     context: impl FnOnce() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
-    let chars: Vec<char> = span.chars().take(MAX_PART_SPAN).collect();
+    let chars = searched_chars(span);
     let offsets = char_offsets(span, chars.len());
     let script_only: Vec<(bool, bool)> = chars.iter().map(|&c| script_only(c)).collect();
     let around = context();
@@ -697,7 +718,7 @@ pub(crate) fn repair_swaps(
         let possible = !around.across_spaces
             && match read_as == GB18030 {
                 true => has_strong_marker(span),
-                false => has_swap_marker(span, read_as) || is_simplified,
+                false => is_simplified || has_swap_marker(span, read_as),
             };
         // (Or, for GBK read as Big5, where the window is dense with rare
         // characters: see `dense_swaps`.)
@@ -1288,9 +1309,7 @@ const MAX_UNPAIRED_COST: u32 = 16;
 /// read so are three kanji (`寒原` is `蟇貞次`), most of what this damage
 /// leaves unmarked.
 fn lacks_katakana(text: &str, read_as: &Encoding) -> bool {
-    read_as == SHIFT_JIS
-        && text.chars().filter(|c| !c.is_ascii()).count() < 6
-        && !text.chars().any(is_damage)
+    read_as == SHIFT_JIS && fewer_non_ascii(text, 6) && !text.chars().any(is_damage)
 }
 
 /// Whether `text`, the repair of `chars[part]`, writes no Han character
@@ -1385,9 +1404,18 @@ impl AroundPrefix {
 /// character rejoins its word (`鐨刄SB` is `的USB`).
 fn too_short(text: &str, read_as: &'static Encoding) -> bool {
     read_as != WINDOWS_1252
-        && text.chars().filter(|c| !c.is_ascii()).count() < 3
+        && fewer_non_ascii(text, 3)
         && !(read_as == SHIFT_JIS && is_one_character_read_as_shift_jis(text))
         && !(read_as == GB18030 && swallows_ascii(text))
+}
+
+/// Whether `text` has fewer than `count` non-ASCII characters: counted
+/// only up to `count` (this is asked of whole spans, for each encoding).
+fn fewer_non_ascii(text: &str, count: usize) -> bool {
+    text.chars()
+        .filter(|c| !c.is_ascii())
+        .nth(count - 1)
+        .is_none()
 }
 
 /// Whether `text` is two non-ASCII characters and then ASCII ones only.
@@ -1756,6 +1784,20 @@ fn encode_if_utf8(text: &str, read_as: &'static Encoding) -> Option<Vec<u8>> {
 fn encode_for_utf8(chars: &[char], read_as: &'static Encoding) -> (Vec<u8>, Vec<usize>) {
     let mut bytes = Vec::with_capacity(chars.len() * 2);
     let mut starts = Vec::with_capacity(chars.len() + 1);
+    encode_for_utf8_into(chars, read_as, &mut bytes, &mut starts);
+    (bytes, starts)
+}
+
+/// [`encode_for_utf8`] into `bytes` and `starts`, emptied first (so that a
+/// search that encodes a window several ways allocates once).
+fn encode_for_utf8_into(
+    chars: &[char],
+    read_as: &'static Encoding,
+    bytes: &mut Vec<u8>,
+    starts: &mut Vec<usize>,
+) {
+    bytes.clear();
+    starts.clear();
     let second_code = |c: char| match read_as == SHIFT_JIS {
         true => shift_jis_second_code(c),
         false => None,
@@ -1768,12 +1810,11 @@ fn encode_for_utf8(chars: &[char], read_as: &'static Encoding) -> (Vec<u8>, Vec<
         starts.push(bytes.len());
         if choices.get(i) == Some(&true) {
             bytes.extend(second_code(c).unwrap_or_default().to_be_bytes());
-        } else if !encode_char(c, read_as, &mut bytes) {
+        } else if !encode_char(c, read_as, bytes) {
             bytes.push(0xFF);
         }
     }
     starts.push(bytes.len());
-    (bytes, starts)
 }
 
 /// For each of `chars`, whether to encode it with its second code

@@ -32,7 +32,8 @@ pub(crate) fn annotations(chars: &[char]) -> Vec<Annotation> {
     let mut i = 1;
     while i < chars.len() {
         let open = chars[i];
-        if is_han(chars[i - 1]) {
+        // (The parenthesis asked first: most characters are none.)
+        if matches!(open, '(' | '（') && is_han(chars[i - 1]) {
             if let Some((len, syllable)) =
                 syllable_in_parentheses(open, chars[i + 1..].iter().copied())
             {
