@@ -576,7 +576,7 @@ fn accept_with_evidence(
     if text == original
         || non_ascii == 0
         || gain < needed
-        || !is_clean_repair(original, &text)
+        || !is_clean_repair(original, &text, hidden_letters(original, &chain))
         || cost > non_ascii * max_cost_per_char + ascii_cost(&text)
     {
         return None;
@@ -590,19 +590,42 @@ fn accept_with_evidence(
 }
 
 /// Whether `text`, a repair of `original`, is clean text: no damage, no
-/// letters or digits from bytes that were not theirs, no kana that were not
-/// there, no mix of scripts.
-fn is_clean_repair(original: &str, text: &str) -> bool {
+/// letters or digits from bytes that were not theirs (more lone letters
+/// than `original` shows and `hidden` holds), no kana that were not there,
+/// no mix of scripts.
+fn is_clean_repair(original: &str, text: &str, hidden: usize) -> bool {
     // (Not the katakana middle dot, which Chinese writes too: `祝英台・近`.)
     let kana = |t: &str| {
         t.chars()
             .any(|c| ('\u{3040}'..='\u{30FF}').contains(&c) && c != '・')
     };
     !(text.chars().any(is_damage)
-        || lone_letters(text) > lone_letters(original)
+        || lone_letters(text) > lone_letters(original) + hidden
         || (kana(text) && !kana(original))
         || !is_coherent(text)
         || (latin1_letters(text) > 0 && !text.chars().any(|c| c.is_ascii_alphabetic())))
+}
+
+/// The ASCII letters hidden in `original` where the first decoder of
+/// `chain` is GBK: second bytes of double-byte characters (GBK pairs a
+/// lead byte with the ASCII after it: `鈹俈` is the UTF-8 of `│` and a
+/// `V`), which a repair brings back as letters of their own. (Not for
+/// Shift_JIS, whose kanji-only readings would then pass with stray
+/// letters.)
+fn hidden_letters(original: &str, chain: &[(&'static Encoding, &'static Encoding)]) -> usize {
+    let Some(&(read_as, _)) = chain.first().filter(|&&(read_as, _)| read_as == GB18030) else {
+        return 0;
+    };
+    let mut bytes = Vec::with_capacity(4);
+    original
+        .chars()
+        .filter(|&c| {
+            bytes.clear();
+            !c.is_ascii()
+                && encode_char(c, read_as, &mut bytes)
+                && matches!(bytes[..], [_, trail] if trail.is_ascii_alphabetic())
+        })
+        .count()
 }
 
 /// What `repair_swaps` needs to know of the text around a window: the Han
@@ -763,7 +786,7 @@ pub(crate) fn repair_swaps(
             let mut any = false;
             for (start, end, text, confidence, gain) in proposed {
                 let part = &span[offsets[start]..offsets[end]];
-                if is_clean_repair(part, &text) && !overlaps(&found, start, end) {
+                if is_clean_repair(part, &text, 0) && !overlaps(&found, start, end) {
                     let chain = vec![(read_as, was)];
                     found.push((
                         start,
@@ -2713,6 +2736,17 @@ mod tests {
             assert_ne!(damaged, clean);
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
+    }
+
+    #[test]
+    fn utf8_read_as_gbk_gives_back_the_letters_it_paired() {
+        // A table's `│` then `V`: GBK pairs `│`'s last byte with the `V`
+        // (`鈹俈`), and the repair brings back a letter that stands alone.
+        let damaged = damage("│V:65,", UTF_8, GB18030);
+        assert_eq!(damaged, "鈹俈:65,");
+        assert_eq!(crate::fix_text(&damaged), "│V:65,");
+        assert_eq!(hidden_letters("鈹俈", &[(GB18030, UTF_8)]), 1);
+        assert_eq!(hidden_letters("鈹俈", &[(SHIFT_JIS, UTF_8)]), 0);
     }
 
     #[test]
