@@ -856,7 +856,9 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
         repair_swaps_across_spaces(line, &line_windows, line_start, big5_user_defined, edits);
         let gbk_as_latin = |edit: &Edit| edit.chain == [(WINDOWS_1252, GB18030)];
         if edits.edits[first_edit..].iter().any(gbk_as_latin) {
-            repair_short_gbk_runs(line, line_start, edits);
+            repair_short_gbk_runs(line, line_start, false, edits);
+        } else {
+            repair_short_gbk_runs(line, line_start, true, edits);
         }
         line_start += len;
     }
@@ -1152,15 +1154,22 @@ fn repair_single_byte_runs(span: &[char], offset: usize, edits: &mut Edits) {
 /// where GBK read as windows-1252 or ISO-8859-1 was repaired elsewhere:
 /// the line shows the damage, so a run whose bytes read as GBK give
 /// common Chinese characters or CJK punctuation and symbols, a byte pair
-/// each, is the same damage.
-fn repair_short_gbk_runs(line: &[char], offset: usize, edits: &mut Edits) {
+/// each, is the same damage. Elsewhere (`next_to_han`), only runs that
+/// touch a Han character (`中µÄ` is `中的`, `文¼þ` is `文件`): Latin
+/// letters stand next to Han characters only as words of their own, which
+/// two accented letters alone hardly make.
+fn repair_short_gbk_runs(line: &[char], offset: usize, next_to_han: bool, edits: &mut Edits) {
     let mut at = 0;
     while at < line.len() {
         let run = free_run(line, at, offset, edits, |c| {
             ('\u{80}'..='\u{FF}').contains(&c)
         });
         // (Longer runs had their chance in `repair_single_byte_runs`.)
-        if (2..=SHORT_GBK_RUN).contains(&run) && run % 2 == 0 {
+        let touches_han = || {
+            at.checked_sub(1).is_some_and(|i| is_han(line[i]))
+                || line.get(at + run).is_some_and(|&c| is_han(c))
+        };
+        if (2..=SHORT_GBK_RUN).contains(&run) && run % 2 == 0 && (!next_to_han || touches_han()) {
             let part = &line[at..at + run];
             let text: String = part.iter().collect();
             let decoded = mojibake::encode(&text, WINDOWS_1252)
@@ -1606,6 +1615,21 @@ mod tests {
         // Alone, or in a line with no other damage, such runs stay.
         for clean in ["Prix: 20 µÄ, café Ä", "©¦ tiger ©¦", "名字 µÄ 王先生"] {
             assert_eq!(fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn one_gbk_character_read_as_latin1_next_to_han_is_repaired() {
+        // `的` and `件` as windows-1252, touching Han text; the same pair
+        // between spaces, and accented words, stay.
+        assert_eq!(
+            crate::fix_text("使用 perlfunc 中µÄ 函数"),
+            "使用 perlfunc 中的 函数"
+        );
+        assert_eq!(crate::fix_text("分享文¼þ"), "分享文件");
+        for clean in ["分享 ¼þ 文", "法语的 café 和 crème", "芬兰语 kää 的意思"]
+        {
+            assert_eq!(crate::fix_text(clean), clean);
         }
     }
 
