@@ -16,6 +16,8 @@ mod syllable;
 #[path = "src/convert/table.rs"]
 #[allow(dead_code)]
 mod table;
+#[path = "src/repair/variants.rs"]
+mod variants;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -314,6 +316,19 @@ fn reverse_tables(out: &Path) {
     }
 }
 
+/// For each character of the Basic Multilingual Plane, whether a form of it
+/// is in Big5 (see src/repair/variants.rs), as a bit per code point.
+fn big5_variants(out: &Path) {
+    println!("cargo:rerun-if-changed=src/repair/variants.rs");
+    println!("cargo:rerun-if-changed=dictionaries/unicode/unihan-variants.txt");
+    let big5 = decoded::reverse_of_decoder(encoding_rs::BIG5);
+    let bits = variants::bmp_with_variant(|c| {
+        big5.get(c as usize)
+            .is_some_and(|&code| decoded::is_big5_proper(code))
+    });
+    fs::write(out.join("big5_variants.bin"), bits).unwrap();
+}
+
 fn main() {
     let data = Path::new("dictionaries/opencc");
     println!("cargo:rerun-if-changed=dictionaries/opencc");
@@ -326,6 +341,7 @@ fn main() {
     pinyin_readings(&out);
     hanzi_bigrams(&out);
     reverse_tables(&out);
+    big5_variants(&out);
     let mut tables = Tables {
         dir: out.clone(),
         data: data.to_path_buf(),

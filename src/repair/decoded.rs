@@ -9,6 +9,8 @@ use encoding_rs::{Encoding, BIG5};
 
 /// Where several sequences decode to one character, the first wins, as in
 /// the encoders.
+// (Made by build.rs; the library only checks them against it, in tests.)
+#[cfg_attr(not(test), allow(dead_code))]
 pub fn reverse_of_decoder(encoding: &'static Encoding) -> Vec<u16> {
     let mut table = vec![0u16; 0x10000];
     let mut record = |code: u16, bytes: &[u8]| {
@@ -37,4 +39,11 @@ pub fn reverse_of_decoder(encoding: &'static Encoding) -> Vec<u16> {
         }
     }
     table
+}
+
+/// Whether a Big5 code (as [`reverse_of_decoder`] gives it) is of Big5
+/// proper: its standard rows, without the rows of the ETEN extensions and
+/// the user-defined areas, which decoders lay out differently.
+pub fn is_big5_proper(code: u16) -> bool {
+    (0xA140..=0xF9FE).contains(&code) && !(0xC6A1..=0xC8FE).contains(&code)
 }

@@ -10,7 +10,6 @@
 //! Text without a single suspect character takes a fast path.
 
 mod conversion;
-#[cfg(test)]
 mod decoded;
 mod escape;
 mod evidence;
@@ -19,6 +18,7 @@ mod phase;
 mod ruby;
 mod swap;
 pub(crate) mod syllable;
+#[cfg(test)]
 mod variants;
 
 use std::borrow::Cow;

@@ -756,11 +756,12 @@ pub(crate) fn repair_swaps(
         // private-use characters there.
         let eten_possible = read_as == BIG5 && around.big5_user_defined;
         let mut bytes = Vec::with_capacity(4);
+        let encoder = Encoder::new(read_as);
         let swapped: Vec<[Option<char>; swap::ALTERNATIVES]> = chars
             .iter()
             .map(|&c| {
                 bytes.clear();
-                if c.is_ascii() || !encode_char(c, read_as, &mut bytes) || bytes.len() != 2 {
+                if c.is_ascii() || !encoder.push(c, &mut bytes) || bytes.len() != 2 {
                     return [None; swap::ALTERNATIVES];
                 }
                 // GBK read as Big5 by Python's codecs, whose table lays out
@@ -1650,8 +1651,6 @@ fn in_charset_of(c: char, read_as: &Encoding) -> bool {
     }
 }
 
-/// Whether Big5 itself (A140..F9FE, less the user-defined area C6A1..C8FE
-/// that the ETEN and HKSCS extensions fill) has `c`.
 /// Whether `c` is a Han character that Big5 lacks in every form (see
 /// `variants`), and that GBK writes where Big5 has its lead bytes
 /// (0xA1..=0xF9): what Big5 read as GBK gives (`睤` for `涼`), not what
@@ -1666,14 +1665,26 @@ fn is_gbk_of_no_big5_form(c: char) -> bool {
     let mut bytes = Vec::with_capacity(4);
     encode_char(c, GB18030, &mut bytes)
         && matches!(bytes[..], [0xA1..=0xF9, _])
-        && !super::variants::has_variant(c, in_big5)
+        && !has_big5_variant(c)
 }
 
+/// Whether Big5 itself (A140..F9FE, less the user-defined area C6A1..C8FE
+/// that the ETEN and HKSCS extensions fill) has `c`.
 fn in_big5(c: char) -> bool {
     let code = reverse_table(BIG5)
         .and_then(|table| table.get(c as usize).copied())
         .unwrap_or(0);
-    (0xA140..=0xF9FE).contains(&code) && !(0xC6A1..=0xC8FE).contains(&code)
+    super::decoded::is_big5_proper(code)
+}
+
+/// Whether a form of `c` is in Big5 (see `variants`), as build.rs worked it
+/// out for each character of the Basic Multilingual Plane.
+fn has_big5_variant(c: char) -> bool {
+    static BITS: &[u8; 0x10000 / 8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/big5_variants.bin"));
+    let code = c as usize;
+    BITS.get(code / 8)
+        .is_some_and(|bits| bits >> (code % 8) & 1 != 0)
 }
 
 fn is_private_use(c: char) -> bool {
@@ -1773,8 +1784,9 @@ pub(crate) fn is_single_byte(c: char) -> bool {
 /// same.
 pub(crate) fn encode(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>> {
     let mut bytes = Vec::with_capacity(text.len());
+    let encoder = Encoder::new(encoding);
     text.chars()
-        .all(|c| encode_char(c, encoding, &mut bytes))
+        .all(|c| encoder.push(c, &mut bytes))
         .then_some(bytes)
 }
 
@@ -1786,8 +1798,9 @@ fn encode_if_utf8(text: &str, read_as: &'static Encoding) -> Option<Vec<u8>> {
     // How many bytes are known to be UTF-8 (a character may be cut at the
     // end).
     let mut valid = 0;
+    let encoder = Encoder::new(read_as);
     for c in text.chars() {
-        if !encode_char(c, read_as, &mut bytes) {
+        if !encoder.push(c, &mut bytes) {
             return None;
         }
         match std::str::from_utf8(&bytes[valid..]) {
@@ -1829,11 +1842,12 @@ fn encode_for_utf8_into(
         true => utf8_choices(chars, |i| second_code(chars[i]), read_as),
         false => Vec::new(),
     };
+    let encoder = Encoder::new(read_as);
     for (i, &c) in chars.iter().enumerate() {
         starts.push(bytes.len());
         if choices.get(i) == Some(&true) {
             bytes.extend(second_code(c).unwrap_or_default().to_be_bytes());
-        } else if !encode_char(c, read_as, bytes) {
+        } else if !encoder.push(c, bytes) {
             bytes.push(0xFF);
         }
     }
@@ -1942,6 +1956,42 @@ const WINDOWS_1252_HIGH: [u16; 32] = [
     0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 ];
+
+/// [`encode_char`] for many characters in one encoding, its table looked
+/// up once: the searches encode every character of every window, most of
+/// them Han characters of one or two bytes that the table answers.
+#[derive(Clone, Copy)]
+struct Encoder {
+    encoding: &'static Encoding,
+    table: Option<&'static [u16]>,
+}
+
+impl Encoder {
+    fn new(encoding: &'static Encoding) -> Encoder {
+        let table = match encoding == WINDOWS_1252 {
+            true => None,
+            false => reverse_table(encoding),
+        };
+        Encoder { encoding, table }
+    }
+
+    /// [`encode_char`].
+    #[inline]
+    fn push(self, c: char, bytes: &mut Vec<u8>) -> bool {
+        if c.is_ascii() {
+            bytes.push(c as u8);
+            return true;
+        }
+        // (A code of 0, none in the table, is left to `encode_char`:
+        // GB18030's four-byte codes, or nothing.)
+        match self.table.and_then(|table| table.get(c as usize)) {
+            Some(&code) if code > 0xFF => bytes.extend(code.to_be_bytes()),
+            Some(&code) if code > 0 => bytes.push(code as u8),
+            _ => return encode_char(c, self.encoding, bytes),
+        }
+        true
+    }
+}
 
 /// Appends `c` in `encoding` (see [`encode`]) to `bytes`; false, having
 /// appended nothing, if `encoding` could not have given it.
@@ -2278,6 +2328,21 @@ pub(crate) fn decode(bytes: &[u8], encoding: &'static Encoding) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big5_variants_built_are_the_dictionaries_read_now() {
+        // (build.rs reads the Big5 table before this module completes it
+        // with Windows' and Python's layouts: for Han characters' forms the
+        // two agree.)
+        let bits = crate::repair::variants::bmp_with_variant(in_big5);
+        let now = |c: u32| bits[c as usize / 8] >> (c % 8) & 1 != 0;
+        let differing: Vec<char> = (0..0x10000)
+            .filter_map(char::from_u32)
+            .filter(|&c| has_big5_variant(c) != now(c as u32))
+            .collect();
+        assert!(differing.is_empty(), "{differing:?}");
+        assert!(has_big5_variant('疎') && !has_big5_variant('睤'));
+    }
 
     #[test]
     fn encoding_stops_where_the_bytes_cannot_be_utf8() {

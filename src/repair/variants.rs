@@ -7,41 +7,46 @@
 //! Big5 has a form of it: clean Traditional text writes such characters
 //! (`疎` for `疏`, `羣` for `群`, `続` in Japanese for `續`), while mojibake
 //! gives characters of no such standing (`睤`, `穦`).
+//!
+//! Shared with `build.rs`, which answers that question for every character
+//! at build time (reading the dictionaries into a map took a process some
+//! 10 ms, paid by every `zhfix fix` whose text had a candidate swap).
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-/// Whether any variant of `c` is one `wanted` accepts.
-pub(crate) fn has_variant(c: char, wanted: impl Fn(char) -> bool) -> bool {
-    variants()
-        .get(&c)
-        .is_some_and(|forms| forms.iter().any(|&v| wanted(v)))
+/// Calls `add` with each pair of a character and a variant of it, both
+/// ways (a pair may come more than once).
+pub fn each_pair(mut add: impl FnMut(char, char)) {
+    let mut both_ways = |a: char, b: char| {
+        if a != b {
+            add(a, b);
+            add(b, a);
+        }
+    };
+    for (c, forms) in pairs(include_str!(
+        "../../dictionaries/unicode/unihan-variants.txt"
+    )) {
+        forms.chars().for_each(|v| both_ways(c, v));
+    }
+    for dictionary in OPENCC_CHARACTERS {
+        for (c, forms) in pairs(dictionary) {
+            forms
+                .split(' ')
+                .filter_map(single)
+                .for_each(|v| both_ways(c, v));
+        }
+    }
 }
 
-/// Each character's variants, read once (on the first question: most text
-/// never asks).
-fn variants() -> &'static HashMap<char, Vec<char>> {
-    static VARIANTS: OnceLock<HashMap<char, Vec<char>>> = OnceLock::new();
-    VARIANTS.get_or_init(|| {
-        let mut variants: HashMap<char, Vec<char>> = HashMap::new();
-        let mut add = |a: char, b: char| {
-            if a != b {
-                variants.entry(a).or_default().push(b);
-                variants.entry(b).or_default().push(a);
-            }
-        };
-        for (c, forms) in pairs(include_str!(
-            "../../dictionaries/unicode/unihan-variants.txt"
-        )) {
-            forms.chars().for_each(|v| add(c, v));
+/// The characters of the Basic Multilingual Plane with a variant that
+/// `wanted` accepts, as a bit per code point (bit `c % 8` of byte `c / 8`).
+pub fn bmp_with_variant(wanted: impl Fn(char) -> bool) -> Vec<u8> {
+    let mut bits = vec![0u8; 0x10000 / 8];
+    each_pair(|c, variant| {
+        let code = c as usize;
+        if code < 0x10000 && wanted(variant) {
+            bits[code / 8] |= 1 << (code % 8);
         }
-        for dictionary in OPENCC_CHARACTERS {
-            for (c, forms) in pairs(dictionary) {
-                forms.split(' ').filter_map(single).for_each(|v| add(c, v));
-            }
-        }
-        variants
-    })
+    });
+    bits
 }
 
 /// OpenCC's dictionaries of single characters (each maps one way; the
@@ -73,6 +78,12 @@ fn single(text: &str) -> Option<char> {
 mod tests {
     use super::*;
 
+    fn has_variant(c: char, wanted: impl Fn(char) -> bool) -> bool {
+        let mut found = false;
+        each_pair(|a, b| found |= a == c && wanted(b));
+        found
+    }
+
     #[test]
     fn variants_come_from_unihan_and_opencc_both_ways() {
         // Unihan: `疎` is a variant of `疏`; OpenCC: `緼` of `縕` (Hong
@@ -83,5 +94,13 @@ mod tests {
         }
         assert!(!has_variant('睤', |_| true));
         assert!(!has_variant('a', |_| true));
+    }
+
+    #[test]
+    fn bits_mark_the_characters_with_a_wanted_variant() {
+        let bits = bmp_with_variant(|v| v == '疏');
+        let marked = |c: char| bits[c as usize / 8] >> (c as usize % 8) & 1 != 0;
+        assert!(marked('疎'));
+        assert!(!marked('疏') && !marked('睤'));
     }
 }
