@@ -3,6 +3,8 @@
 //! with and decoded with the one it was in; the result replaces the span only
 //! if it is valid, lossless and far more plausible.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, BIG5, GB18030, SHIFT_JIS, UTF_8, WINDOWS_1252};
 
 use super::swap;
@@ -110,8 +112,10 @@ fn repair_with(span: &str, bar: Bar) -> Option<Repair> {
 fn best_candidate(span: &str) -> Option<(String, Vec<(&'static Encoding, &'static Encoding)>)> {
     // (The span's own cost is not needed: candidates are ranked among
     // themselves, and `accept` scores the span.)
-    let mut level = vec![(span.to_string(), Vec::new(), 0)];
-    let mut best: Option<(String, Vec<_>, u64)> = None;
+    let mut level = vec![(Cow::Borrowed(span), Vec::new(), 0)];
+    let mut best: Option<(Cow<str>, Vec<_>, u64)> = None;
+    // (One buffer for every encoding tried.)
+    let mut encoded = Vec::with_capacity(span.len());
     for _ in 0..MAX_DEPTH {
         let mut next = Vec::new();
         for (text, chain, _) in &level {
@@ -129,21 +133,19 @@ fn best_candidate(span: &str) -> Option<(String, Vec<(&'static Encoding, &'stati
                 let two_codes = read_as == SHIFT_JIS
                     && was == UTF_8
                     && text.chars().any(|c| shift_jis_second_code(c).is_some());
-                let bytes = match two_codes {
+                let encodes = match two_codes {
                     true => {
                         let chars: Vec<char> = text.chars().collect();
-                        encode_for_utf8(&chars, read_as).0
+                        encoded = encode_for_utf8(&chars, read_as).0;
+                        true
                     }
-                    false if was == UTF_8 => match encode_if_utf8(text, read_as) {
-                        Some(bytes) => bytes,
-                        None => continue,
-                    },
-                    false => match encode(text, read_as) {
-                        Some(bytes) => bytes,
-                        None => continue,
-                    },
+                    false if was == UTF_8 => encode_if_utf8_into(text, read_as, &mut encoded),
+                    false => encode_into(text, read_as, &mut encoded),
                 };
-                let Some(decoded) = decode(&bytes, was) else {
+                if !encodes {
+                    continue;
+                }
+                let Some(decoded) = decode(&encoded, was) else {
                     continue;
                 };
                 if decoded == *text {
@@ -152,7 +154,7 @@ fn best_candidate(span: &str) -> Option<(String, Vec<(&'static Encoding, &'stati
                 let cost = Plausibility::of(&decoded).cost;
                 let mut chain = chain.clone();
                 chain.push((read_as, was));
-                next.push((decoded, chain, cost));
+                next.push((Cow::Owned(decoded), chain, cost));
             }
         }
         next.sort_by_key(|(_, _, cost)| *cost);
@@ -168,7 +170,7 @@ fn best_candidate(span: &str) -> Option<(String, Vec<(&'static Encoding, &'stati
         level = next;
     }
     let (text, chain, _) = best?;
-    Some((text, chain))
+    Some((text.into_owned(), chain))
 }
 
 /// The repairs of parts of `span` (which as a whole has none): mojibake of
@@ -181,11 +183,10 @@ fn best_candidate(span: &str) -> Option<(String, Vec<(&'static Encoding, &'stati
 /// only where a part needs it: UTF-8 read as Shift_JIS that shows no marker
 /// (see `lacks_katakana`).
 pub(crate) fn repair_parts(
-    span: &str,
+    searched: &Searched,
     mut context: impl FnMut() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
-    let chars = searched_chars(span);
-    let offsets = char_offsets(span, chars.len());
+    let (span, chars, offsets) = (searched.text, &searched.chars[..], &searched.offsets[..]);
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     let mut judged = 0;
     // What the text around a part is written in (see `AroundPrefix`),
@@ -205,7 +206,7 @@ pub(crate) fn repair_parts(
             continue;
         }
         // Each character's bytes in the wrong encoding, and where they start.
-        encode_for_utf8_into(&chars, read_as, &mut bytes, &mut starts);
+        encode_for_utf8_into(chars, read_as, &mut bytes, &mut starts);
         // (Made once a part may start: most windows have no such start.)
         let mut valid_from: Option<Vec<usize>> = None;
         let mut gbk_runs: Option<GbkRuns> = None;
@@ -268,10 +269,10 @@ pub(crate) fn repair_parts(
                 let simplified_around = (read_as == GB18030 || read_as == SHIFT_JIS)
                     && around
                         .get_or_insert_with(|| match read_as == GB18030 {
-                            true => AroundPrefix::new(&chars, &bytes, &starts),
+                            true => AroundPrefix::new(chars, &bytes, &starts),
                             false => {
-                                let (gbk, gbk_starts) = encode_for_utf8(&chars, GB18030);
-                                AroundPrefix::new(&chars, &gbk, &gbk_starts)
+                                let (gbk, gbk_starts) = encode_for_utf8(chars, GB18030);
+                                AroundPrefix::new(chars, &gbk, &gbk_starts)
                             }
                         })
                         .is_gb2312_simplified(i..j, context())
@@ -288,15 +289,15 @@ pub(crate) fn repair_parts(
                 // `GbkRuns`).
                 if read_as == WINDOWS_1252
                     && gbk_runs
-                        .get_or_insert_with(|| GbkRuns::new(&chars))
-                        .is_gbk(&chars, i..j)
+                        .get_or_insert_with(|| GbkRuns::new(chars))
+                        .is_gbk(chars, i..j)
                 {
                     continue;
                 }
                 // Kanji alone, as classical Chinese can read: the repair
                 // must at least be of the script around it.
                 if lacks_katakana(part, read_as)
-                    && !in_script_around(&chars, i..j, context(), &repair.text)
+                    && !in_script_around(chars, i..j, context(), &repair.text)
                 {
                     continue;
                 }
@@ -362,6 +363,26 @@ impl GbkRuns {
             .is_some_and(|text| accept(&run, text, vec![(WINDOWS_1252, GB18030)]).is_some());
         self.judged.push((start, gbk));
         gbk
+    }
+}
+
+/// A window's text as the searches for parts and for swaps read it (see
+/// `searched_chars` and `char_offsets`), made once for both.
+pub(crate) struct Searched<'a> {
+    text: &'a str,
+    chars: Vec<char>,
+    offsets: Vec<usize>,
+}
+
+impl<'a> Searched<'a> {
+    pub(crate) fn new(text: &'a str) -> Searched<'a> {
+        let chars = searched_chars(text);
+        let offsets = char_offsets(text, chars.len());
+        Searched {
+            text,
+            chars,
+            offsets,
+        }
     }
 }
 
@@ -659,11 +680,10 @@ pub(crate) struct SwapContext {
 ///
 /// `context` gives what is around the window.
 pub(crate) fn repair_swaps(
-    span: &str,
+    searched: &Searched,
     context: impl FnOnce() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
-    let chars = searched_chars(span);
-    let offsets = char_offsets(span, chars.len());
+    let (span, chars, offsets) = (searched.text, &searched.chars[..], &searched.offsets[..]);
     let script_only: Vec<(bool, bool)> = chars.iter().map(|&c| script_only(c)).collect();
     let around = context();
     let (window_s, window_t) = script_only.iter().fold((0, 0), |(s, t), &(a, b)| {
@@ -715,7 +735,7 @@ pub(crate) fn repair_swaps(
         // (Or where the text around is the misread text's by its charset,
         // and the window has what that charset could not have given, or a
         // marker: see `context_swaps`.)
-        let charsets = charsets_around(&chars, around, read_as);
+        let charsets = charsets_around(chars, around, read_as);
         let charset_shows = || {
             // (Outside any run there are at most the window's characters
             // only the charset has, and at least those only the other has
@@ -745,7 +765,7 @@ pub(crate) fn repair_swaps(
             };
         // (Or, for GBK read as Big5, where the window is dense with rare
         // characters: see `dense_swaps`.)
-        let dense = read_as == BIG5 && !possible && !in_context && is_dense(&chars);
+        let dense = read_as == BIG5 && !possible && !in_context && is_dense(chars);
         if !possible && !in_context && !dense {
             continue;
         }
@@ -775,7 +795,7 @@ pub(crate) fn repair_swaps(
             .collect();
         if in_context || dense {
             let window = SwapWindow {
-                chars: &chars,
+                chars,
                 swapped: &swapped,
                 script_only: &script_only,
                 read_as,
@@ -865,7 +885,7 @@ pub(crate) fn repair_swaps(
         if !marked && (!is_simplified || known_pairs(&text).0 < 2) {
             continue;
         }
-        let evidence = SWAP_MARKER_EVIDENCE * marker_evidence(&chars, start..end, read_as);
+        let evidence = SWAP_MARKER_EVIDENCE * marker_evidence(chars, start..end, read_as);
         let bar = Bar {
             evidence,
             ..Bar::default()
@@ -1784,32 +1804,38 @@ pub(crate) fn is_single_byte(c: char) -> bool {
 /// same.
 pub(crate) fn encode(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>> {
     let mut bytes = Vec::with_capacity(text.len());
-    let encoder = Encoder::new(encoding);
-    text.chars()
-        .all(|c| encoder.push(c, &mut bytes))
-        .then_some(bytes)
+    encode_into(text, encoding, &mut bytes).then_some(bytes)
 }
 
-/// [`encode`], if the bytes are UTF-8: stopped at the first byte UTF-8
-/// could not have there, which in clean text comes within a character or
-/// two (this is asked of every span with a suspect character).
-fn encode_if_utf8(text: &str, read_as: &'static Encoding) -> Option<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(text.len());
+/// [`encode`] into `bytes`, emptied first; false if a character has no
+/// byte sequence (so that a search that encodes a span several ways
+/// allocates once).
+fn encode_into(text: &str, encoding: &'static Encoding, bytes: &mut Vec<u8>) -> bool {
+    bytes.clear();
+    let encoder = Encoder::new(encoding);
+    text.chars().all(|c| encoder.push(c, bytes))
+}
+
+/// [`encode_into`], if the bytes are UTF-8: stopped at the first byte
+/// UTF-8 could not have there, which in clean text comes within a character
+/// or two (this is asked of every span with a suspect character).
+fn encode_if_utf8_into(text: &str, read_as: &'static Encoding, bytes: &mut Vec<u8>) -> bool {
+    bytes.clear();
     // How many bytes are known to be UTF-8 (a character may be cut at the
     // end).
     let mut valid = 0;
     let encoder = Encoder::new(read_as);
     for c in text.chars() {
-        if !encoder.push(c, &mut bytes) {
-            return None;
+        if !encoder.push(c, bytes) {
+            return false;
         }
         match std::str::from_utf8(&bytes[valid..]) {
             Ok(_) => valid = bytes.len(),
-            Err(error) if error.error_len().is_some() => return None,
+            Err(error) if error.error_len().is_some() => return false,
             Err(error) => valid += error.valid_up_to(),
         }
     }
-    (valid == bytes.len()).then_some(bytes)
+    valid == bytes.len()
 }
 
 /// `chars` encoded with `read_as` as bytes of UTF-8 misread: a byte 0xFF
@@ -1834,6 +1860,9 @@ fn encode_for_utf8_into(
 ) {
     bytes.clear();
     starts.clear();
+    // (Most characters searched are of two bytes.)
+    bytes.reserve(chars.len() * 2);
+    starts.reserve(chars.len() + 1);
     let second_code = |c: char| match read_as == SHIFT_JIS {
         true => shift_jis_second_code(c),
         false => None,
@@ -2355,10 +2384,14 @@ mod tests {
             ("涓枃", GB18030),
         ] {
             let whole = encode(text, read_as).filter(|bytes| std::str::from_utf8(bytes).is_ok());
-            assert_eq!(encode_if_utf8(text, read_as), whole, "{text}");
+            // (The buffer holds something before, which must not count.)
+            let mut bytes = vec![0xE4];
+            let utf8 = encode_if_utf8_into(text, read_as, &mut bytes).then_some(bytes);
+            assert_eq!(utf8, whole, "{text}");
         }
-        assert!(encode_if_utf8("鍙戝竷", GB18030).is_some());
-        assert!(encode_if_utf8("发布会", GB18030).is_none());
+        let utf8 = |text: &str| encode_if_utf8_into(text, GB18030, &mut Vec::new());
+        assert!(utf8("鍙戝竷"));
+        assert!(!utf8("发布会"));
     }
 
     #[test]
