@@ -860,6 +860,7 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
         } else {
             repair_short_gbk_runs(line, line_start, true, edits);
         }
+        repair_table_borders(line, line_start, edits);
         line_start += len;
     }
 }
@@ -1190,6 +1191,34 @@ fn repair_short_gbk_runs(line: &[char], offset: usize, next_to_han: bool, edits:
         at += run.max(1);
     }
 }
+
+/// GBK's `│` read as Big5 is `岫`: in a line that draws a table (with two
+/// of `│` and `岫` at least), each `岫` beside the table's other text (with
+/// something other than a Han character on one side, or the line's edge)
+/// is a border (in `line`, at `offset`). Clean text writes `岫`, a
+/// mountain's cave, between Han characters, and not twice in a line with
+/// box drawing (no line of the clean corpora does).
+fn repair_table_borders(line: &[char], offset: usize, edits: &mut Edits) {
+    let borders = line.iter().filter(|&&c| matches!(c, '│' | '岫')).count();
+    if borders < 2 || !line.contains(&'岫') {
+        return;
+    }
+    let beside_other =
+        |at: Option<usize>| at.and_then(|at| line.get(at)).is_none_or(|&c| !is_han(c));
+    for at in (0..line.len()).filter(|&at| line[at] == '岫') {
+        if beside_other(at.checked_sub(1)) || beside_other(Some(at + 1)) {
+            let repair = mojibake::Repair {
+                text: "│".to_string(),
+                chain: vec![(encoding_rs::BIG5, GB18030)],
+                confidence: TABLE_BORDER_CONFIDENCE,
+            };
+            edits.push(mojibake_edit(offset + at, &line[at..at + 1], repair));
+        }
+    }
+}
+
+/// How sure `repair_table_borders` is.
+const TABLE_BORDER_CONFIDENCE: f32 = 0.8;
 
 /// The longest run `repair_short_gbk_runs` repairs (two characters of
 /// GBK), and how sure it is.
@@ -1615,6 +1644,20 @@ mod tests {
         );
         // Alone, or in a line with no other damage, such runs stay.
         for clean in ["Prix: 20 µÄ, café Ä", "©¦ tiger ©¦", "名字 µÄ 王先生"] {
+            assert_eq!(fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn box_drawing_read_as_big5_is_repaired_in_table_lines() {
+        // GBK's `│` read as Big5 is `岫`.
+        assert_eq!(
+            fix_text("岫dia    岫V:20,    岫3916    岫"),
+            "│dia    │V:20,    │3916    │"
+        );
+        assert_eq!(fix_text("│video  岫V:0,  │"), "│video  │V:0,  │");
+        // `岫` in clean text: once in a line, or between Han characters.
+        for clean in ["岫边红日初斜", "云岫 2", "出岫云，归岫鸟。│"] {
             assert_eq!(fix_text(clean), clean);
         }
     }

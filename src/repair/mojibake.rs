@@ -764,8 +764,10 @@ pub(crate) fn repair_swaps(
                 false => is_simplified || has_swap_marker(span, read_as),
             };
         // (Or, for GBK read as Big5, where the window is dense with rare
-        // characters: see `dense_swaps`.)
-        let dense = read_as == BIG5 && !possible && !in_context && is_dense(chars);
+        // characters: see `dense_swaps`. Where the context search finds
+        // nothing too: a table's box drawing marks the window, but its
+        // cells have no text around them to judge a run by.)
+        let dense = read_as == BIG5 && is_dense(chars);
         if !possible && !in_context && !dense {
             continue;
         }
@@ -800,10 +802,13 @@ pub(crate) fn repair_swaps(
                 script_only: &script_only,
                 read_as,
             };
-            let proposed = match dense {
-                true => dense_swaps(&window),
-                false => context_swaps(&window, script, around.kana, charsets),
+            let mut proposed = match in_context {
+                true => context_swaps(&window, script, around.kana, charsets),
+                false => Vec::new(),
             };
+            if proposed.is_empty() && dense {
+                proposed = dense_swaps(&window);
+            }
             let mut any = false;
             for (start, end, text, confidence, gain) in proposed {
                 let part = &span[offsets[start]..offsets[end]];
@@ -2807,6 +2812,20 @@ mod tests {
         // words, and stays.
         let traditional = "鬱鬱蔥蔥，譎詭瑰瑋";
         assert!(is_dense(&traditional.chars().collect::<Vec<_>>()));
+        assert_eq!(crate::fix_text(traditional), traditional);
+    }
+
+    #[test]
+    fn a_dense_window_is_repaired_where_box_drawing_marks_it_but_nothing_vouches() {
+        // A table's cell: the box drawing is a marker, which sends the
+        // window to the search in context, where no text around judges it.
+        // (A benchmark case: the misread span ends before `端`.)
+        assert_eq!(
+            crate::fix_text("│芞倛賜醱諦誧端    │"),
+            "│图形界面客户端    │"
+        );
+        // Clean Traditional text in a table stays.
+        let traditional = "│鬱鬱蔥蔥，譎詭瑰瑋│";
         assert_eq!(crate::fix_text(traditional), traditional);
     }
 
