@@ -861,6 +861,7 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
             repair_short_gbk_runs(line, line_start, true, edits);
         }
         repair_table_borders(line, line_start, edits);
+        repair_leftover_swaps(line, line_start, first_edit, edits);
         line_start += len;
     }
 }
@@ -1189,6 +1190,48 @@ fn repair_short_gbk_runs(line: &[char], offset: usize, next_to_han: bool, edits:
             }
         }
         at += run.max(1);
+    }
+}
+
+/// Big5 and GBK swapped, left between the repairs of the same damage in
+/// `line` (at `offset`; its repairs are `edits.edits[first_edit..]`): runs
+/// of Han characters that the searches passed over as too short or without
+/// text around to judge them (`曹講` before ASCII, `衾linux`, the first
+/// word of a line), bounded by the line's edges, ASCII, punctuation or a
+/// repair, each swapped as the line's repairs were where the swap vouches
+/// for itself (see `mojibake::leftover_swap`).
+fn repair_leftover_swaps(line: &[char], offset: usize, first_edit: usize, edits: &mut Edits) {
+    let swapped = |read_as| {
+        edits.edits[first_edit..]
+            .iter()
+            .filter(|edit| edit.chain == [(read_as, swap_partner(read_as))])
+            .count()
+    };
+    let read_as = match (swapped(encoding_rs::BIG5), swapped(GB18030)) {
+        (0, 0) => return,
+        (gbk_as_big5, big5_as_gbk) if gbk_as_big5 >= big5_as_gbk => encoding_rs::BIG5,
+        _ => GB18030,
+    };
+    let mut at = 0;
+    while at < line.len() {
+        let run = free_run(line, at, offset, edits, |c| {
+            mojibake::is_leftover(c, read_as)
+        });
+        if run > 0 {
+            let part = &line[at..at + run];
+            if let Some(repair) = mojibake::leftover_swap(part, read_as) {
+                edits.push(mojibake_edit(offset + at, part, repair));
+            }
+        }
+        at += run.max(1);
+    }
+}
+
+/// The other of GBK and Big5, for swaps.
+fn swap_partner(read_as: &'static encoding_rs::Encoding) -> &'static encoding_rs::Encoding {
+    match read_as == GB18030 {
+        true => encoding_rs::BIG5,
+        false => GB18030,
     }
 }
 
@@ -1646,6 +1689,26 @@ mod tests {
         for clean in ["Prix: 20 µÄ, café Ä", "©¦ tiger ©¦", "名字 µÄ 王先生"] {
             assert_eq!(fix_text(clean), clean);
         }
+    }
+
+    #[test]
+    fn swaps_left_between_a_lines_repairs_are_repaired_as_they_were() {
+        // GBK read as Big5: the first word, before ASCII, and a character
+        // at the line's start are too short for the searches, but the
+        // line's repairs vouch for them.
+        assert_eq!(
+            fix_text("曹講 G0 and G1 硌砃趼睫茬扞壽炵桶,甜ブ涴笱硌砃壽炵褫眕蚕蚚誧蜊曹."),
+            "变量 G0 and G1 指向字符映射关系表,并且这种指向关系可以由用户改变."
+        );
+        assert_eq!(
+            fix_text("衾linux麼岆［坳紱釬炵苀祥珨隅岆斛剕腔﹝"),
+            "于linux或是其它操作系统不一定是必须的。"
+        );
+        // A clean word there stays: `鹦鹉` swaps to no better words.
+        assert_eq!(
+            fix_text("鹦鹉 硌砃趼睫茬扞壽炵桶"),
+            "鹦鹉 指向字符映射关系表"
+        );
     }
 
     #[test]

@@ -913,6 +913,85 @@ pub(crate) fn repair_swaps(
     chosen
 }
 
+/// The swap of `run` (Han characters, and symbols the misreading leaves,
+/// left between a line's repairs of Big5 and GBK swapped, its edges, ASCII
+/// and punctuation) with `read_as`, where the line's own repairs vouch for
+/// the damage and the run's swap reads as their text does: every character
+/// swaps to a Han character of that script (a symbol to punctuation), none
+/// rare on average, the swap gains `LEFTOVER_MIN_GAIN` and
+/// `MIN_SWAP_GAIN_PERCENT` of the run's cost, and two characters or more
+/// make more known pairs than they do as they stand (`曹講` is `变量`), one
+/// a common character from a rare one (`衾` is `于`).
+pub(crate) fn leftover_swap(run: &[char], read_as: &'static Encoding) -> Option<Repair> {
+    let (was, script) = match read_as == GB18030 {
+        true => (BIG5, Script::Traditional),
+        false => (GB18030, Script::Simplified),
+    };
+    // The run must show the damage: a character rare in the line's script
+    // (`講` in Simplified text), or a symbol the misreading leaves.
+    let misread_script_only = |c: char| {
+        let (simplified_only, traditional_only) = script_only(c);
+        match read_as == GB18030 {
+            true => simplified_only,
+            false => traditional_only,
+        }
+    };
+    if !run
+        .iter()
+        .any(|&c| script_cost(c, script) >= LEFTOVER_RARE_COST || is_symbol_marker(c, read_as))
+    {
+        return None;
+    }
+    let encoder = Encoder::new(read_as);
+    let mut bytes = Vec::with_capacity(4);
+    let mut text = String::with_capacity(run.len() * 3);
+    for &c in run {
+        bytes.clear();
+        if !is_leftover(c, read_as) || !encoder.push(c, &mut bytes) || bytes.len() != 2 {
+            return None;
+        }
+        // (The swap writes the line's script, not what only the misread
+        // text's writes, or punctuation.)
+        let swapped = decode_char(&bytes, was).filter(|&s| {
+            (is_han(s) && !misread_script_only(s)) || (!is_han(c) && is_cjk_punctuation(s))
+        })?;
+        text.push(swapped);
+    }
+    let cost = |chars: &mut dyn Iterator<Item = char>| -> i64 {
+        chars.map(|c| i64::from(script_cost(c, script))).sum()
+    };
+    let (before, after) = (cost(&mut run.iter().copied()), cost(&mut text.chars()));
+    let gain = before - after;
+    // (A clean word makes pairs as it stands: `蝴蝶`, which swaps to
+    // `焦胶`, makes as many.)
+    let evidence = match run.len() {
+        1 => char_cost(run[0]) >= LEFTOVER_RARE_COST && after <= LEFTOVER_COMMON_COST,
+        _ => known_pairs(&text).0 > known_pairs(&run.iter().collect::<String>()).0,
+    };
+    let passes = evidence
+        && gain >= LEFTOVER_MIN_GAIN
+        && gain * 100 >= before * MIN_SWAP_GAIN_PERCENT
+        && after <= run.len() as i64 * MAX_COST_PER_CHAR as i64;
+    passes.then(|| Repair {
+        text,
+        chain: vec![(read_as, was)],
+        confidence: (gain as f64 / (gain + LEFTOVER_MIN_GAIN) as f64) as f32,
+    })
+}
+
+/// Whether `c` may be in a run `leftover_swap` swaps (with `read_as`): a
+/// Han character, or a symbol the misreading leaves (`ㄛ`, GBK's `，` read
+/// as Big5).
+pub(crate) fn is_leftover(c: char, read_as: &'static Encoding) -> bool {
+    is_han(c) || is_symbol_marker(c, read_as)
+}
+
+/// What `leftover_swap` asks: the least gain, and for a single character,
+/// how rare the misread one is and how common its swap.
+const LEFTOVER_MIN_GAIN: i64 = 12;
+const LEFTOVER_RARE_COST: u32 = 15;
+const LEFTOVER_COMMON_COST: i64 = 10;
+
 /// Counts of Han characters only one script writes: of the script a
 /// misread span sits in, and of the other.
 #[derive(Debug, Clone, Copy)]
