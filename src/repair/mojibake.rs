@@ -294,6 +294,25 @@ pub(crate) fn repair_parts(
                 {
                     continue;
                 }
+                // Letters of an alphabet (of two bytes in UTF-8) from Han
+                // characters read as Big5 between East Asian text: Chinese
+                // has no such words (`荅荅珨`, GBK read as Big5 for `盈盈一`,
+                // is `ӯӯһ`), and UTF-8 read as Big5 loses most such letters.
+                let east_asian = |k: Option<usize>| {
+                    k.and_then(|k| chars.get(k)).is_none_or(|&c| {
+                        is_han(c) || is_cjk_punctuation(c) || is_swap_marker(c, BIG5)
+                    })
+                };
+                if read_as == BIG5
+                    && repair
+                        .text
+                        .chars()
+                        .all(|c| ('\u{80}'..='\u{7FF}').contains(&c))
+                    && east_asian(i.checked_sub(1))
+                    && east_asian(Some(j))
+                {
+                    continue;
+                }
                 // Kanji alone, as classical Chinese can read: the repair
                 // must at least be of the script around it.
                 if lacks_katakana(part, read_as)
@@ -2892,6 +2911,16 @@ mod tests {
         let traditional = "鬱鬱蔥蔥，譎詭瑰瑋";
         assert!(is_dense(&traditional.chars().collect::<Vec<_>>()));
         assert_eq!(crate::fix_text(traditional), traditional);
+    }
+
+    #[test]
+    fn han_characters_read_as_big5_are_no_alphabet_between_east_asian_text() {
+        // `荅荅珨` is valid UTF-8 read as Big5 (`ӯӯһ`), but in this line it
+        // is GBK read as Big5, like the rest.
+        assert_eq!(
+            crate::fix_text("郗贊汜眅睡揭ㄛ荅荅珨阨ㄛ諾勤樽樽﹝"),
+            "欲觅生香何处，盈盈一水，空对娟娟。"
+        );
     }
 
     #[test]
