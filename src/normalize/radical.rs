@@ -67,12 +67,31 @@ static TABLE: Table = Table::new(&[RADICALS], &[]);
 /// The ideograph `c` stands for, if it is a radical that has one and the
 /// ideograph is a common character.
 fn ideograph(c: char) -> Option<char> {
+    equivalent(c).filter(|&i| crate::score::char_cost(i) < COMMON_COST)
+}
+
+/// The ideograph Unicode names as the equivalent of `c`, if it is a radical
+/// that has one.
+fn equivalent(c: char) -> Option<char> {
     let index = u32::from(c).checked_sub(0x2E80)? as usize;
     IDEOGRAPHS
         .get(index)
         .filter(|&&i| i != 0)
         .and_then(|&i| char::from_u32(i))
-        .filter(|&i| crate::score::char_cost(i) < COMMON_COST)
+}
+
+/// [`ideograph`], or a rarer one where it makes a word with a character
+/// beside it (`before`, `after`: the characters there, radicals as their
+/// equivalents): `⾈` after `扁` is `舟` (rare in today's text, not in
+/// classical poetry); a component such as `⻊` (`𧾷`) makes none.
+fn ideograph_between(c: char, before: Option<char>, after: Option<char>) -> Option<char> {
+    use crate::score::is_known_pair;
+    ideograph(c).or_else(|| {
+        let rare = equivalent(c)?;
+        let word = before.is_some_and(|b| is_known_pair(b, rare))
+            || after.is_some_and(|a| is_known_pair(rare, a));
+        word.then_some(rare)
+    })
 }
 
 /// Below this cost (the plausibility model's), a character is common
@@ -103,12 +122,21 @@ pub(super) fn map(text: &str, edits: &mut Edits) {
     let is_mark = |c: char| ccc.get_u8(c) != 0;
     let mut at = 0;
     while let Some((start, _)) = find(text, at, &TABLE) {
+        let before = text[..start].chars().rev().find(|&c| !is_mark(c));
         // Radicals, each with its marks.
         let mut run = String::new();
         let mut end = start;
-        for c in text[start..].chars() {
-            match ideograph(c) {
-                Some(ideograph) => run.push(ideograph),
+        // (The character before each, and after it, as read: a radical as
+        // its equivalent.)
+        let mut previous = before;
+        let mut chars = text[start..].chars().peekable();
+        while let Some(c) = chars.next() {
+            let next = chars.peek().map(|&n| equivalent(n).unwrap_or(n));
+            match ideograph_between(c, previous, next) {
+                Some(ideograph) => {
+                    run.push(ideograph);
+                    previous = Some(ideograph);
+                }
                 None if is_mark(c) && end > start => run.push(c),
                 None => break,
             }
@@ -119,10 +147,17 @@ pub(super) fn map(text: &str, edits: &mut Edits) {
             at = start + 3;
             continue;
         }
-        let before = text[..start].chars().rev().find(|&c| !is_mark(c));
         let after = text[end..].chars().next();
         let next_to_text = before.is_some_and(is_cjk_text) || after.is_some_and(is_cjk_text);
-        if next_to_text && !before.is_some_and(opens_description) {
+        // After a bracket, a description of a character (`{⾜兀}`), unless
+        // the run makes a word with what follows (`[⽤户列表]`).
+        let describes = before.is_some_and(opens_description)
+            && !run
+                .chars()
+                .last()
+                .zip(after)
+                .is_some_and(|(last, after)| crate::score::is_known_pair(last, after));
+        if next_to_text && !describes {
             edits.replace(start, end, &run, Rule::Radical);
         }
         at = end;
@@ -165,6 +200,12 @@ mod tests {
             ("冤{⾜兀}", "冤{⾜兀}"),
             ("⿰⾜兀", "⿰⾜兀"),
             ("⻓城⻔口", "长城门口"),
+            // Rarer equivalents where they make a word beside them; after
+            // a bracket where the run makes a word with what follows.
+            ("一叶扁⾈行", "一叶扁舟行"),
+            ("设置⺴余级别", "设置冗余级别"),
+            ("[⽤户列表]", "[用户列表]"),
+            ("部首⻊在左", "部首⻊在左"),
             ("カ\u{3099}⼈", "カ\u{3099}人"),
             ("中⼈\u{301}⼈", "中人\u{301}人"),
             ("⼈\u{301}\u{3099}", "⼈\u{301}\u{3099}"),
