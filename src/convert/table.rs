@@ -217,6 +217,9 @@ pub struct Table {
     lead_ranges: Option<Vec<LeadRange>>,
     /// Made on first use, by smart segmentation only.
     adjacent_pairs: std::sync::OnceLock<AdjacentPairs>,
+    /// Made on first use, by conversion only (segmentation tables never
+    /// need it).
+    quick_chars: std::sync::OnceLock<QuickChars>,
 }
 
 /// A lead byte and the range of second bytes that follow it in keys.
@@ -375,6 +378,7 @@ impl Table {
             .count();
         Ok(Table {
             adjacent_pairs: std::sync::OnceLock::new(),
+            quick_chars: std::sync::OnceLock::new(),
             lead_ranges: prefilter.then_some(lead_ranges),
             sparse: key_chars <= SPARSE_KEY_CHARS,
             max_key_chars: words[10] as usize,
@@ -421,6 +425,7 @@ impl Table {
             arena: &self.arena,
             ascii_in_keys: self.ascii_in_keys,
             sparse: self.sparse,
+            quick_chars: &self.quick_chars,
         }
     }
 
@@ -479,6 +484,7 @@ pub struct View<'t> {
     arena: &'t str,
     ascii_in_keys: u128,
     sparse: bool,
+    quick_chars: &'t std::sync::OnceLock<QuickChars>,
 }
 
 impl View<'_> {
@@ -516,6 +522,12 @@ impl View<'_> {
         let (word, bits) = pair_filter_bits(first, second, self.pair_mask);
         let w = self.pair_filter.get(word).copied().unwrap_or(0);
         ((w & bits) == bits) as u32
+    }
+
+    /// The table's [`QuickChars`], made on first use.
+    #[inline]
+    pub fn quick_chars(&self) -> &QuickChars {
+        self.quick_chars.get_or_init(|| QuickChars::of(self))
     }
 
     /// The trie node of the key `c` alone (when its entry says that keys
@@ -592,6 +604,65 @@ impl View<'_> {
                 .unwrap_or(""),
             None => "",
         }
+    }
+}
+
+/// Code points below this are in [`QuickChars`]: the Basic Multilingual
+/// Plane, whose characters from U+0800 on (nearly all of Chinese text) are
+/// three bytes of UTF-8.
+const QUICK_CHARS: usize = 0x10000;
+/// Quick flag: longer keys start with the character (the pair filter must
+/// be asked about it and the next one).
+pub const QUICK_CONTINUES: u32 = 1 << 24;
+/// Quick flag: the character always needs a full decision: it is a key of
+/// its own with a value longer than one character, an ideographic
+/// description character, or not a three-byte character, or its own value
+/// is not one.
+pub const QUICK_SLOW: u32 = 1 << 25;
+
+/// Per code point of the Basic Multilingual Plane, in one word, all that
+/// conversion asks of the table about a three-byte character before it
+/// looks at the next one: the flags [`QUICK_CONTINUES`] and
+/// [`QUICK_SLOW`] and, when neither stops it, the code point it becomes
+/// on its own (itself, or its inline value). The entries of
+/// [`View::entry`] answer the same through a block index and several
+/// flags, each a few instructions per character; this dense array (256
+/// KiB, of which Chinese text touches the CJK blocks) answers with one
+/// load, which is what the hot loop of conversion does for every
+/// character.
+#[derive(Debug, Clone)]
+pub struct QuickChars {
+    words: Box<[u32; QUICK_CHARS]>,
+}
+
+impl QuickChars {
+    fn of(view: &View<'_>) -> QuickChars {
+        let mut words: Box<[u32; QUICK_CHARS]> = vec![QUICK_SLOW; QUICK_CHARS]
+            .into_boxed_slice()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("the vector has QUICK_CHARS words"));
+        for (c, word) in words.iter_mut().enumerate().skip(0x800) {
+            let c = c as u32;
+            let entry = view.entry(c);
+            let replaced = char::from_u32(entry.quick_replacement(c));
+            let quick = entry.is_own_or_no_key()
+                && !(0x2FF0..=0x2FFF).contains(&c)
+                && replaced.is_some_and(|r| r.len_utf8() == 3);
+            *word = match (quick, replaced) {
+                (true, Some(r)) => {
+                    let continues = entry.continues_bit() * QUICK_CONTINUES;
+                    r as u32 | continues
+                }
+                _ => QUICK_SLOW,
+            };
+        }
+        QuickChars { words }
+    }
+
+    /// The word of the three-byte character `c`.
+    #[inline(always)]
+    pub fn word(&self, c: u32) -> u32 {
+        self.words[c as usize & (QUICK_CHARS - 1)]
     }
 }
 
