@@ -395,7 +395,7 @@ pub(crate) fn convert_with_phrases(
     let mut i = 0;
     loop {
         if let Some(quick) = quick {
-            i = convert_quick_run(view, quick, bytes, i, out);
+            i = convert_quick_run(view, quick, text, i, out, &mut on_phrase);
         }
         if i >= bytes.len() {
             break;
@@ -442,55 +442,111 @@ pub(crate) fn convert_with_phrases(
         }
         let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
         match replacement {
-            Some(Replacement::Value(value)) if end != i + len => on_phrase(out, view.value(value)),
-            Some(Replacement::Short(a, b)) => {
-                let mut utf8 = [0; 8];
-                let a_len = a.encode_utf8(&mut utf8).len();
-                let b_len = b.map_or(0, |b| b.encode_utf8(&mut utf8[a_len..]).len());
-                on_phrase(
-                    out,
-                    std::str::from_utf8(&utf8[..a_len + b_len]).unwrap_or(""),
-                );
-            }
-            Some(replacement) => push_replacement(view, replacement, out),
+            Some(replacement) => output_match(view, i + len, end, replacement, out, &mut on_phrase),
             None => out.push_str(&text[i..end]),
         }
         i = end;
     }
 }
 
+/// Appends the output of a match that ends at `end` and whose first
+/// character ends at `first_end`: a match of two or more characters goes
+/// to `on_phrase`.
+#[inline]
+fn output_match(
+    view: &View<'_>,
+    first_end: usize,
+    end: usize,
+    replacement: Replacement,
+    out: &mut String,
+    on_phrase: &mut impl FnMut(&mut String, &str),
+) {
+    match replacement {
+        Replacement::Value(value) if end != first_end => on_phrase(out, view.value(value)),
+        Replacement::Short(a, b) => {
+            let mut utf8 = [0; 8];
+            let a_len = a.encode_utf8(&mut utf8).len();
+            let b_len = b.map_or(0, |b| b.encode_utf8(&mut utf8[a_len..]).len());
+            on_phrase(
+                out,
+                std::str::from_utf8(&utf8[..a_len + b_len]).unwrap_or(""),
+            );
+        }
+        replacement => push_replacement(view, replacement, out),
+    }
+}
+
 /// Converts the three-byte characters from `i` on for as long as
-/// [`QuickChars`] decides them alone (they start no phrase that the pair
-/// filter lets through, and become one three-byte character), appending
-/// their output to `out`; returns where it stopped. Nearly all characters of
-/// Chinese text take this path: it decodes them straight from their bytes,
-/// with one bounds check for the character and the next one, and looks each
-/// up with one load.
+/// [`QuickChars`] decides them, or they start a phrase, appending their
+/// output to `out` (phrases through `on_phrase`, as in
+/// [`convert_with_phrases`]); returns where it stopped. Nearly all
+/// characters of Chinese text take this path: it decodes them straight
+/// from their bytes, with one bounds check for the character and the next
+/// one, looks each up with one load and writes its output with one store.
 #[inline(always)]
+#[allow(unsafe_code)]
 fn convert_quick_run(
     view: &View<'_>,
     quick: &QuickChars,
-    bytes: &[u8],
+    text: &str,
     mut i: usize,
     out: &mut String,
+    on_phrase: &mut impl FnMut(&mut String, &str),
 ) -> usize {
-    while let Some(&[b0, b1, b2, n0, n1, n2]) = bytes.get(i..i + 6) {
-        if b0 & 0xF0 != 0xE0 {
-            break;
+    let bytes = text.as_bytes();
+    loop {
+        // SAFETY: the bytes appended are the low three bytes of quick
+        // words, which `QuickChars::of` makes with `char::encode_utf8` of a
+        // character of three bytes: complete UTF-8 sequences. They are
+        // written past the string's length, which `set_len` extends over
+        // them only once written, so the string is valid UTF-8 whatever
+        // happens in between.
+        let vec = unsafe { out.as_mut_vec() };
+        // A character output here is as long as the one it stands for.
+        vec.reserve(bytes.len() - i.min(bytes.len()) + 4);
+        let start = vec.len();
+        let spare = vec.spare_capacity_mut();
+        let mut written = 0;
+        let mut phrase = None;
+        while let Some(&[b0, b1, b2, n0, n1, n2]) = bytes.get(i..i + 6) {
+            if b0 & 0xF0 != 0xE0 {
+                break;
+            }
+            let c = three_byte_char(b0, b1, b2);
+            let next = match n0 & 0xF0 == 0xE0 {
+                true => three_byte_char(n0, n1, n2),
+                false => next_char(bytes, i + 3),
+            };
+            let word = quick.word(c);
+            let stop = word & (QUICK_SLOW | (QUICK_CONTINUES * view.pair_bit(c, next)));
+            if stop != 0 {
+                if stop & QUICK_SLOW != 0 {
+                    break;
+                }
+                // The pair filter let the pair through: a phrase may start
+                // here; if none does, the character is decided as usual.
+                if let Some(found) = match_phrase(view, bytes, i, c, i + 3) {
+                    phrase = Some(found);
+                    break;
+                }
+            }
+            // Four bytes at once (the fourth, a flag byte, is overwritten
+            // by the next character or left past the end).
+            let Some(slot) = spare.get_mut(written..written + 4) else {
+                break;
+            };
+            slot.copy_from_slice(&word.to_le_bytes().map(std::mem::MaybeUninit::new));
+            written += 3;
+            i += 3;
         }
-        let c = three_byte_char(b0, b1, b2);
-        let next = match n0 & 0xF0 == 0xE0 {
-            true => three_byte_char(n0, n1, n2),
-            false => next_char(bytes, i + 3),
+        // SAFETY: see above; `written` bytes of `spare` are initialized.
+        unsafe { vec.set_len(start + written) };
+        let Some((end, replacement)) = phrase else {
+            return i;
         };
-        let word = quick.word(c);
-        if word & (QUICK_SLOW | (QUICK_CONTINUES * view.pair_bit(c, next))) != 0 {
-            break;
-        }
-        out.push(char::from_u32(word & 0xFFFF).unwrap_or(char::REPLACEMENT_CHARACTER));
-        i += 3;
+        output_match(view, i + 3, end, replacement, out, on_phrase);
+        i = end;
     }
-    i
 }
 
 /// Converts every character of `text` on its own, appending the result to

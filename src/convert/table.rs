@@ -651,7 +651,9 @@ impl QuickChars {
             *word = match (quick, replaced) {
                 (true, Some(r)) => {
                     let continues = entry.continues_bit() * QUICK_CONTINUES;
-                    r as u32 | continues
+                    let mut utf8 = [0; 4];
+                    r.encode_utf8(&mut utf8);
+                    u32::from_le_bytes(utf8) | continues
                 }
                 _ => QUICK_SLOW,
             };
