@@ -871,6 +871,28 @@ mod tests {
     }
 
     #[test]
+    fn quick_words_hold_complete_utf8() {
+        // The quick loop appends these bytes to a string unchecked.
+        for id in 0..17 {
+            let table = builtin::table(id);
+            let quick = table.view().quick_chars().clone();
+            for c in (0x800..0x10000).filter_map(char::from_u32) {
+                let word = quick.word(c as u32);
+                if word & table::QUICK_SLOW == 0 {
+                    let utf8 = &word.to_le_bytes()[..3];
+                    // (A single character is decided in full.)
+                    let mut converted = String::new();
+                    engine::convert(&table.view(), &c.to_string(), &mut converted);
+                    assert!(std::str::from_utf8(utf8).is_ok(), "{c}");
+                    if word & table::QUICK_CONTINUES == 0 {
+                        assert_eq!(utf8, converted.as_bytes(), "{c}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn ideographic_description_sequences_are_copied_whole() {
         let s2t = Converter::new(Config::S2t);
         assert_eq!(s2t.convert("⿰说话说话"), "⿰说话說話");

@@ -345,30 +345,51 @@ impl Table {
         if !words_ok {
             return Err(CorruptTable);
         }
-        let mut pairs = std::collections::BTreeSet::new();
+        // The first two bytes of every key's UTF-8, as a set of bits by
+        // lead byte and second byte. Characters from U+0800 on share their
+        // first two bytes with the other 63 of their aligned group of 64,
+        // so one character of a group tells them for all: this runs at
+        // every table load, in every process.
+        let mut pairs = [0u64; 256 * 256 / 64];
         for (high, &block) in words[HEADER_WORDS..blocks].iter().enumerate() {
             if block == 0 {
                 continue;
             }
             let entries = &words[blocks + block as usize * 256..][..256];
-            for (low, &entry) in entries.iter().enumerate() {
-                let first_char = char::from_u32((high << 8 | low) as u32);
-                if let (true, Some(c)) = (entry & STARTS_KEY != 0, first_char) {
-                    let mut utf8 = [0; 4];
-                    c.encode_utf8(&mut utf8);
-                    pairs.insert([utf8[0], utf8[1]]);
+            for (group, entries) in entries.chunks_exact(64).enumerate() {
+                if entries.iter().fold(0, |all, &entry| all | entry) & STARTS_KEY == 0 {
+                    continue;
+                }
+                let first = (high << 8 | group << 6) as u32;
+                for (low, &entry) in entries.iter().enumerate() {
+                    let first_char = char::from_u32(first + low as u32);
+                    if let (true, Some(c)) = (entry & STARTS_KEY != 0, first_char) {
+                        let mut utf8 = [0; 4];
+                        c.encode_utf8(&mut utf8);
+                        let pair = (utf8[0] as usize) << 8 | utf8[1] as usize;
+                        pairs[pair / 64] |= 1 << (pair % 64);
+                        if first >= 0x800 {
+                            break;
+                        }
+                    }
                 }
             }
         }
         let mut lead_ranges: Vec<LeadRange> = Vec::new();
-        for [lead, second] in pairs {
-            match lead_ranges.last_mut() {
-                Some(range) if range.lead == lead => range.last = second,
-                _ => lead_ranges.push(LeadRange {
-                    lead,
-                    first: second,
-                    last: second,
-                }),
+        for (at, &bits) in pairs.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let pair = at * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let (lead, second) = ((pair >> 8) as u8, pair as u8);
+                match lead_ranges.last_mut() {
+                    Some(range) if range.lead == lead => range.last = second,
+                    _ => lead_ranges.push(LeadRange {
+                        lead,
+                        first: second,
+                        last: second,
+                    }),
+                }
             }
         }
         let prefilter = lead_ranges.len() <= 3 && lead_ranges.iter().all(|r| r.lead >= 0x80);
@@ -641,24 +662,37 @@ impl QuickChars {
             .into_boxed_slice()
             .try_into()
             .unwrap_or_else(|_| unreachable!("the vector has QUICK_CHARS words"));
-        for (c, word) in words.iter_mut().enumerate().skip(0x800) {
-            let c = c as u32;
-            let entry = view.entry(c);
-            let replaced = char::from_u32(entry.quick_replacement(c));
-            let quick = entry.is_own_or_no_key()
-                && !(0x2FF0..=0x2FFF).contains(&c)
-                && replaced.is_some_and(|r| r.len_utf8() == 3);
-            *word = match (quick, replaced) {
-                (true, Some(r)) => {
-                    let continues = entry.continues_bit() * QUICK_CONTINUES;
-                    let mut utf8 = [0; 4];
-                    r.encode_utf8(&mut utf8);
-                    u32::from_le_bytes(utf8) | continues
-                }
-                _ => QUICK_SLOW,
-            };
+        // By blocks of 256 code points, those in no key (most blocks) at
+        // once: this runs once per table in every process that converts.
+        for (high, words) in words.chunks_exact_mut(256).enumerate().skip(0x800 >> 8) {
+            let first = (high << 8) as u32;
+            let entries = view.blocks.get(view.index[high] as usize);
+            for (low, word) in words.iter_mut().enumerate() {
+                let c = first + low as u32;
+                let entry = Entry {
+                    word: entries.map_or(0, |entries| entries[low]),
+                };
+                *word = QuickChars::word_of(c, entry);
+            }
         }
         QuickChars { words }
+    }
+
+    /// The word of `c`, from U+0800 to U+FFFF, whose entry is `entry`.
+    #[inline(always)]
+    fn word_of(c: u32, entry: Entry) -> u32 {
+        // (Ideographic description characters.)
+        if (0x2FF0..=0x2FFF).contains(&c) || !entry.is_own_or_no_key() {
+            return QUICK_SLOW;
+        }
+        let r = entry.quick_replacement(c);
+        let three_bytes = (0x800..0x10000).contains(&r) && !(0xD800..0xE000).contains(&r);
+        if !three_bytes {
+            return QUICK_SLOW;
+        }
+        // The UTF-8 of `r`, first byte lowest.
+        let utf8 = (0xE0 | r >> 12) | (0x80 | (r >> 6 & 0x3F)) << 8 | (0x80 | (r & 0x3F)) << 16;
+        utf8 | (entry.continues_bit() * QUICK_CONTINUES)
     }
 
     /// The word of the three-byte character `c`.
