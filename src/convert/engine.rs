@@ -512,41 +512,45 @@ fn convert_quick_run(
         vec.reserve(bytes.len() - i.min(bytes.len()) + 4);
         let start = vec.len();
         let spare = vec.spare_capacity_mut();
-        let mut written = 0;
+        // The input from `i` on; a character output here is as long as the
+        // one it stands for, so `j` counts both (one counter, for a loop
+        // short of registers).
+        let input = bytes.get(i..).unwrap_or_default();
+        let mut j = 0;
         let mut phrase = None;
-        while let Some(&[b0, b1, b2, n0, n1, n2]) = bytes.get(i..i + 6) {
+        while let Some(&[b0, b1, b2, n0, n1, n2]) = input.get(j..j + 6) {
             if b0 & 0xF0 != 0xE0 {
                 break;
             }
             let c = three_byte_char(b0, b1, b2);
             let next = match n0 & 0xF0 == 0xE0 {
                 true => three_byte_char(n0, n1, n2),
-                false => next_char(bytes, i + 3),
+                false => next_char(input, j + 3),
             };
             let word = quick.word(c);
-            let stop = word & (QUICK_SLOW | (QUICK_CONTINUES * view.pair_bit(c, next)));
+            let stop = word & (QUICK_SLOW | (QUICK_CONTINUES * quick.pair_bit(c, next)));
             if stop != 0 {
                 if stop & QUICK_SLOW != 0 {
                     break;
                 }
                 // The pair filter let the pair through: a phrase may start
                 // here; if none does, the character is decided as usual.
-                if let Some(found) = match_phrase(view, bytes, i, c, i + 3) {
+                if let Some(found) = match_phrase(view, bytes, i + j, c, i + j + 3) {
                     phrase = Some(found);
                     break;
                 }
             }
             // Four bytes at once (the fourth, a flag byte, is overwritten
             // by the next character or left past the end).
-            let Some(slot) = spare.get_mut(written..written + 4) else {
+            let Some(slot) = spare.get_mut(j..j + 4) else {
                 break;
             };
             slot.copy_from_slice(&word.to_le_bytes().map(std::mem::MaybeUninit::new));
-            written += 3;
-            i += 3;
+            j += 3;
         }
-        // SAFETY: see above; `written` bytes of `spare` are initialized.
-        unsafe { vec.set_len(start + written) };
+        // SAFETY: see above; `j` bytes of `spare` are initialized.
+        unsafe { vec.set_len(start + j) };
+        i += j;
         let Some((end, replacement)) = phrase else {
             return i;
         };

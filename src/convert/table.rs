@@ -649,17 +649,23 @@ pub const QUICK_SLOW: u32 = 1 << 25;
 /// Per code point of the Basic Multilingual Plane, in one word, all that
 /// conversion asks of the table about a three-byte character before it
 /// looks at the next one: the flags [`QUICK_CONTINUES`] and
-/// [`QUICK_SLOW`] and, when neither stops it, the code point it becomes
-/// on its own (itself, or its inline value). The entries of
-/// [`View::entry`] answer the same through a block index and several
-/// flags, each a few instructions per character; this dense array (256
-/// KiB, of which Chinese text touches the CJK blocks) answers with one
+/// [`QUICK_SLOW`] and, when neither stops it, the UTF-8 of what it becomes
+/// on its own (itself, or its inline value), in the low three bytes. The
+/// entries of [`View::entry`] answer the same through a block index and
+/// several flags, each a few instructions per character; this dense array
+/// (256 KiB, of which Chinese text touches the CJK blocks) answers with one
 /// load, which is what the hot loop of conversion does for every
-/// character.
+/// character. With it, a copy of the pair filter at its largest size (a
+/// smaller one repeated), so that the loop indexes it with a constant mask
+/// and no bounds check.
 #[derive(Debug, Clone)]
 pub struct QuickChars {
     words: Box<[u32; QUICK_CHARS]>,
+    pair_filter: Box<[u32; PAIR_FILTER_WORDS]>,
 }
+
+/// The words of the largest pair filter.
+const PAIR_FILTER_WORDS: usize = 1 << MAX_PAIR_FILTER_LOG2;
 
 impl QuickChars {
     fn of(view: &View<'_>) -> QuickChars {
@@ -680,7 +686,20 @@ impl QuickChars {
                 *word = QuickChars::word_of(c, entry);
             }
         }
-        QuickChars { words }
+        // A filter of `mask + 1` words asks word `h & mask`, which is word
+        // `h & (PAIR_FILTER_WORDS - 1)` of the filter repeated.
+        let mut pair_filter: Box<[u32; PAIR_FILTER_WORDS]> = vec![0; PAIR_FILTER_WORDS]
+            .into_boxed_slice()
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("the vector has PAIR_FILTER_WORDS words"));
+        for (at, word) in pair_filter.iter_mut().enumerate() {
+            *word = view
+                .pair_filter
+                .get(at & view.pair_mask as usize)
+                .copied()
+                .unwrap_or(0);
+        }
+        QuickChars { words, pair_filter }
     }
 
     /// The word of `c`, from U+0800 to U+FFFF, whose entry is `entry`.
@@ -704,6 +723,14 @@ impl QuickChars {
     #[inline(always)]
     pub fn word(&self, c: u32) -> u32 {
         self.words[c as usize & (QUICK_CHARS - 1)]
+    }
+
+    /// [`View::pair_bit`], from the copy of the pair filter.
+    #[inline(always)]
+    pub fn pair_bit(&self, first: u32, second: u32) -> u32 {
+        let (word, bits) = pair_filter_bits(first, second, PAIR_FILTER_WORDS as u32 - 1);
+        let w = self.pair_filter[word & (PAIR_FILTER_WORDS - 1)];
+        ((w & bits) == bits) as u32
     }
 }
 
