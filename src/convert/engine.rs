@@ -221,7 +221,18 @@ pub(crate) fn for_each_match(
 /// ideographic description characters) ends.
 #[inline(always)]
 pub(crate) fn unkeyed_run_end(view: &View<'_>, bytes: &[u8], mut i: usize) -> usize {
+    let bits = view.key_char_bits();
     while i < bytes.len() {
+        // (Most characters of Chinese text are three bytes long.)
+        if let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) {
+            if b0 & 0xF0 == 0xE0 {
+                if bits.stops(three_byte_char(b0, b1, b2)) {
+                    break;
+                }
+                i += 3;
+                continue;
+            }
+        }
         let (c, len) = char_at(bytes, i);
         if view.entry(c).in_key() || is_ids_operator(c) {
             break;

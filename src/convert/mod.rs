@@ -893,6 +893,19 @@ mod tests {
     }
 
     #[test]
+    fn key_char_bits_stop_runs_where_entries_do() {
+        for id in 0..17 {
+            let table = builtin::table(id);
+            let view = table.view();
+            let bits = view.key_char_bits();
+            for c in 0..0x10000 {
+                let stops = view.entry(c).in_key() || engine::is_ids_operator(c);
+                assert_eq!(bits.stops(c), stops, "table {id}, U+{c:04X}");
+            }
+        }
+    }
+
+    #[test]
     fn ideographic_description_sequences_are_copied_whole() {
         let s2t = Converter::new(Config::S2t);
         assert_eq!(s2t.convert("⿰说话说话"), "⿰说话說話");

@@ -225,6 +225,8 @@ pub struct Table {
     /// Made on first use, by conversion only (segmentation tables never
     /// need it).
     quick_chars: std::sync::OnceLock<QuickChars>,
+    /// Made on first use, by conversion with sparse tables only.
+    key_char_bits: std::sync::OnceLock<KeyCharBits>,
 }
 
 /// A lead byte and the range of second bytes that follow it in keys.
@@ -405,6 +407,7 @@ impl Table {
         Ok(Table {
             adjacent_pairs: std::sync::OnceLock::new(),
             quick_chars: std::sync::OnceLock::new(),
+            key_char_bits: std::sync::OnceLock::new(),
             lead_ranges: prefilter.then_some(lead_ranges),
             sparse: key_chars <= SPARSE_KEY_CHARS,
             max_key_chars: words[10] as usize,
@@ -452,6 +455,7 @@ impl Table {
             ascii_in_keys: self.ascii_in_keys,
             sparse: self.sparse,
             quick_chars: &self.quick_chars,
+            key_char_bits: &self.key_char_bits,
         }
     }
 
@@ -511,6 +515,7 @@ pub struct View<'t> {
     ascii_in_keys: u128,
     sparse: bool,
     quick_chars: &'t std::sync::OnceLock<QuickChars>,
+    key_char_bits: &'t std::sync::OnceLock<KeyCharBits>,
 }
 
 impl View<'_> {
@@ -554,6 +559,12 @@ impl View<'_> {
     #[inline]
     pub fn quick_chars(&self) -> &QuickChars {
         self.quick_chars.get_or_init(|| QuickChars::of(self))
+    }
+
+    /// The table's [`KeyCharBits`], made on first use.
+    #[inline]
+    pub fn key_char_bits(&self) -> &KeyCharBits {
+        self.key_char_bits.get_or_init(|| KeyCharBits::of(self))
     }
 
     /// The trie node of the key `c` alone (when its entry says that keys
@@ -731,6 +742,41 @@ impl QuickChars {
         let (word, bits) = pair_filter_bits(first, second, PAIR_FILTER_WORDS as u32 - 1);
         let w = self.pair_filter[word & (PAIR_FILTER_WORDS - 1)];
         ((w & bits) == bits) as u32
+    }
+}
+
+/// Per code point of the Basic Multilingual Plane, one bit: whether the
+/// character occurs in a key or is an ideographic description character,
+/// that is, whether it ends a run of characters that conversion copies
+/// unchanged. Sparse tables scan their text for such characters; their
+/// entries and block index take tens of KiB that the other stages of a
+/// chain push out of the first-level cache, where these 8 KiB (of which
+/// the CJK blocks are under 3) stay.
+#[derive(Debug, Clone)]
+pub struct KeyCharBits {
+    bits: Box<[u64; QUICK_CHARS / 64]>,
+}
+
+impl KeyCharBits {
+    fn of(view: &View<'_>) -> KeyCharBits {
+        let mut bits = Box::new([0u64; QUICK_CHARS / 64]);
+        for (at, bits) in bits.iter_mut().enumerate() {
+            for bit in 0..64 {
+                let c = (at * 64 + bit) as u32;
+                if view.entry(c).in_key() || (0x2FF0..=0x2FFF).contains(&c) {
+                    *bits |= 1 << bit;
+                }
+            }
+        }
+        KeyCharBits { bits }
+    }
+
+    /// Whether the character `c`, below U+10000, occurs in a key or is an
+    /// ideographic description character.
+    #[inline(always)]
+    pub fn stops(&self, c: u32) -> bool {
+        let c = c as usize & (QUICK_CHARS - 1);
+        self.bits[c / 64] & (1 << (c % 64)) != 0
     }
 }
 
