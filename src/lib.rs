@@ -25,7 +25,7 @@
 //! converter.convert_stream("頭髮\n乾淨\n".as_bytes(), &mut out).unwrap();
 //! assert_eq!(String::from_utf8(out).unwrap(), "头发\n干净\n");
 //! ```
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod bytes;

@@ -1,7 +1,7 @@
 //! Forward maximum matching over a compiled table: the inner loop of every
 //! conversion and segmentation.
 
-use super::table::{LeadRange, Node, Table, View};
+use super::table::{LeadRange, Node, QuickChars, Table, View, QUICK_CONTINUES, QUICK_SLOW};
 
 /// Decodes the character starting at `i` of valid UTF-8: its code point and
 /// its length in bytes.
@@ -35,6 +35,12 @@ pub(crate) fn char_at(bytes: &[u8], i: usize) -> (u32, usize) {
             4,
         )
     }
+}
+
+/// The code point of a three-byte character of valid UTF-8.
+#[inline(always)]
+fn three_byte_char(b0: u8, b1: u8, b2: u8) -> u32 {
+    ((b0 as u32 & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F)
 }
 
 /// The byte offset `chars` characters after `start`.
@@ -215,7 +221,18 @@ pub(crate) fn for_each_match(
 /// ideographic description characters) ends.
 #[inline(always)]
 pub(crate) fn unkeyed_run_end(view: &View<'_>, bytes: &[u8], mut i: usize) -> usize {
+    let bits = view.key_char_bits();
     while i < bytes.len() {
+        // (Most characters of Chinese text are three bytes long.)
+        if let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) {
+            if b0 & 0xF0 == 0xE0 {
+                if bits.stops(three_byte_char(b0, b1, b2)) {
+                    break;
+                }
+                i += 3;
+                continue;
+            }
+        }
         let (c, len) = char_at(bytes, i);
         if view.entry(c).in_key() || is_ids_operator(c) {
             break;
@@ -380,12 +397,20 @@ pub(crate) fn convert_with_phrases(
 ) {
     let bytes = text.as_bytes();
     out.reserve(text.len());
+    // (Sparse tables copy runs of characters in no key instead.)
+    let quick = (!view.sparse()).then(|| view.quick_chars());
     let mut ids = IdsUnits::default();
     // The character after the last one looked at: where it starts, itself
     // and its length.
     let mut ahead = (usize::MAX, 0, 0);
     let mut i = 0;
-    while i < bytes.len() {
+    loop {
+        if let Some(quick) = quick {
+            i = convert_quick_run(view, quick, text, i, out, &mut on_phrase);
+        }
+        if i >= bytes.len() {
+            break;
+        }
         if view.sparse() {
             // Copy a run of characters in no key at once: with few key
             // characters, the branch per character is well predicted.
@@ -428,19 +453,119 @@ pub(crate) fn convert_with_phrases(
         }
         let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
         match replacement {
-            Some(Replacement::Value(value)) if end != i + len => on_phrase(out, view.value(value)),
-            Some(Replacement::Short(a, b)) => {
-                let mut utf8 = [0; 8];
-                let a_len = a.encode_utf8(&mut utf8).len();
-                let b_len = b.map_or(0, |b| b.encode_utf8(&mut utf8[a_len..]).len());
-                on_phrase(
-                    out,
-                    std::str::from_utf8(&utf8[..a_len + b_len]).unwrap_or(""),
-                );
-            }
-            Some(replacement) => push_replacement(view, replacement, out),
+            Some(replacement) => output_match(view, i + len, end, replacement, out, &mut on_phrase),
             None => out.push_str(&text[i..end]),
         }
+        i = end;
+    }
+}
+
+/// Appends the output of a match that ends at `end` and whose first
+/// character ends at `first_end`: a match of two or more characters goes
+/// to `on_phrase`.
+#[inline]
+fn output_match(
+    view: &View<'_>,
+    first_end: usize,
+    end: usize,
+    replacement: Replacement,
+    out: &mut String,
+    on_phrase: &mut impl FnMut(&mut String, &str),
+) {
+    match replacement {
+        Replacement::Value(value) if end != first_end => on_phrase(out, view.value(value)),
+        Replacement::Short(a, b) => on_phrase(out, short_str(&mut [0; 8], a, b)),
+        replacement => push_replacement(view, replacement, out),
+    }
+}
+
+/// The text of `a` followed by `b`, written to `utf8`.
+#[inline]
+#[allow(unsafe_code)]
+fn short_str(utf8: &mut [u8; 8], a: char, b: Option<char>) -> &str {
+    let a_len = a.encode_utf8(utf8).len();
+    let b_len = b.map_or(0, |b| b.encode_utf8(&mut utf8[a_len..]).len());
+    // SAFETY: the bytes are the UTF-8 of `a` and of `b`, just written.
+    // (Checking them, with `str::from_utf8`, cost 2% of s2t's instructions
+    // on classical Chinese, in which one character in thirty starts such a
+    // phrase.)
+    unsafe { std::str::from_utf8_unchecked(&utf8[..a_len + b_len]) }
+}
+
+/// Converts the three-byte characters from `i` on for as long as
+/// [`QuickChars`] decides them, or they start a phrase, appending their
+/// output to `out` (phrases through `on_phrase`, as in
+/// [`convert_with_phrases`]); returns where it stopped. Nearly all
+/// characters of Chinese text take this path: it decodes them straight
+/// from their bytes, with one bounds check for the character and the next
+/// one, looks each up with one load and writes its output with one store.
+#[inline(always)]
+#[allow(unsafe_code)]
+fn convert_quick_run(
+    view: &View<'_>,
+    quick: &QuickChars,
+    text: &str,
+    mut i: usize,
+    out: &mut String,
+    on_phrase: &mut impl FnMut(&mut String, &str),
+) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        // SAFETY: the bytes appended are the low three bytes of quick
+        // words without `QUICK_SLOW`, which `QuickChars::word_of` makes as
+        // the UTF-8 of a character from U+0800 to U+FFFF (not a surrogate):
+        // complete UTF-8 sequences (a test checks them all). They are
+        // written past the string's length, which `set_len` extends over
+        // them only once written, so the string is valid UTF-8 whatever
+        // happens in between.
+        let vec = unsafe { out.as_mut_vec() };
+        // A character output here is as long as the one it stands for.
+        vec.reserve(bytes.len() - i.min(bytes.len()) + 4);
+        let start = vec.len();
+        let spare = vec.spare_capacity_mut();
+        // The input from `i` on; a character output here is as long as the
+        // one it stands for, so `j` counts both (one counter, for a loop
+        // short of registers).
+        let input = bytes.get(i..).unwrap_or_default();
+        let mut j = 0;
+        let mut phrase = None;
+        while let Some(&[b0, b1, b2, n0, n1, n2]) = input.get(j..j + 6) {
+            if b0 & 0xF0 != 0xE0 {
+                break;
+            }
+            let c = three_byte_char(b0, b1, b2);
+            let next = match n0 & 0xF0 == 0xE0 {
+                true => three_byte_char(n0, n1, n2),
+                false => next_char(input, j + 3),
+            };
+            let word = quick.word(c);
+            let stop = word & (QUICK_SLOW | (QUICK_CONTINUES * quick.pair_bit(c, next)));
+            if stop != 0 {
+                if stop & QUICK_SLOW != 0 {
+                    break;
+                }
+                // The pair filter let the pair through: a phrase may start
+                // here; if none does, the character is decided as usual.
+                if let Some(found) = match_phrase(view, bytes, i + j, c, i + j + 3) {
+                    phrase = Some(found);
+                    break;
+                }
+            }
+            // Four bytes at once (the fourth, a flag byte, is overwritten
+            // by the next character or left past the end).
+            let Some(slot) = spare.get_mut(j..j + 4) else {
+                break;
+            };
+            slot.copy_from_slice(&word.to_le_bytes().map(std::mem::MaybeUninit::new));
+            j += 3;
+        }
+        // SAFETY: see above; `j` bytes of `spare` are initialized.
+        unsafe { vec.set_len(start + j) };
+        i += j;
+        let Some((end, replacement)) = phrase else {
+            return i;
+        };
+        output_match(view, i + 3, end, replacement, out, on_phrase);
         i = end;
     }
 }

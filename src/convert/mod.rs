@@ -812,6 +812,100 @@ mod tests {
     }
 
     #[test]
+    fn quick_path_decides_as_the_full_decision() {
+        // `engine::convert` decides most characters from `QuickChars`;
+        // `engine::convert_cow` always takes the full decision. Characters
+        // of every kind: one-character values of three bytes and of four
+        // (which the quick path leaves to the full decision), a longer
+        // value, phrase starts, an ideographic description character, a
+        // character in no key, two-byte and ASCII characters.
+        let entries: Vec<(String, String)> = [
+            ("说", "說"),
+            ("话", "話"),
+            ("说话", "説話"),
+            ("后", "𠢕"),
+            ("长", "長長"),
+            ("一", "壹"),
+            ("一个人", "一個人"),
+            ("é", "è"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        // Enough key characters that the table is not sparse: sparse
+        // tables take another path.
+        .chain((0x6000..0x6900).filter_map(|c| {
+            let (from, to) = (char::from_u32(c)?, char::from_u32(c + 0x1000)?);
+            Some((from.to_string(), to.to_string()))
+        }))
+        .collect();
+        let table = Table::build(&dict::resolve(&DictTree::Leaf(0), &[entries]));
+        let alphabet: Vec<char> = "说话后长一个人中⿰é\na，\u{6000}".chars().collect();
+        // Every text of up to four characters of the alphabet, and longer
+        // ones made by a fixed pseudo-random walk.
+        let mut texts: Vec<String> = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |&c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        let mut state = 1u64;
+        for _ in 0..500 {
+            let text: String = (0..40)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    alphabet[(state >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            texts.push(text);
+        }
+        let view = table.view();
+        for text in &texts {
+            let mut quick = String::new();
+            engine::convert(&view, text, &mut quick);
+            assert_eq!(quick, engine::convert_cow(&table, text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn quick_words_hold_complete_utf8() {
+        // The quick loop appends these bytes to a string unchecked.
+        for id in 0..17 {
+            let table = builtin::table(id);
+            let quick = table.view().quick_chars().clone();
+            for c in (0x800..0x10000).filter_map(char::from_u32) {
+                let word = quick.word(c as u32);
+                if word & table::QUICK_SLOW == 0 {
+                    let utf8 = &word.to_le_bytes()[..3];
+                    // (A single character is decided in full.)
+                    let mut converted = String::new();
+                    engine::convert(&table.view(), &c.to_string(), &mut converted);
+                    assert!(std::str::from_utf8(utf8).is_ok(), "{c}");
+                    if word & table::QUICK_CONTINUES == 0 {
+                        assert_eq!(utf8, converted.as_bytes(), "{c}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_char_bits_stop_runs_where_entries_do() {
+        for id in 0..17 {
+            let table = builtin::table(id);
+            let view = table.view();
+            let bits = view.key_char_bits();
+            for c in 0..0x10000 {
+                let stops = view.entry(c).in_key() || engine::is_ids_operator(c);
+                assert_eq!(bits.stops(c), stops, "table {id}, U+{c:04X}");
+            }
+        }
+    }
+
+    #[test]
     fn ideographic_description_sequences_are_copied_whole() {
         let s2t = Converter::new(Config::S2t);
         assert_eq!(s2t.convert("⿰说话说话"), "⿰说话說話");
