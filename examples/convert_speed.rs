@@ -7,25 +7,17 @@
 
 use std::time::Instant;
 
+mod common;
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let rounds: usize = args
-        .iter()
-        .position(|a| a == "--rounds")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(10);
-    let positional: Vec<&String> = args
-        .iter()
-        .filter(|a| !a.starts_with("--") && a.parse::<usize>().is_err())
-        .collect();
-    let Some(path) = positional.first() else {
-        eprintln!("usage: convert_speed FILE [CONFIG...] [--rounds N]");
-        std::process::exit(2);
-    };
-    let text = std::fs::read_to_string(path).expect("read the text");
-    let configs: Vec<zhfix::Config> = match positional.len() {
-        1 => vec![zhfix::Config::S2t],
-        _ => positional[1..]
+    let common::Args {
+        rounds,
+        text,
+        names,
+    } = common::Args::read("convert_speed FILE [CONFIG...] [--rounds N]", 10);
+    let configs: Vec<zhfix::Config> = match names.is_empty() {
+        true => vec![zhfix::Config::S2t],
+        false => names
             .iter()
             .map(|name| name.parse().expect("a config name"))
             .collect(),

@@ -9,24 +9,16 @@
 
 use std::time::Instant;
 
+mod common;
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let rounds: usize = args
-        .iter()
-        .position(|a| a == "--rounds")
-        .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(15);
-    let positional: Vec<&String> = args
-        .iter()
-        .filter(|a| !a.starts_with("--") && a.parse::<usize>().is_err())
-        .collect();
-    let Some(path) = positional.first() else {
-        eprintln!("usage: smart_speed FILE [CONFIG] [--rounds N]");
-        std::process::exit(2);
-    };
-    let text = std::fs::read_to_string(path).expect("read the text");
-    let config: zhfix::Config = positional
-        .get(1)
+    let common::Args {
+        rounds,
+        text,
+        names,
+    } = common::Args::read("smart_speed FILE [CONFIG] [--rounds N]", 15);
+    let config: zhfix::Config = names
+        .first()
         .map_or("s2t", |s| s.as_str())
         .parse()
         .expect("a config name");
