@@ -1057,14 +1057,21 @@ fn repair_swaps_across_spaces(
             let free: Vec<bool> = (0..part.len())
                 .map(|i| edits.is_free(at + i, at + i + 1))
                 .collect();
+            // (Nor the clean words beside the damage: see `is_clean_word`.)
+            let mut kept = vec![false; part.len()];
+            for (word_start, word_end) in words(part) {
+                if is_clean_word(&part[word_start..word_end], &swapped[word_start..word_end]) {
+                    kept[word_start..word_end].fill(true);
+                }
+            }
             let mut i = 0;
             while i < part.len() {
-                if !free[i] {
+                if !free[i] || kept[i] {
                     i += 1;
                     continue;
                 }
                 let from = i;
-                while i < part.len() && free[i] {
+                while i < part.len() && free[i] && !kept[i] {
                     i += 1;
                 }
                 if swapped[from..i] != part[from..i] {
@@ -1233,6 +1240,34 @@ fn swap_partner(read_as: &'static encoding_rs::Encoding) -> &'static encoding_rs
         true => encoding_rs::BIG5,
         false => GB18030,
     }
+}
+
+/// The words of `chars` (between delimiters), as ranges.
+fn words(chars: &[char]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        at += chars[at..].iter().take_while(|&&c| is_delimiter(c)).count();
+        let start = at;
+        at += chars[at..]
+            .iter()
+            .take_while(|&&c| !is_delimiter(c))
+            .count();
+        (at > start).then_some((start, at))
+    })
+}
+
+/// Whether `word` of a run swapped across spaces is a clean word beside
+/// the damage, not part of it: Han characters that make as many known
+/// pairs as they stand as swapped (`swapped`), and at least one (`蝴蝶`
+/// before a misread phrase, which would swap to `焦胶`).
+fn is_clean_word(word: &[char], swapped: &[char]) -> bool {
+    let pairs = |chars: &[char]| {
+        chars
+            .windows(2)
+            .filter(|pair| crate::score::is_known_pair(pair[0], pair[1]))
+            .count()
+    };
+    word.len() >= 2 && word.iter().all(|&c| is_han(c)) && pairs(word) >= pairs(swapped).max(1)
 }
 
 /// GBK's `│` read as Big5 is `岫`: in a line that draws a table (with two
@@ -1708,6 +1743,16 @@ mod tests {
         assert_eq!(
             fix_text("鹦鹉 硌砃趼睫茬扞壽炵桶"),
             "鹦鹉 指向字符映射关系表"
+        );
+    }
+
+    #[test]
+    fn a_clean_word_beside_a_swap_across_spaces_stays() {
+        // The run swapped across the space took in `蝴蝶` (`焦胶`), a word
+        // as it stands.
+        assert_eq!(
+            fix_text("蝴蝶 硌砃趼睫茬扞壽炵桶"),
+            "蝴蝶 指向字符映射关系表"
         );
     }
 
