@@ -96,7 +96,8 @@ impl Counts {
 
     /// The counts of the annotations in `text`: line by line, as an
     /// annotation never crosses a line break, and only in the lines with
-    /// an opening parenthesis (found by a byte search: most text has few).
+    /// an opening parenthesis after a Han character (found by a byte
+    /// search: most text has few).
     pub fn of_text(text: &str) -> Counts {
         let bytes = text.as_bytes();
         let mut counts = Counts::default();
@@ -112,7 +113,10 @@ impl Counts {
             (None, _) => fullwidth.next(),
         });
         for at in openings {
-            if at < done {
+            // (Only a parenthesis after a Han character opens an
+            // annotation: text with code or manual pages has many others,
+            // whose lines need no look.)
+            if at < done || !text[..at].chars().next_back().is_some_and(is_han) {
                 continue;
             }
             let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
@@ -177,6 +181,12 @@ mod tests {
         assert_eq!(
             Counts::of_text("中新網(wǎng)山東\n監(jiān)督設(shè)立(abc)"),
             Counts::of(&found)
+        );
+        // A parenthesis after no Han character is passed over, not the
+        // annotations after it in its line.
+        assert_eq!(
+            Counts::of_text("printf(3)\nf(x) 中新網(wǎng)山東"),
+            Counts::of(&found[..1])
         );
     }
 
