@@ -790,6 +790,9 @@ fn classify_suspect(c: char) -> bool {
         // forms, a quotation mark), which ends a misread span as often as
         // its commonest characters.
         '\u{3105}'..='\u{3129}' | '\u{FE5C}'..='\u{FE5E}' | '\u{301E}' => true,
+        // What GBK's symbol rows give Big5 read as GBK (vertical forms,
+        // squared units), which clean text hardly writes.
+        '\u{FE30}'..='\u{FE4F}' | '\u{3300}'..='\u{33FF}' => true,
         '烫' | '屯' => true,
         _ if is_han(c) => char_cost(c) >= RARE_HAN_COST,
         _ => false,
@@ -822,10 +825,7 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
             .map_or(chars.len() - line_start, |at| at + 1);
         let line = &chars[line_start..line_start + len];
         let first_edit = edits.edits.len();
-        // Whether the line has private-use characters of Big5's
-        // user-defined areas (see `mojibake::SwapContext`): a line is
-        // decoded at once, by one decoder.
-        let big5_user_defined = line.iter().any(|&c| mojibake::is_big5_user_defined(c));
+        let facts = LineFacts::of(line);
         // The windows of the spans, in the line, joined as the line's
         // (the suspect characters are the same).
         let mut line_windows: Vec<(usize, usize)> = Vec::new();
@@ -849,11 +849,11 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
                     _ => line_windows.push((first, last)),
                 }
             }
-            repair_span(span, &windows, line_start + start, big5_user_defined, edits);
+            repair_span(span, &windows, line_start + start, facts, edits);
             start = end;
         }
         line_windows.retain(|&(first, last)| line[first..last].iter().any(|&c| is_delimiter(c)));
-        repair_swaps_across_spaces(line, &line_windows, line_start, big5_user_defined, edits);
+        repair_swaps_across_spaces(line, &line_windows, line_start, facts, edits);
         let gbk_as_latin = |edit: &Edit| edit.chain == [(WINDOWS_1252, GB18030)];
         if edits.edits[first_edit..].iter().any(gbk_as_latin) {
             repair_short_gbk_runs(line, line_start, false, edits);
@@ -863,6 +863,32 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
         repair_table_borders(line, line_start, edits);
         repair_leftover_swaps(line, line_start, first_edit, edits);
         line_start += len;
+    }
+}
+
+/// What the searches of a line's spans need to know of the whole line: a
+/// line is decoded at once, by one decoder, so what shows anywhere in it
+/// bears on every span.
+#[derive(Debug, Clone, Copy)]
+struct LineFacts {
+    /// Whether the line has private-use characters of Big5's user-defined
+    /// areas (see `mojibake::SwapContext`).
+    big5_user_defined: bool,
+    /// The kana the line holds: Japanese writes them everywhere, so kana
+    /// mark Big5 read as GBK only where a line has few (Japanese text
+    /// split by spaces leaves a span with one).
+    kana: usize,
+    /// The Han characters the line holds.
+    han: usize,
+}
+
+impl LineFacts {
+    fn of(line: &[char]) -> LineFacts {
+        LineFacts {
+            big5_user_defined: line.iter().any(|&c| mojibake::is_big5_user_defined(c)),
+            kana: line.iter().filter(|&&c| mojibake::is_kana(c)).count(),
+            han: line.iter().filter(|&&c| is_han(c)).count(),
+        }
     }
 }
 
@@ -885,13 +911,12 @@ const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
 const WHOLE_SPAN: usize = 64;
 
 /// Repairs `span` (at `offset`, with `windows` its `suspect_windows`, in a
-/// line with private-use characters of Big5's user-defined areas if
-/// `line_has_big5_user_defined`).
+/// line with `facts`).
 fn repair_span(
     span: &[char],
     windows: &[(usize, usize)],
     offset: usize,
-    line_has_big5_user_defined: bool,
+    facts: LineFacts,
     edits: &mut Edits,
 ) {
     if windows.is_empty() {
@@ -930,10 +955,11 @@ fn repair_span(
                 mojibake::SwapContext {
                     simplified: s0 + s1,
                     traditional: t0 + t1,
-                    kana: (k0 + k1) as usize + kana,
+                    kana: ((k0 + k1) as usize + kana).max(facts.kana),
                     gb2312_only: g0 + g1,
                     big5_only: b0 + b1,
-                    big5_user_defined: line_has_big5_user_defined,
+                    big5_user_defined: facts.big5_user_defined,
+                    line_han: facts.han,
                     across_spaces: false,
                 }
             })
@@ -1018,7 +1044,7 @@ fn repair_swaps_across_spaces(
     line: &[char],
     windows: &[(usize, usize)],
     offset: usize,
-    big5_user_defined: bool,
+    facts: LineFacts,
     edits: &mut Edits,
 ) {
     if windows.is_empty() {
@@ -1035,10 +1061,11 @@ fn repair_swaps_across_spaces(
             mojibake::SwapContext {
                 simplified: s0 + s1,
                 traditional: t0 + t1,
-                kana: (k0 + k1) as usize + kana,
+                kana: ((k0 + k1) as usize + kana).max(facts.kana),
                 gb2312_only: g0 + g1,
                 big5_only: b0 + b1,
-                big5_user_defined,
+                big5_user_defined: facts.big5_user_defined,
+                line_han: facts.han,
                 across_spaces: true,
             }
         });

@@ -685,6 +685,8 @@ pub(crate) struct SwapContext {
     pub big5_only: u32,
     pub big5_user_defined: bool,
     pub across_spaces: bool,
+    /// The Han characters of the window's line.
+    pub line_han: usize,
 }
 
 /// The repairs of parts of `span` that are Big5 read as GBK, or GBK read
@@ -820,6 +822,7 @@ pub(crate) fn repair_swaps(
                 swapped: &swapped,
                 script_only: &script_only,
                 read_as,
+                line_has_han: around.line_han > 0,
             };
             let mut proposed = match in_context {
                 true => context_swaps(&window, script, around.kana, charsets),
@@ -1065,12 +1068,14 @@ fn charsets_around(chars: &[char], around: SwapContext, read_as: &Encoding) -> C
 }
 
 /// A window searched for swaps: its characters, what each swaps to (if
-/// anything), which script only writes each, and the direction.
+/// anything), which script only writes each, the direction, and whether
+/// its line has Han characters.
 struct SwapWindow<'a> {
     chars: &'a [char],
     swapped: &'a [[Option<char>; swap::ALTERNATIVES]],
     script_only: &'a [(bool, bool)],
     read_as: &'static Encoding,
+    line_has_han: bool,
 }
 
 /// The runs of a window to swap back, chosen in context (see `swap`), each
@@ -1098,6 +1103,7 @@ fn context_swaps(
         swapped,
         script_only,
         read_as,
+        line_has_han,
     } = *window;
     let big5_read_as_gbk = read_as == GB18030;
     let script = match big5_read_as_gbk {
@@ -1123,6 +1129,15 @@ fn context_swaps(
     let mut found = Vec::new();
     for run in swap::runs(chars, swapped, script, stay, is_marker) {
         let (start, end) = (run.start, run.end);
+        // A run of symbols alone in a line without Han characters is no
+        // misread text but symbols: `(╯‵□′)╯︵┻━┻`.
+        if !line_has_han
+            && chars[start..end]
+                .iter()
+                .all(|&c| !(is_han(c) || is_kana(c) || is_private_use(c)))
+        {
+            continue;
+        }
         // The script outside the run must be the one it is judged in.
         let in_run = (start..end).filter(|&i| other_script(i)).count() as u32;
         let own_in_run = (start..end)
@@ -1132,15 +1147,25 @@ fn context_swaps(
             own: around.own - own_in_run,
             other: around.other - in_run,
         };
-        // (A doubled character is one piece of evidence.)
+        // (A doubled character is one piece of evidence. A kana alone in
+        // its line counts twice: Chinese text writes none, and Japanese
+        // text, many: Big5's commonest characters, `中` and `不`, read as
+        // GBK are kana.)
         let evidence = (start..end)
             .filter(|&i| i == start || chars[i] != chars[i - 1])
-            .filter(|&i| {
-                other_script(i)
-                    || is_marker(chars[i])
-                    || (big5_read_as_gbk && is_gbk_of_no_big5_form(chars[i]))
+            .map(|i| {
+                let c = chars[i];
+                if is_kana(c) && kana <= MAX_MARKER_KANA {
+                    2
+                } else {
+                    usize::from(
+                        other_script(i)
+                            || is_marker(c)
+                            || (big5_read_as_gbk && is_gbk_of_no_big5_form(c)),
+                    )
+                }
             })
-            .count();
+            .sum::<usize>();
         let words = big5_read_as_gbk && run.pairs >= 2 && run.gain >= WORDS_GAIN;
         // A run with a symbol only the misreading leaves needs no script
         // around it.
@@ -2854,12 +2879,31 @@ mod tests {
     }
 
     #[test]
+    fn vertical_forms_and_lone_kana_mark_no_symbols_or_japanese() {
+        // GBK's vertical forms and a kana alone in a line mark Big5 read as
+        // GBK (see `big5_read_as_gbk_is_repaired_in_traditional_context`),
+        // but not where the line is symbols alone, or Japanese split by
+        // spaces (its span `は発見` holds one kana).
+        for clean in [
+            "(╯‵□′)╯︵┻━┻",
+            "\\fBpppoe\\fR は発見 (discovery) の段階を省略して、セッションの段階に移る。",
+        ] {
+            assert_eq!(crate::fix_text(clean), clean);
+        }
+    }
+
+    #[test]
     fn big5_read_as_gbk_is_repaired_in_traditional_context() {
         // Short spans of classical poetry, marked only by GBK's symbol rows
         // (`﹖`, `Τ`, `㏑`), a lone kana (`ぃ`) and Simplified forms (`极`,
         // `谋`) among Traditional text; the clean neighbours stay (`爵` read
-        // as GBK and swapped back would be `橋`).
+        // as GBK and swapped back would be `橋`). GBK's vertical forms
+        // (`︵︽` for `舟行`) mark a span as its other symbols do; a kana
+        // alone in its line (`い` for `中`) is evidence enough where the
+        // swap makes no known pair.
         for (clean, span) in [
+            ("紅鮮供客飯，翠竹引舟行。", 9..11),
+            ("可惜庭中樹，移根逐漢臣。", 3..5),
             ("說難徒有美，孤憤竟無申。", 6..10),
             ("丈夫貴功勳，不貴爵祿饒。", 6..8),
             ("丹桂竟多故，白雲空有情。", 9..11),
