@@ -9,7 +9,7 @@ use encoding_rs::{Encoding, BIG5, GB18030, SHIFT_JIS, UTF_8, WINDOWS_1252};
 
 use super::swap;
 use crate::score::{
-    char_cost, is_han, known_pairs, script_cost, script_only, Plausibility, Script,
+    char_cost, is_han, is_known_pair, known_pairs, script_cost, script_only, Plausibility, Script,
 };
 
 /// (the encoding text was wrongly decoded with, the one it was in): the
@@ -772,11 +772,13 @@ pub(crate) fn repair_swaps(
                         || is_symbol_marker(c, read_as)
                 })
         };
-        let in_context = !other_damage
-            && (((script.other - other_in_window) * ratio <= script.own
-                && shows()
-                && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as))))
-                || charset_shows());
+        let in_script = (script.other - other_in_window) * ratio <= script.own
+            && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as)));
+        let in_context = !other_damage && ((in_script && shows()) || charset_shows());
+        // (GBK read as Big5 may show nothing: a run of it may still vouch
+        // for itself by the words it makes, see `context_swaps`, where
+        // its swaps could make two.)
+        let by_words = !other_damage && !in_context && in_script && read_as == BIG5;
         // What the search by gain needs (see below), checked before any
         // work.
         let possible = !around.across_spaces
@@ -789,7 +791,7 @@ pub(crate) fn repair_swaps(
         // nothing too: a table's box drawing marks the window, but its
         // cells have no text around them to judge a run by.)
         let dense = read_as == BIG5 && is_dense(chars);
-        if !possible && !in_context && !dense {
+        if !possible && !in_context && !by_words && !dense {
             continue;
         }
         // Python's layout of C6A1..C7FC (see `big5_eten_code`) is tried
@@ -816,6 +818,8 @@ pub(crate) fn repair_swaps(
                 [decode_char(&bytes, was), eten]
             })
             .collect();
+        let by_words = by_words && may_make_words(chars, &swapped);
+        let in_context = in_context || by_words;
         if in_context || dense {
             let window = SwapWindow {
                 chars,
@@ -1192,11 +1196,22 @@ fn context_swaps(
                 .flatten();
             // (Or, for Big5 read as GBK, with evidence, a word made and a
             // large gain, where little text or none is around: a title,
-            // `癳朝砛蔼共甮璾马` for `送陳許高僕射赴鎮`.)
-            let vouched = big5_read_as_gbk
-                && evidence >= MIN_SWAP_EVIDENCE
-                && run.pairs >= 1
-                && run.gain >= SELF_VOUCHED_GAIN;
+            // `癳朝砛蔼共甮璾马` for `送陳許高僕射赴鎮`. Or, for GBK read
+            // as Big5, which leaves no marker, with two words made and that
+            // gain, in Simplified text with no character only Big5 has
+            // outside the run: `包括静怓睿雄怓` for `包括静态和动态`.)
+            let vouched = run.gain >= SELF_VOUCHED_GAIN
+                && match big5_read_as_gbk {
+                    true => evidence >= MIN_SWAP_EVIDENCE && run.pairs >= 1,
+                    false => {
+                        let inside =
+                            charsets_around(&chars[start..end], SwapContext::default(), read_as);
+                        run.pairs >= 2
+                            && outside.own >= 1
+                            && outside.other * ratio <= outside.own
+                            && charsets.other == inside.other
+                    }
+                };
             needed = match (in_charset_text, vouched) {
                 (Some(needed_here), _) => needed_here,
                 (None, true) => SELF_VOUCHED_GAIN,
@@ -1220,6 +1235,25 @@ fn context_swaps(
         found.push((start, end, text, confidence, run.gain));
     }
     found
+}
+
+/// Whether the swaps of `chars` (`swapped`, see `repair_swaps`) could make
+/// two known pairs or more, with each other or with the characters next
+/// to them: what a run that shows no other evidence needs (see
+/// `context_swaps`), checked before the search for one.
+fn may_make_words(chars: &[char], swapped: &[[Option<char>; swap::ALTERNATIVES]]) -> bool {
+    let choices = |i: usize| {
+        std::iter::once((chars[i], false)).chain(swapped[i].iter().flatten().map(|&c| (c, true)))
+    };
+    let pairs = (1..chars.len().min(swapped.len()))
+        .filter(|&i| {
+            choices(i - 1).any(|(a, a_swapped)| {
+                choices(i)
+                    .any(|(b, b_swapped)| (a_swapped || b_swapped) && a != b && is_known_pair(a, b))
+            })
+        })
+        .count();
+    pairs >= 2
 }
 
 /// Whether most of the Han characters of `chars` are rare (at least
@@ -1432,9 +1466,10 @@ const MIN_SWAP_EVIDENCE: usize = 1;
 const MIN_SWAP_EVIDENCE_WITHOUT_WORDS: usize = 2;
 const WORDS_GAIN: i64 = 30;
 
-/// What a run of Big5 read as GBK with evidence and a known pair must gain
-/// to pass without the script or charset around it (see `context_swaps`):
-/// more than clean text swapped so gains (at most 29 in the 42 MB of
+/// What a run of Big5 read as GBK with evidence and a known pair, or of
+/// GBK read as Big5 with two, must gain to pass without the script or
+/// charset around it that the other runs need (see `context_swaps`): more
+/// than clean text swapped so gains (at most 29, and 33, in the 42 MB of
 /// clean text the tests run).
 const SELF_VOUCHED_GAIN: i64 = 40;
 
@@ -2551,6 +2586,20 @@ mod tests {
         format!("{before}{}{after}", damage(&part, was, read_as))
     }
 
+    /// Asserts that each clean text, with its span damaged (`was` read
+    /// as `read_as`), is repaired to the clean text.
+    fn assert_spans_repaired(
+        cases: &[(&str, std::ops::Range<usize>)],
+        was: &'static Encoding,
+        read_as: &'static Encoding,
+    ) {
+        for (clean, span) in cases {
+            let damaged = damage_span(clean, span.clone(), was, read_as);
+            assert_ne!(&damaged, clean);
+            assert_eq!(&crate::fix_text(&damaged), clean, "{damaged}");
+        }
+    }
+
     #[test]
     fn utf8_read_as_gbk_in_simplified_text_is_repaired_without_words() {
         // Two characters of classical poetry that make no known word, some
@@ -2831,18 +2880,18 @@ mod tests {
         // text writes, but several only Big5 has (`時`, `麥`, `戰`): the
         // Simplified forms (`独`, `瞒`) and GBK's Latin row (`ō`) that the
         // misreading leaves are evidence enough.
-        for (clean, span) in [
-            ("去年到郡時，麥穗黃離離。", 8..11),
-            ("夫死戰場子在腹，妾身雖存如晝燭。", 9..11),
-            // A lone kana (`び`) by one character only Big5 has, with a
-            // larger gain; and two known pairs made, with no marker.
-            ("負太白，騰天狼。", 0..2),
-            ("送進士許棠下第東歸", 0..2),
-        ] {
-            let damaged = damage_span(clean, span, BIG5, GB18030);
-            assert_ne!(damaged, clean);
-            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
-        }
+        assert_spans_repaired(
+            &[
+                ("去年到郡時，麥穗黃離離。", 8..11),
+                ("夫死戰場子在腹，妾身雖存如晝燭。", 9..11),
+                // A lone kana (`び`) by one character only Big5 has, with a
+                // larger gain; and two known pairs made, with no marker.
+                ("負太白，騰天狼。", 0..2),
+                ("送進士許棠下第東歸", 0..2),
+            ],
+            BIG5,
+            GB18030,
+        );
         // Text that is GB2312's by its charset is left alone.
         let simplified = "我们去年到郡时，麦穗独瞒瞒。";
         assert_eq!(crate::fix_text(simplified), simplified);
@@ -2859,14 +2908,33 @@ mod tests {
         // around the damage, but several only GB2312 has (`应`, `当`, `报`):
         // Big5's characters that GB2312 lacks (`垀`, `衄`), with the words
         // the swap makes, are evidence enough.
-        for (clean, span) in [
-            ("所有错误报告应当包括：", 0..2),
-            ("细算年来活计，只消一个渔舟。", 1..4),
-        ] {
-            let damaged = damage_span(clean, span, GB18030, BIG5);
-            assert_ne!(damaged, clean);
-            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
-        }
+        assert_spans_repaired(
+            &[
+                ("所有错误报告应当包括：", 0..2),
+                ("细算年来活计，只消一个渔舟。", 1..4),
+            ],
+            GB18030,
+            BIG5,
+        );
+    }
+
+    #[test]
+    fn gbk_read_as_big5_with_no_marker_vouches_for_itself_by_its_words() {
+        // Nothing marks these spans (no character of either script only, no
+        // symbol), but the swap makes two known pairs or more and gains
+        // more than clean text swapped does.
+        assert_spans_repaired(
+            &[
+                ("包括静态和动态 arp 数据. 文件格式如下:", 3..7),
+                ("这些号码将出现在任何 ip 包头的协议字段中.", 14..18),
+            ],
+            GB18030,
+            BIG5,
+        );
+        // A rare classical word swaps to two pairs (`泬寥` to `田归`, with
+        // `归` before it), but gains less.
+        let clean = "一旦宫车晚，旋归泬寥。";
+        assert_eq!(crate::fix_text(clean), clean);
     }
 
     #[test]
@@ -2901,18 +2969,18 @@ mod tests {
         // (`︵︽` for `舟行`) mark a span as its other symbols do; a kana
         // alone in its line (`い` for `中`) is evidence enough where the
         // swap makes no known pair.
-        for (clean, span) in [
-            ("紅鮮供客飯，翠竹引舟行。", 9..11),
-            ("可惜庭中樹，移根逐漢臣。", 3..5),
-            ("說難徒有美，孤憤竟無申。", 6..10),
-            ("丈夫貴功勳，不貴爵祿饒。", 6..8),
-            ("丹桂竟多故，白雲空有情。", 9..11),
-            ("信知尤物必牽情，一顧難酬覺命輕。", 11..15),
-        ] {
-            let damaged = damage_span(clean, span, BIG5, GB18030);
-            assert_ne!(damaged, clean);
-            assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
-        }
+        assert_spans_repaired(
+            &[
+                ("紅鮮供客飯，翠竹引舟行。", 9..11),
+                ("可惜庭中樹，移根逐漢臣。", 3..5),
+                ("說難徒有美，孤憤竟無申。", 6..10),
+                ("丈夫貴功勳，不貴爵祿饒。", 6..8),
+                ("丹桂竟多故，白雲空有情。", 9..11),
+                ("信知尤物必牽情，一顧難酬覺命輕。", 11..15),
+            ],
+            BIG5,
+            GB18030,
+        );
     }
 
     #[test]
