@@ -775,10 +775,10 @@ pub(crate) fn repair_swaps(
         let in_script = (script.other - other_in_window) * ratio <= script.own
             && (script.own > 0 || chars.iter().any(|&c| is_symbol_marker(c, read_as)));
         let in_context = !other_damage && ((in_script && shows()) || charset_shows());
-        // (GBK read as Big5 may show nothing: a run of it may still vouch
-        // for itself by the words it makes, see `context_swaps`, where
-        // its swaps could make two.)
-        let by_words = !other_damage && !in_context && in_script && read_as == BIG5;
+        // (Where the window shows nothing, a run may still vouch for itself
+        // by the words it makes, see `context_swaps`: searched where its
+        // swaps could make two. GBK read as Big5 leaves no marker at all.)
+        let by_words = !other_damage && !in_context && in_script;
         // What the search by gain needs (see below), checked before any
         // work.
         let possible = !around.across_spaces
@@ -1196,22 +1196,21 @@ fn context_swaps(
                 .flatten();
             // (Or, for Big5 read as GBK, with evidence, a word made and a
             // large gain, where little text or none is around: a title,
-            // `癳朝砛蔼共甮璾马` for `送陳許高僕射赴鎮`. Or, for GBK read
-            // as Big5, which leaves no marker, with two words made and that
-            // gain, in Simplified text with no character only Big5 has
-            // outside the run: `包括静怓睿雄怓` for `包括静态和动态`.)
+            // `癳朝砛蔼共甮璾马` for `送陳許高僕射赴鎮`. Or, with no
+            // evidence, two words made and that gain, in text of the
+            // script the run is judged in, with no character outside the
+            // run that only the other charset has: `包括静怓睿雄怓` for
+            // `包括静态和动态`, GBK read as Big5, which leaves no marker.)
+            let by_words = || {
+                let inside = charsets_around(&chars[start..end], SwapContext::default(), read_as);
+                run.pairs >= 2
+                    && outside.own >= 1
+                    && outside.other * ratio <= outside.own
+                    && charsets.other == inside.other
+            };
             let vouched = run.gain >= SELF_VOUCHED_GAIN
-                && match big5_read_as_gbk {
-                    true => evidence >= MIN_SWAP_EVIDENCE && run.pairs >= 1,
-                    false => {
-                        let inside =
-                            charsets_around(&chars[start..end], SwapContext::default(), read_as);
-                        run.pairs >= 2
-                            && outside.own >= 1
-                            && outside.other * ratio <= outside.own
-                            && charsets.other == inside.other
-                    }
-                };
+                && ((big5_read_as_gbk && evidence >= MIN_SWAP_EVIDENCE && run.pairs >= 1)
+                    || by_words());
             needed = match (in_charset_text, vouched) {
                 (Some(needed_here), _) => needed_here,
                 (None, true) => SELF_VOUCHED_GAIN,
@@ -2888,6 +2887,10 @@ mod tests {
                 // larger gain; and two known pairs made, with no marker.
                 ("負太白，騰天狼。", 0..2),
                 ("送進士許棠下第東歸", 0..2),
+                // No marker and no script around, but two known pairs made
+                // and a large gain.
+                ("船頭對新月，誰與共清論。", 1..3),
+                ("夜靜琴還靜，年春酒復春。", 7..9),
             ],
             BIG5,
             GB18030,
