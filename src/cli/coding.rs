@@ -177,3 +177,18 @@ impl Coding {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_utf8_prefix_may_end_inside_a_character_only() {
+        let text = "头发干了".as_bytes();
+        assert!(is_utf8_prefix(text));
+        assert!(is_utf8_prefix(&text[..4]));
+        assert!(is_utf8_prefix(b""));
+        assert!(!is_utf8_prefix(&text[1..]));
+        assert!(!is_utf8_prefix(b"a\xFFb"));
+    }
+}

@@ -223,15 +223,16 @@ pub(crate) fn for_each_match(
 pub(crate) fn unkeyed_run_end(view: &View<'_>, bytes: &[u8], mut i: usize) -> usize {
     let bits = view.key_char_bits();
     while i < bytes.len() {
-        // (Most characters of Chinese text are three bytes long.)
-        if let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) {
-            if b0 & 0xF0 == 0xE0 {
-                if bits.stops(three_byte_char(b0, b1, b2)) {
-                    break;
-                }
-                i += 3;
-                continue;
-            }
+        // (Most characters of Chinese text are three bytes long: a run of
+        // them is stepped through without a bounds check per character.)
+        let three_byte_run = bytes[i..]
+            .chunks_exact(3)
+            .take_while(|c| c[0] & 0xF0 == 0xE0 && !bits.stops(three_byte_char(c[0], c[1], c[2])))
+            .count();
+        i += 3 * three_byte_run;
+        if i >= bytes.len() || bytes[i] & 0xF0 == 0xE0 {
+            // (A three-byte character that stops the run, or the end.)
+            break;
         }
         let (c, len) = char_at(bytes, i);
         if view.entry(c).in_key() || is_ids_operator(c) {
@@ -454,6 +455,50 @@ pub(crate) fn convert_with_phrases(
         let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
         match replacement {
             Some(replacement) => output_match(view, i + len, end, replacement, out, &mut on_phrase),
+            None => out.push_str(&text[i..end]),
+        }
+        i = end;
+    }
+}
+
+/// Converts `text`, a run of segments that end at `ends` (in increasing
+/// order; text after the last end is one more segment), each on its own,
+/// with a sparse table (see [`View::sparse`]), appending the result to
+/// `out`: what [`convert`] outputs for the segments one by one, without a
+/// call per segment. Runs of characters in no key are copied whole across
+/// segment ends (matching steps over such characters one at a time in any
+/// segment); only a decision at a key character, which happens within its
+/// segment, looks no further than the segment's end.
+pub(crate) fn convert_segments_sparse(
+    view: &View<'_>,
+    text: &str,
+    ends: &[usize],
+    out: &mut String,
+) {
+    let bytes = text.as_bytes();
+    out.reserve(text.len());
+    let mut ends = ends.iter().copied();
+    let mut segment_end = 0;
+    let mut ids = IdsUnits::default();
+    let mut i = 0;
+    loop {
+        let run_end = unkeyed_run_end(view, bytes, i);
+        out.push_str(&text[i..run_end]);
+        i = run_end;
+        if i >= bytes.len() {
+            break;
+        }
+        if segment_end <= i {
+            segment_end = ends.find(|&end| end > i).unwrap_or(bytes.len());
+            // (Each segment's conversion starts afresh.)
+            ids = IdsUnits::default();
+        }
+        let segment = &bytes[..segment_end];
+        let (c, len) = char_at(segment, i);
+        let next = next_char(segment, i + len);
+        let (end, replacement) = decide(view, segment, i, c, len, next, &mut ids);
+        match replacement {
+            Some(replacement) => push_replacement(view, replacement, out),
             None => out.push_str(&text[i..end]),
         }
         i = end;
