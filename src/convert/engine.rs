@@ -574,35 +574,46 @@ fn convert_quick_run(
         let input = bytes.get(i..).unwrap_or_default();
         let mut j = 0;
         let mut phrase = None;
-        while let Some(&[b0, b1, b2, n0, n1, n2]) = input.get(j..j + 6) {
-            if b0 & 0xF0 != 0xE0 {
-                break;
-            }
-            let c = three_byte_char(b0, b1, b2);
-            let next = match n0 & 0xF0 == 0xE0 {
-                true => three_byte_char(n0, n1, n2),
-                false => next_char(input, j + 3),
-            };
-            let word = quick.word(c);
-            let stop = word & (QUICK_SLOW | (QUICK_CONTINUES * quick.pair_bit(c, next)));
-            if stop != 0 {
-                if stop & QUICK_SLOW != 0 {
+        // The character at `j` is decoded from its bytes at the start of a
+        // run, then carried over as the character after the last one: the
+        // run goes on while that is three bytes long.
+        let first = match input.get(..3) {
+            Some(&[b0, b1, b2]) if b0 & 0xF0 == 0xE0 => Some(three_byte_char(b0, b1, b2)),
+            _ => None,
+        };
+        if let Some(mut c) = first {
+            while let Some(&[n0, n1, n2]) = input.get(j + 3..j + 6) {
+                let next_is_three_bytes = n0 & 0xF0 == 0xE0;
+                let next = match next_is_three_bytes {
+                    true => three_byte_char(n0, n1, n2),
+                    false => next_char(input, j + 3),
+                };
+                let word = quick.word(c);
+                let stop = word & (QUICK_SLOW | (QUICK_CONTINUES * quick.pair_bit(c, next)));
+                if stop != 0 {
+                    if stop & QUICK_SLOW != 0 {
+                        break;
+                    }
+                    // The pair filter let the pair through: a phrase may
+                    // start here; if none does, the character is decided as
+                    // usual.
+                    if let Some(found) = match_phrase(view, bytes, i + j, c, i + j + 3) {
+                        phrase = Some(found);
+                        break;
+                    }
+                }
+                // Four bytes at once (the fourth, a flag byte, is
+                // overwritten by the next character or left past the end).
+                let Some(slot) = spare.get_mut(j..j + 4) else {
+                    break;
+                };
+                slot.copy_from_slice(&word.to_le_bytes().map(std::mem::MaybeUninit::new));
+                j += 3;
+                if !next_is_three_bytes {
                     break;
                 }
-                // The pair filter let the pair through: a phrase may start
-                // here; if none does, the character is decided as usual.
-                if let Some(found) = match_phrase(view, bytes, i + j, c, i + j + 3) {
-                    phrase = Some(found);
-                    break;
-                }
+                c = next;
             }
-            // Four bytes at once (the fourth, a flag byte, is overwritten
-            // by the next character or left past the end).
-            let Some(slot) = spare.get_mut(j..j + 4) else {
-                break;
-            };
-            slot.copy_from_slice(&word.to_le_bytes().map(std::mem::MaybeUninit::new));
-            j += 3;
         }
         // SAFETY: see above; `j` bytes of `spare` are initialized.
         unsafe { vec.set_len(start + j) };
