@@ -582,11 +582,13 @@ fn convert_quick_run(
             _ => None,
         };
         if let Some(mut c) = first {
-            while let Some(&[n0, n1, n2]) = input.get(j + 3..j + 6) {
-                let next_is_three_bytes = n0 & 0xF0 == 0xE0;
-                let next = match next_is_three_bytes {
-                    true => three_byte_char(n0, n1, n2),
-                    false => next_char(input, j + 3),
+            loop {
+                // (The text's last character too: a segment that a later
+                // stage of a chain converts on its own is a few characters
+                // long.)
+                let (next, next_is_three_bytes) = match input.get(j + 3..j + 6) {
+                    Some(&[n0, n1, n2]) if n0 & 0xF0 == 0xE0 => (three_byte_char(n0, n1, n2), true),
+                    _ => (next_char(input, j + 3), false),
                 };
                 let word = quick.word(c);
                 let stop = word & (QUICK_SLOW | (QUICK_CONTINUES * quick.pair_bit(c, next)));
