@@ -50,7 +50,9 @@ pub(crate) struct Args {
 /// Whether `bytes` is valid UTF-8 but perhaps for a character cut at its
 /// end (as the start of a file read in blocks is).
 pub(crate) fn is_utf8_prefix(bytes: &[u8]) -> bool {
-    match std::str::from_utf8(bytes) {
+    // (simdutf8: every input's first 64 KiB is checked three times, which
+    // with `str::from_utf8` cost 3% of a conversion's instructions.)
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none(),
     }
@@ -173,5 +175,20 @@ impl Coding {
             }
             src = &src[read..];
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_utf8_prefix_may_end_inside_a_character_only() {
+        let text = "头发干了".as_bytes();
+        assert!(is_utf8_prefix(text));
+        assert!(is_utf8_prefix(&text[..4]));
+        assert!(is_utf8_prefix(b""));
+        assert!(!is_utf8_prefix(&text[1..]));
+        assert!(!is_utf8_prefix(b"a\xFFb"));
     }
 }

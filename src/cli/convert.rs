@@ -59,8 +59,16 @@ struct ConvertJob {
 }
 
 impl Job for ConvertJob {
-    fn apply(&self, text: &str, _place: Place<'_>) -> Applied {
-        let converted = self.converter.convert(text);
+    fn apply(&self, text: &str, place: Place<'_>) -> Applied {
+        self.apply_reusing(text, place, String::new())
+    }
+
+    fn apply_reusing(&self, text: &str, _place: Place<'_>, mut converted: String) -> Applied {
+        converted.clear();
+        // (Room for the usual growth at once: `convert_into` alone would
+        // reallocate as it goes.)
+        converted.reserve(text.len() + text.len() / 8);
+        self.converter.convert_into(text, &mut converted);
         let mut applied = Applied::default();
         let lines = match self.counts {
             true => changed_lines(text, &converted),

@@ -223,15 +223,16 @@ pub(crate) fn for_each_match(
 pub(crate) fn unkeyed_run_end(view: &View<'_>, bytes: &[u8], mut i: usize) -> usize {
     let bits = view.key_char_bits();
     while i < bytes.len() {
-        // (Most characters of Chinese text are three bytes long.)
-        if let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) {
-            if b0 & 0xF0 == 0xE0 {
-                if bits.stops(three_byte_char(b0, b1, b2)) {
-                    break;
-                }
-                i += 3;
-                continue;
-            }
+        // (Most characters of Chinese text are three bytes long: a run of
+        // them is stepped through without a bounds check per character.)
+        let three_byte_run = bytes[i..]
+            .chunks_exact(3)
+            .take_while(|c| c[0] & 0xF0 == 0xE0 && !bits.stops(three_byte_char(c[0], c[1], c[2])))
+            .count();
+        i += 3 * three_byte_run;
+        if i >= bytes.len() || bytes[i] & 0xF0 == 0xE0 {
+            // (A three-byte character that stops the run, or the end.)
+            break;
         }
         let (c, len) = char_at(bytes, i);
         if view.entry(c).in_key() || is_ids_operator(c) {
@@ -460,6 +461,50 @@ pub(crate) fn convert_with_phrases(
     }
 }
 
+/// Converts `text`, a run of segments that end at `ends` (in increasing
+/// order; text after the last end is one more segment), each on its own,
+/// with a sparse table (see [`View::sparse`]), appending the result to
+/// `out`: what [`convert`] outputs for the segments one by one, without a
+/// call per segment. Runs of characters in no key are copied whole across
+/// segment ends (matching steps over such characters one at a time in any
+/// segment); only a decision at a key character, which happens within its
+/// segment, looks no further than the segment's end.
+pub(crate) fn convert_segments_sparse(
+    view: &View<'_>,
+    text: &str,
+    ends: &[usize],
+    out: &mut String,
+) {
+    let bytes = text.as_bytes();
+    out.reserve(text.len());
+    let mut ends = ends.iter().copied();
+    let mut segment_end = 0;
+    let mut ids = IdsUnits::default();
+    let mut i = 0;
+    loop {
+        let run_end = unkeyed_run_end(view, bytes, i);
+        out.push_str(&text[i..run_end]);
+        i = run_end;
+        if i >= bytes.len() {
+            break;
+        }
+        if segment_end <= i {
+            segment_end = ends.find(|&end| end > i).unwrap_or(bytes.len());
+            // (Each segment's conversion starts afresh.)
+            ids = IdsUnits::default();
+        }
+        let segment = &bytes[..segment_end];
+        let (c, len) = char_at(segment, i);
+        let next = next_char(segment, i + len);
+        let (end, replacement) = decide(view, segment, i, c, len, next, &mut ids);
+        match replacement {
+            Some(replacement) => push_replacement(view, replacement, out),
+            None => out.push_str(&text[i..end]),
+        }
+        i = end;
+    }
+}
+
 /// Appends the output of a match that ends at `end` and whose first
 /// character ends at `first_end`: a match of two or more characters goes
 /// to `on_phrase`.
@@ -529,35 +574,48 @@ fn convert_quick_run(
         let input = bytes.get(i..).unwrap_or_default();
         let mut j = 0;
         let mut phrase = None;
-        while let Some(&[b0, b1, b2, n0, n1, n2]) = input.get(j..j + 6) {
-            if b0 & 0xF0 != 0xE0 {
-                break;
-            }
-            let c = three_byte_char(b0, b1, b2);
-            let next = match n0 & 0xF0 == 0xE0 {
-                true => three_byte_char(n0, n1, n2),
-                false => next_char(input, j + 3),
-            };
-            let word = quick.word(c);
-            let stop = word & (QUICK_SLOW | (QUICK_CONTINUES * quick.pair_bit(c, next)));
-            if stop != 0 {
-                if stop & QUICK_SLOW != 0 {
+        // The character at `j` is decoded from its bytes at the start of a
+        // run, then carried over as the character after the last one: the
+        // run goes on while that is three bytes long.
+        let first = match input.get(..3) {
+            Some(&[b0, b1, b2]) if b0 & 0xF0 == 0xE0 => Some(three_byte_char(b0, b1, b2)),
+            _ => None,
+        };
+        if let Some(mut c) = first {
+            loop {
+                // (The text's last character too: a segment that a later
+                // stage of a chain converts on its own is a few characters
+                // long.)
+                let (next, next_is_three_bytes) = match input.get(j + 3..j + 6) {
+                    Some(&[n0, n1, n2]) if n0 & 0xF0 == 0xE0 => (three_byte_char(n0, n1, n2), true),
+                    _ => (next_char(input, j + 3), false),
+                };
+                let word = quick.word(c);
+                let stop = word & (QUICK_SLOW | (QUICK_CONTINUES * quick.pair_bit(c, next)));
+                if stop != 0 {
+                    if stop & QUICK_SLOW != 0 {
+                        break;
+                    }
+                    // The pair filter let the pair through: a phrase may
+                    // start here; if none does, the character is decided as
+                    // usual.
+                    if let Some(found) = match_phrase(view, bytes, i + j, c, i + j + 3) {
+                        phrase = Some(found);
+                        break;
+                    }
+                }
+                // Four bytes at once (the fourth, a flag byte, is
+                // overwritten by the next character or left past the end).
+                let Some(slot) = spare.get_mut(j..j + 4) else {
+                    break;
+                };
+                slot.copy_from_slice(&word.to_le_bytes().map(std::mem::MaybeUninit::new));
+                j += 3;
+                if !next_is_three_bytes {
                     break;
                 }
-                // The pair filter let the pair through: a phrase may start
-                // here; if none does, the character is decided as usual.
-                if let Some(found) = match_phrase(view, bytes, i + j, c, i + j + 3) {
-                    phrase = Some(found);
-                    break;
-                }
+                c = next;
             }
-            // Four bytes at once (the fourth, a flag byte, is overwritten
-            // by the next character or left past the end).
-            let Some(slot) = spare.get_mut(j..j + 4) else {
-                break;
-            };
-            slot.copy_from_slice(&word.to_le_bytes().map(std::mem::MaybeUninit::new));
-            j += 3;
         }
         // SAFETY: see above; `j` bytes of `spare` are initialized.
         unsafe { vec.set_len(start + j) };

@@ -224,6 +224,7 @@ impl Converter {
             chain: self.plan.chain.iter().map(|t| t.view()).collect(),
             fused: self.plan.fused,
             scratch: (String::new(), String::new()),
+            segment_ends: Vec::new(),
             smart: self.plan.smart.as_ref().map(|costs| SmartRun {
                 costs: costs.view(),
                 segmentation: self
@@ -317,6 +318,9 @@ struct Run<'t> {
     chain: Vec<table::View<'t>>,
     fused: bool,
     scratch: (String, String),
+    /// Where the segments in the first of `scratch` end (see
+    /// `convert_fused_then_sparse`).
+    segment_ends: Vec<usize>,
     smart: Option<SmartRun<'t>>,
 }
 
@@ -351,9 +355,13 @@ impl Run<'_> {
             chain,
             fused,
             scratch,
+            segment_ends,
             smart: _,
         } = self;
         match (segmentation, chain.split_first()) {
+            (Some(_), Some((first, [variants]))) if *fused && variants.sparse() => {
+                convert_fused_then_sparse(first, variants, text, out, scratch, segment_ends)
+            }
             (Some(_), Some((first, rest))) if *fused => {
                 // One pass of the first stage: its multi-character matches
                 // are the segments, and the text between them (converted
@@ -375,6 +383,41 @@ impl Run<'_> {
             (None, _) => convert_segment(chain, text, out, &mut scratch.0),
         }
     }
+}
+
+/// The fused first stage's output is converted by a sparse second stage a
+/// batch of segments of about this many bytes at a time (a batch stays in
+/// the second-level cache between the stages).
+const SEGMENT_BATCH: usize = 64 * 1024;
+
+/// A fused chain of two stages whose second is sparse (s2tw: the Taiwan
+/// variants): the first stage's segments (see `Run::convert`) are gathered
+/// in `scratch` with where they end, and the second converts a batch of
+/// them in one call (see [`engine::convert_segments_sparse`]) instead of a
+/// call per segment, which cost more than converting them (a segment is a
+/// few characters long).
+fn convert_fused_then_sparse(
+    first: &table::View<'_>,
+    second: &table::View<'_>,
+    text: &str,
+    out: &mut String,
+    scratch: &mut (String, String),
+    ends: &mut Vec<usize>,
+) {
+    let staged = &mut scratch.0;
+    staged.clear();
+    ends.clear();
+    engine::convert_with_phrases(first, text, staged, |staged, phrase| {
+        ends.push(staged.len());
+        staged.push_str(phrase);
+        ends.push(staged.len());
+        if staged.len() >= SEGMENT_BATCH {
+            engine::convert_segments_sparse(second, staged, ends, out);
+            staged.clear();
+            ends.clear();
+        }
+    });
+    engine::convert_segments_sparse(second, staged, ends, out);
 }
 
 /// Runs one segment through the chain; `scratch` holds the intermediate
@@ -868,6 +911,67 @@ mod tests {
             engine::convert(&view, text, &mut quick);
             assert_eq!(quick, engine::convert_cow(&table, text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn sparse_segments_convert_as_one_by_one() {
+        // `engine::convert_segments_sparse` converts a run of segments in
+        // one call: each segment as `engine::convert` converts it alone,
+        // with no match across a segment's end (说话 cut between its
+        // characters is two matches), however the runs of characters in
+        // no key cross them. Keys of every length of UTF-8, a phrase, an
+        // ideographic description character.
+        let entries: Vec<(String, String)> = [
+            ("说", "說"),
+            ("话", "話"),
+            ("说话", "説話"),
+            ("a", "b"),
+            ("é", "è"),
+            ("𠀀", "丂"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let table = Table::build(&dict::resolve(&DictTree::Leaf(0), &[entries]));
+        let view = table.view();
+        assert!(view.sparse());
+        let alphabet: Vec<char> = "说话一人⿰éa𠀀\nx，".chars().collect();
+        let mut state = 7u64;
+        let mut random = |below: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % below
+        };
+        let mut cases: Vec<(String, Vec<usize>)> = vec![
+            ("说话说话".to_string(), vec![3, 6]),
+            ("⿰说话".to_string(), vec![6]),
+        ];
+        for _ in 0..2000 {
+            let text: String = (0..random(30))
+                .map(|_| alphabet[random(alphabet.len())])
+                .collect();
+            let mut ends: Vec<usize> = (0..random(6))
+                .map(|_| random(text.len() + 1))
+                .filter(|&at| text.is_char_boundary(at))
+                .collect();
+            ends.sort_unstable();
+            cases.push((text, ends));
+        }
+        for (text, ends) in &cases {
+            let mut one_by_one = String::new();
+            let mut start = 0;
+            for &end in ends.iter().chain([&text.len()]) {
+                engine::convert(&view, &text[start..end.max(start)], &mut one_by_one);
+                start = end.max(start);
+            }
+            let mut at_once = String::new();
+            engine::convert_segments_sparse(&view, text, ends, &mut at_once);
+            assert_eq!(at_once, one_by_one, "{text:?} {ends:?}");
+        }
+        let mut cut = String::new();
+        engine::convert_segments_sparse(&view, "说话说话", &[3, 6], &mut cut);
+        assert_eq!(cut, "說話説話");
     }
 
     #[test]
