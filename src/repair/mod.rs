@@ -551,55 +551,78 @@ impl WorkLines {
             .filter(|&at| escape::is_candidate(bytes, at))
             .peekable();
         let mut normalization = false;
-        let lines = WorkLines::select(text, |start, line| {
-            while escapes.next_if(|&at| at < start).is_some() {}
-            let end = start + line.len();
-            escapes.peek().is_some_and(|&at| at < end)
-                || match scan_line(line) {
-                    Needs::Repair => true,
-                    Needs::Normalization => {
-                        normalization = true;
-                        false
-                    }
-                    Needs::Nothing => false,
+        let mut start = 0;
+        let lines = std::iter::from_fn(|| {
+            while start < text.len() {
+                let line_start = start;
+                let (needs, stop) = scan_line(text, start);
+                start = match needs {
+                    // (The rest of the line is not looked at.)
+                    Needs::Repair => line_end(text, stop),
+                    _ => stop,
+                };
+                while escapes.next_if(|&at| at < line_start).is_some() {}
+                let escape = escapes.peek().is_some_and(|&at| at < start);
+                if needs == Needs::Repair || escape {
+                    return Some(line_start..start);
                 }
+                normalization |= needs == Needs::Normalization;
+            }
+            None
         });
+        let lines = WorkLines::of_lines(text, lines);
         (lines, normalization)
     }
 
     /// The lines of `text` that `wanted` (asked of each line in order, with
     /// its offset) picks.
     fn select(text: &str, mut wanted: impl FnMut(usize, &str) -> bool) -> WorkLines {
+        let mut start = 0;
+        let lines = std::iter::from_fn(|| {
+            while start < text.len() {
+                let line = start..line_end(text, start);
+                start = line.end;
+                if wanted(line.start, &text[line.clone()]) {
+                    return Some(line);
+                }
+            }
+            None
+        });
+        WorkLines::of_lines(text, lines)
+    }
+
+    /// The lines of `text` at `lines` (byte ranges of whole lines, in
+    /// order).
+    fn of_lines(text: &str, lines: impl Iterator<Item = std::ops::Range<usize>>) -> WorkLines {
         let mut work = String::new();
-        let mut lines = Vec::new();
+        let mut work_lines = Vec::new();
         let mut work_char = 0;
         // The characters of the text before `counted`, a byte offset:
         // counted only up to the lines wanted, as most are not.
         let (mut text_char, mut counted) = (0, 0);
-        let mut text_byte = 0;
-        while text_byte < text.len() {
-            let line = &text[text_byte..line_end(text, text_byte)];
-            if wanted(text_byte, line) {
-                text_char += text[counted..text_byte].chars().count();
-                if lines.is_empty() && text_byte > 0 {
-                    work.push('\n');
-                    work_char += 1;
-                }
-                lines.push(WorkLine {
-                    work_char,
-                    text_char,
-                    work_byte: work.len(),
-                    text_byte,
-                });
-                work.push_str(line);
-                let chars = line.chars().count();
-                work_char += chars;
-                text_char += chars;
-                counted = text_byte + line.len();
+        for range in lines {
+            let (text_byte, line) = (range.start, &text[range]);
+            text_char += text[counted..text_byte].chars().count();
+            if work_lines.is_empty() && text_byte > 0 {
+                work.push('\n');
+                work_char += 1;
             }
-            text_byte += line.len();
+            work_lines.push(WorkLine {
+                work_char,
+                text_char,
+                work_byte: work.len(),
+                text_byte,
+            });
+            work.push_str(line);
+            let chars = line.chars().count();
+            work_char += chars;
+            text_char += chars;
+            counted = text_byte + line.len();
         }
-        WorkLines { work, lines }
+        WorkLines {
+            work,
+            lines: work_lines,
+        }
     }
 
     /// A range of characters of `work` as a range of the text. (Repairs
@@ -674,9 +697,12 @@ enum Needs {
     Repair,
 }
 
-/// What `text` needs (see [`Needs`]): the scan all clean text goes
-/// through, for the repairs and the normalization's profile at once.
-fn scan_line(text: &str) -> Needs {
+/// What the line of `text` that starts at byte `start` needs (see
+/// [`Needs`]), and where the scan stopped: after the line's line break (or
+/// at the text's end), or, where a repair may act, at the character it may
+/// act on. The scan all clean text goes through, for the repairs and the
+/// normalization's profile at once.
+fn scan_line(text: &str, start: usize) -> (Needs, usize) {
     // It skips what it can: printable ASCII eight bytes at a time, runs of
     // three-byte characters (all of the Basic Multilingual Plane's Han
     // characters) in a loop of their own, each asked of a bit table of the
@@ -686,24 +712,27 @@ fn scan_line(text: &str) -> Needs {
     // Han character (`annotation_after`), so only the character before one
     // is decoded and asked whether it is Han.
     let bytes = text.as_bytes();
+    // (An annotation is looked for within the line.)
     let opens_after = |at: usize| {
-        text[..at].chars().next_back().is_some_and(is_han) && annotation_after(text, at)
+        text[..at].chars().next_back().is_some_and(is_han)
+            && annotation_after(&text[..line_end(text, at)], at)
     };
     let mut needs = Needs::Nothing;
-    let mut at = 0;
+    let mut at = start;
     while at < bytes.len() {
         let lead = bytes[at];
         if lead < 0x80 {
             // (After a character that is not ASCII, or at the start.)
             if matches!(lead, b'(' | b'?') && opens_after(at) {
-                return Needs::Repair;
+                return (Needs::Repair, at);
             }
-            // Printable ASCII in words, the rest of ASCII (controls, which
-            // the profile removes but for tab and line breaks) a byte at
-            // a time.
+            // Printable ASCII in words, the rest of ASCII (line breaks, and
+            // controls, which the profile removes but for tab and carriage
+            // return) a byte at a time.
             loop {
                 at += skip_printable_ascii(&bytes[at..]);
                 match bytes.get(at) {
+                    Some(b'\n') => return (needs, at + 1),
                     Some(&b) if b < 0x80 => {
                         if profile_may_act_on(char::from(b)) {
                             needs = Needs::Normalization;
@@ -728,7 +757,7 @@ fn scan_line(text: &str) -> Needs {
                     if PLAIN.contains_in_block(block, bit) {
                         needs = Needs::Normalization;
                     } else if !is_annotation_opener(code) || opens_after(at) {
-                        return Needs::Repair;
+                        return (Needs::Repair, at);
                     }
                 }
                 at += 3;
@@ -739,14 +768,14 @@ fn scan_line(text: &str) -> Needs {
             break;
         };
         if is_suspect(c) {
-            return Needs::Repair;
+            return (Needs::Repair, at);
         }
         if profile_may_act_on(c) {
             needs = Needs::Normalization;
         }
         at += c.len_utf8();
     }
-    needs
+    (needs, at)
 }
 
 /// Whether what starts at `at` in `text` (after a Han character) is what a
@@ -2044,8 +2073,20 @@ mod tests {
 
     proptest! {
         #[test]
-        fn the_line_scan_says_what_a_character_walk_says(line in scanned_text()) {
-            prop_assert_eq!(scan_line(&line), scan_line_slowly(&line));
+        fn the_line_scan_says_what_a_character_walk_says(
+            line in scanned_text(),
+            before in scanned_text(),
+        ) {
+            // A line after another, which the scan does not look at.
+            let (line, before) = (line.replace('\n', " "), before.replace('\n', " "));
+            let text = format!("{before}\n{line}\n{before}");
+            let start = before.len() + 1;
+            let (needs, stop) = scan_line(&text, start);
+            prop_assert_eq!(needs, scan_line_slowly(&line));
+            match needs {
+                Needs::Repair => prop_assert!(stop < start + line.len()),
+                _ => prop_assert_eq!(stop, start + line.len() + 1),
+            }
         }
 
         #[test]
