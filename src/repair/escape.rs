@@ -77,7 +77,9 @@ pub(super) fn find(chars: &[char], urls: bool) -> Vec<Decoded> {
         // (Every escape starts where `starts_escape` says one may: most
         // lines with `&`, `\` or `%`, as a man page's troff escapes, have
         // none.)
-        if (0..line.len()).any(|i| starts_escape(line, i)) {
+        // (Lines without the three characters, most, take a quick look.)
+        let sign = |c: &char| matches!(c, '&' | '\\' | '%');
+        if line.iter().any(sign) && (0..line.len()).any(|i| starts_escape(line, i)) {
             find_in_line(line, start, urls, &mut found);
         }
         start = end + 1;
