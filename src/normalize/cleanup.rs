@@ -40,6 +40,11 @@ pub(super) fn may_act(text: &str) -> bool {
     find(text, 0, &PROFILE).is_some()
 }
 
+/// Whether `c` is one of the characters that make [`may_act`] say yes.
+pub(super) fn may_act_on(c: char) -> bool {
+    PROFILE.contains(c)
+}
+
 fn is_bidi(c: char) -> bool {
     matches!(
         c,

@@ -35,6 +35,8 @@ use std::borrow::Cow;
 
 use crate::report::{Damage, Flag, Report, Rule, Step};
 
+pub(crate) use scan::skip_printable_ascii;
+
 pub use forms::Form;
 
 /// What to do with CJK compatibility ideographs (U+F900..U+FAFF,
@@ -160,6 +162,18 @@ impl NormalizeOptions {
         self
     }
 
+    /// Whether these options leave alone all text without a character
+    /// that [`profile_may_act_on`] names: the profile and no other rule
+    /// (what the repairs' scan of clean text proves for the profile
+    /// proves for the whole normalization).
+    pub(crate) fn is_profile_alone(&self) -> bool {
+        self.form.is_none()
+            && !self.width
+            && !self.space
+            && self.newlines == Newlines::Keep
+            && self.punct == Punct::Keep
+    }
+
     /// Normalizes `text` and reports every change (and every bidi control
     /// found) in its character offsets.
     ///
@@ -249,6 +263,19 @@ impl NormalizeOptions {
         }
         (current.into_owned(), report, changed)
     }
+}
+
+/// Whether the CJK-safe profile may act on `c`: text without such a
+/// character comes back from options that [`NormalizeOptions::is_profile_alone`]
+/// unchanged, with an empty report.
+pub(crate) fn profile_may_act_on(c: char) -> bool {
+    cleanup::may_act_on(c)
+}
+
+/// Whether the CJK-safe profile may act on any character of `text` (see
+/// [`profile_may_act_on`]).
+pub(crate) fn profile_may_act(text: &str) -> bool {
+    cleanup::may_act(text)
 }
 
 /// How many times at most the stages run with a compatibility form (see

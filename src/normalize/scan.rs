@@ -154,7 +154,7 @@ fn skip_ascii(bytes: &[u8]) -> usize {
 
 /// How many bytes at the start of `bytes` are printable ASCII (0x20 to
 /// 0x7E), counted eight at a time and then one by one.
-fn skip_printable_ascii(bytes: &[u8]) -> usize {
+pub(crate) fn skip_printable_ascii(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let mut at = 0;

@@ -49,6 +49,20 @@ pub(super) fn is_candidate(bytes: &[u8], at: usize) -> bool {
     }
 }
 
+/// [`is_candidate`] for the character at `i` of `line`: whether an escape
+/// may start there (every reference starts with `&#` or `&` and a letter,
+/// as `amp;` and the names of [`NAMED`] do; every `\\u` escape with
+/// `\\u`; every percent-encoded byte with `%` and two hex digits).
+fn starts_escape(line: &[char], i: usize) -> bool {
+    let next = |k: usize| line.get(i + k).copied().unwrap_or(' ');
+    match line[i] {
+        '&' => next(1) == '#' || next(1).is_ascii_alphabetic(),
+        '\\' => next(1) == 'u',
+        '%' => next(1).is_ascii_hexdigit() && next(2).is_ascii_hexdigit(),
+        _ => false,
+    }
+}
+
 /// The escaped stretches of `chars` to decode, in order, not overlapping.
 /// `urls` says whether percent-encoding inside URLs is decoded too.
 pub(super) fn find(chars: &[char], urls: bool) -> Vec<Decoded> {
@@ -60,7 +74,12 @@ pub(super) fn find(chars: &[char], urls: bool) -> Vec<Decoded> {
             .position(|&c| c == '\n')
             .map_or(chars.len(), |i| start + i);
         let line = &chars[start..end];
-        if line.iter().any(|&c| matches!(c, '&' | '\\' | '%')) {
+        // (Every escape starts where `starts_escape` says one may: most
+        // lines with `&`, `\` or `%`, as a man page's troff escapes, have
+        // none.)
+        // (Lines without the three characters, most, take a quick look.)
+        let sign = |c: &char| matches!(c, '&' | '\\' | '%');
+        if line.iter().any(sign) && (0..line.len()).any(|i| starts_escape(line, i)) {
             find_in_line(line, start, urls, &mut found);
         }
         start = end + 1;
@@ -164,14 +183,7 @@ impl LineContext {
         let mut count = 0;
         for i in 0..line.len() {
             escape_starts.push(count);
-            let next = |k: usize| line.get(i + k).copied().unwrap_or(' ');
-            let starts = match line[i] {
-                '&' => next(1) == '#' || next(1).is_ascii_alphabetic(),
-                '\\' => next(1) == 'u',
-                '%' => next(1).is_ascii_hexdigit() && next(2).is_ascii_hexdigit(),
-                _ => false,
-            };
-            count += u32::from(starts);
+            count += u32::from(starts_escape(line, i));
         }
         escape_starts.push(count);
         LineContext {
@@ -684,6 +696,37 @@ fn url_display(line: &[char], piece: &[(u8, usize, usize)]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `find` passes over lines where no escape may start: an escape
+        /// found elsewhere would be lost.
+        #[test]
+        fn escapes_are_found_only_where_one_may_start(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "&", "#", "amp;", "ldquo;", "x", "4F60", "20320", ";", "\\", "u", "U",
+                "%", "E4", "B8", "AD", "G", "中文", "你", " ", "\"", "http://", "<p>",
+            ]), 0..16),
+        ) {
+            let line: Vec<char> = pieces.concat().chars().collect();
+            let mut found = Vec::new();
+            find_in_line(&line, 0, true, &mut found);
+            if !found.is_empty() {
+                prop_assert!((0..line.len()).any(|i| starts_escape(&line, i)));
+            }
+        }
+    }
+
+    #[test]
+    fn every_named_reference_starts_with_a_letter() {
+        // (What `starts_escape` counts on.)
+        for (name, _) in NAMED {
+            assert!(
+                name.starts_with(|c: char| c.is_ascii_alphabetic()),
+                "{name}"
+            );
+        }
+    }
 
     fn decode_all(text: &str) -> String {
         decode_with(text, false)

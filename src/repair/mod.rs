@@ -28,7 +28,10 @@ use std::sync::Arc;
 pub use evidence::Evidence;
 
 use crate::bytes::decode;
-use crate::normalize::{normalize, normalize_and_explain, NormalizeOptions};
+use crate::normalize::{
+    normalize, normalize_and_explain, profile_may_act, profile_may_act_on, skip_printable_ascii,
+    NormalizeOptions,
+};
 use crate::report::{Damage, Flag, Report, Rule, Step};
 use crate::score::{char_cost, is_han};
 use encoding_rs::{GB18030, WINDOWS_1252};
@@ -257,10 +260,20 @@ impl Fixer {
         ruby: Option<bool>,
         conversion: bool,
     ) -> (String, Report) {
-        let (fixed, report) = self.repair(text, explain, ruby);
+        let (fixed, report, normalization) = self.repair(text, explain, ruby);
         // Conversion damage is judged on text whose other damage is
         // repaired (ruby leftovers split phrases apart).
         let (fixed, report) = match conversion {
+            false if !normalization && self.normalize.is_profile_alone() => {
+                // Normalization would change nothing and report nothing.
+                return match explain {
+                    true => {
+                        let report = report.then(text, &fixed, Report::default());
+                        (fixed, report)
+                    }
+                    false => (fixed, report),
+                };
+            }
             false => (fixed, report),
             true => {
                 let document = self
@@ -286,22 +299,29 @@ impl Fixer {
 
     /// The repairs alone; ruby leftovers are removed as `ruby` says, or, if
     /// it does not, as the text's own annotations show.
-    fn repair(&self, text: &str, explain: bool, ruby: Option<bool>) -> (String, Report) {
-        if !needs_work(text) {
-            return (text.to_string(), Report::default());
-        }
+    ///
+    /// The third answer is whether the normalization's profile may act on
+    /// the repaired text (false only where a scan proves it may not: see
+    /// [`profile_may_act_on`]).
+    fn repair(&self, text: &str, explain: bool, ruby: Option<bool>) -> (String, Report, bool) {
         // Every repair and flag lies within a line, and a line without
         // anything to act on is left as it is: only the lines that need
         // work are searched (joined, so that a document's ruby pattern is
         // still judged as a whole), unless they are most of the text.
-        let lines = WorkLines::of(text);
+        let (lines, normalization) = WorkLines::of(text);
+        if lines.lines.is_empty() {
+            return (text.to_string(), Report::default(), normalization);
+        }
         if lines.work.len() * 2 > text.len() {
-            return self.fix_all(text, explain, ruby);
+            let (fixed, report) = self.fix_all(text, explain, ruby);
+            return (fixed, report, true);
         }
         let (fixed_work, report) = self.fix_all(&lines.work, explain, ruby);
+        let normalization = normalization || profile_may_act(&fixed_work);
         (
             lines.rebuild(text, &fixed_work),
             lines.report_to_original(report),
+            normalization,
         )
     }
 
@@ -520,53 +540,89 @@ struct WorkLine {
 }
 
 impl WorkLines {
-    fn of(text: &str) -> WorkLines {
+    /// The lines of `text` that need work (see `needs_work`), and
+    /// whether any other line holds what the normalization's profile may
+    /// act on.
+    fn of(text: &str) -> (WorkLines, bool) {
         // Escapes are looked for in the whole text at once (a search per
         // line would cost more than the rest of the test).
         let bytes = text.as_bytes();
         let mut escapes = memchr::memchr3_iter(b'&', b'\\', b'%', bytes)
             .filter(|&at| escape::is_candidate(bytes, at))
             .peekable();
-        WorkLines::select(text, |start, line| {
-            while escapes.next_if(|&at| at < start).is_some() {}
-            let end = start + line.len();
-            escapes.peek().is_some_and(|&at| at < end) || needs_repair(line)
-        })
+        let mut normalization = false;
+        let mut start = 0;
+        let lines = std::iter::from_fn(|| {
+            while start < text.len() {
+                let line_start = start;
+                let (needs, stop) = scan_line(text, start);
+                start = match needs {
+                    // (The rest of the line is not looked at.)
+                    Needs::Repair => line_end(text, stop),
+                    _ => stop,
+                };
+                while escapes.next_if(|&at| at < line_start).is_some() {}
+                let escape = escapes.peek().is_some_and(|&at| at < start);
+                if needs == Needs::Repair || escape {
+                    return Some(line_start..start);
+                }
+                normalization |= needs == Needs::Normalization;
+            }
+            None
+        });
+        let lines = WorkLines::of_lines(text, lines);
+        (lines, normalization)
     }
 
     /// The lines of `text` that `wanted` (asked of each line in order, with
     /// its offset) picks.
     fn select(text: &str, mut wanted: impl FnMut(usize, &str) -> bool) -> WorkLines {
+        let mut start = 0;
+        let lines = std::iter::from_fn(|| {
+            while start < text.len() {
+                let line = start..line_end(text, start);
+                start = line.end;
+                if wanted(line.start, &text[line.clone()]) {
+                    return Some(line);
+                }
+            }
+            None
+        });
+        WorkLines::of_lines(text, lines)
+    }
+
+    /// The lines of `text` at `lines` (byte ranges of whole lines, in
+    /// order).
+    fn of_lines(text: &str, lines: impl Iterator<Item = std::ops::Range<usize>>) -> WorkLines {
         let mut work = String::new();
-        let mut lines = Vec::new();
+        let mut work_lines = Vec::new();
         let mut work_char = 0;
         // The characters of the text before `counted`, a byte offset:
         // counted only up to the lines wanted, as most are not.
         let (mut text_char, mut counted) = (0, 0);
-        let mut text_byte = 0;
-        while text_byte < text.len() {
-            let line = &text[text_byte..line_end(text, text_byte)];
-            if wanted(text_byte, line) {
-                text_char += text[counted..text_byte].chars().count();
-                if lines.is_empty() && text_byte > 0 {
-                    work.push('\n');
-                    work_char += 1;
-                }
-                lines.push(WorkLine {
-                    work_char,
-                    text_char,
-                    work_byte: work.len(),
-                    text_byte,
-                });
-                work.push_str(line);
-                let chars = line.chars().count();
-                work_char += chars;
-                text_char += chars;
-                counted = text_byte + line.len();
+        for range in lines {
+            let (text_byte, line) = (range.start, &text[range]);
+            text_char += text[counted..text_byte].chars().count();
+            if work_lines.is_empty() && text_byte > 0 {
+                work.push('\n');
+                work_char += 1;
             }
-            text_byte += line.len();
+            work_lines.push(WorkLine {
+                work_char,
+                text_char,
+                work_byte: work.len(),
+                text_byte,
+            });
+            work.push_str(line);
+            let chars = line.chars().count();
+            work_char += chars;
+            text_char += chars;
+            counted = text_byte + line.len();
         }
-        WorkLines { work, lines }
+        WorkLines {
+            work,
+            lines: work_lines,
+        }
     }
 
     /// A range of characters of `work` as a range of the text. (Repairs
@@ -624,46 +680,67 @@ impl WorkLines {
 /// Whether `text` has anything a repair could act on: a suspect character,
 /// a syllable in parentheses or the rest of a broken annotation after a Han
 /// character, something that looks like an escape. Most clean text does
-/// not. (A `?` next to other damage needs that damage to be acted on.)
+/// not. (A `?` next to other damage needs that damage to be acted on.) The
+/// repairs ask it line by line (`WorkLines::of`).
+#[cfg(test)]
 fn needs_work(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memchr3_iter(b'&', b'\\', b'%', bytes).any(|at| escape::is_candidate(bytes, at))
-        || needs_repair(text)
+    !WorkLines::of(text).0.lines.is_empty()
 }
 
-/// [`needs_work`] but for escapes.
-fn needs_repair(text: &str) -> bool {
-    // This is the test all clean text goes through, so it skips what it
-    // can: ASCII eight bytes at a time, runs of three-byte characters (all
-    // of the Basic Multilingual Plane's Han characters) in a loop of their
-    // own, each asked of a bit table of the characters that need no second
-    // look (by its block, from its first two bytes, and its bit, from the
-    // third: no character is put together). A parenthesis or question mark
-    // matters only right after a Han character (`annotation_after`), so
-    // only the character before one is decoded and asked whether it is Han.
+/// What a line needs, as far as `scan_line` can tell: a repair may act on
+/// it (see `needs_work`, escapes aside), or only normalization (it holds
+/// a character that [`profile_may_act_on`] names), or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Nothing,
+    Normalization,
+    Repair,
+}
+
+/// What the line of `text` that starts at byte `start` needs (see
+/// [`Needs`]), and where the scan stopped: after the line's line break (or
+/// at the text's end), or, where a repair may act, at the character it may
+/// act on. The scan all clean text goes through, for the repairs and the
+/// normalization's profile at once.
+fn scan_line(text: &str, start: usize) -> (Needs, usize) {
+    // It skips what it can: printable ASCII eight bytes at a time, runs of
+    // three-byte characters (all of the Basic Multilingual Plane's Han
+    // characters) in a loop of their own, each asked of a bit table of the
+    // characters that need no second look (by its block, from its first
+    // two bytes, and its bit, from the third: no character is put
+    // together). A parenthesis or question mark matters only right after a
+    // Han character (`annotation_after`), so only the character before one
+    // is decoded and asked whether it is Han.
     let bytes = text.as_bytes();
+    // (An annotation is looked for within the line.)
     let opens_after = |at: usize| {
-        text[..at].chars().next_back().is_some_and(is_han) && annotation_after(text, at)
+        text[..at].chars().next_back().is_some_and(is_han)
+            && annotation_after(&text[..line_end(text, at)], at)
     };
-    let mut at = 0;
+    let mut needs = Needs::Nothing;
+    let mut at = start;
     while at < bytes.len() {
         let lead = bytes[at];
         if lead < 0x80 {
             // (After a character that is not ASCII, or at the start.)
             if matches!(lead, b'(' | b'?') && opens_after(at) {
-                return true;
+                return (Needs::Repair, at);
             }
-            at += 1;
-            while let Some(word) = bytes.get(at..at + 8) {
-                if u64::from_le_bytes(word.try_into().unwrap_or_default()) & 0x8080_8080_8080_8080
-                    != 0
-                {
-                    break;
+            // Printable ASCII in words, the rest of ASCII (line breaks, and
+            // controls, which the profile removes but for tab and carriage
+            // return) a byte at a time.
+            loop {
+                at += skip_printable_ascii(&bytes[at..]);
+                match bytes.get(at) {
+                    Some(b'\n') => return (needs, at + 1),
+                    Some(&b) if b < 0x80 => {
+                        if profile_may_act_on(char::from(b)) {
+                            needs = Needs::Normalization;
+                        }
+                        at += 1;
+                    }
+                    _ => break,
                 }
-                at += 8;
-            }
-            while bytes.get(at).is_some_and(u8::is_ascii) {
-                at += 1;
             }
             continue;
         }
@@ -674,10 +751,13 @@ fn needs_repair(text: &str) -> bool {
                     break;
                 }
                 let block = usize::from(lead & 0x0F) << 6 | usize::from(b1 & 0x3F);
-                if !is_plain_in_block(block, b2 & 0x3F) {
-                    let code = (block as u32) << 6 | u32::from(b2 & 0x3F);
-                    if !is_annotation_opener(code) || opens_after(at) {
-                        return true;
+                let bit = b2 & 0x3F;
+                if !QUIET.contains_in_block(block, bit) {
+                    let code = (block as u32) << 6 | u32::from(bit);
+                    if PLAIN.contains_in_block(block, bit) {
+                        needs = Needs::Normalization;
+                    } else if !is_annotation_opener(code) || opens_after(at) {
+                        return (Needs::Repair, at);
                     }
                 }
                 at += 3;
@@ -685,14 +765,17 @@ fn needs_repair(text: &str) -> bool {
             continue;
         }
         let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
-            return false;
+            break;
         };
         if is_suspect(c) {
-            return true;
+            return (Needs::Repair, at);
+        }
+        if profile_may_act_on(c) {
+            needs = Needs::Normalization;
         }
         at += c.len_utf8();
     }
-    false
+    (needs, at)
 }
 
 /// Whether what starts at `at` in `text` (after a Han character) is what a
@@ -726,56 +809,86 @@ pub(crate) fn is_suspect(c: char) -> bool {
 /// [`is_suspect`] for a code point of the Basic Multilingual Plane.
 #[inline]
 fn is_suspect_in_bmp(code: u32) -> bool {
-    !is_plain_in_bmp(code) && !is_annotation_opener(code)
+    !PLAIN.contains(code) && !is_annotation_opener(code)
 }
 
-/// `（` and `？`, which `needs_repair` looks at after a Han character (an
+/// `（` and `？`, which `scan_line` looks at after a Han character (an
 /// annotation may start there).
 fn is_annotation_opener(code: u32) -> bool {
     matches!(code, 0xFF08 | 0xFF1F)
 }
 
-/// Whether a code point of the Basic Multilingual Plane is neither suspect
-/// nor an annotation opener: most of what text holds, asked of every
-/// character of every line, from a bit per character worked out 64
-/// characters at a time as text asks for them (a process that fixes a line
-/// pays for that line's blocks, not for all 1,024: 65,536 characters worked
-/// out took longer than fixing a short file). A block not worked out yet
-/// reads as none plain, so that the common answer takes one load and the
-/// others a second look.
-#[inline]
-fn is_plain_in_bmp(code: u32) -> bool {
-    is_plain_in_block((code / 64) as usize % 1024, (code % 64) as u8)
+/// The code points of the Basic Multilingual Plane that are neither
+/// suspect nor an annotation opener: most of what text holds, asked of
+/// every character of every line.
+static PLAIN: LazyBits = LazyBits::new(is_plain);
+
+/// [`PLAIN`] less what the normalization's profile may act on: what
+/// `scan_line` passes over without a second look.
+static QUIET: LazyBits = LazyBits::new(is_quiet);
+
+/// Whether `code` belongs in [`PLAIN`]. (Surrogates are no characters, and
+/// no suspect ones.)
+fn is_plain(code: u32) -> bool {
+    char::from_u32(code).is_none_or(|c| !classify_suspect(c) && !is_annotation_opener(code))
 }
 
-/// [`is_plain_in_bmp`] for character `bit` of block `block` (below 1,024
-/// and 64).
-#[inline]
-fn is_plain_in_block(block: usize, bit: u8) -> bool {
-    PLAIN_BITS[block].load(Ordering::Relaxed) >> bit & 1 != 0 || {
-        let done = PLAIN_DONE[block / 64].load(Ordering::Acquire) >> (block % 64) & 1 != 0;
-        !done && work_out_plain_block(block) >> bit & 1 != 0
+/// Whether `code` belongs in [`QUIET`].
+fn is_quiet(code: u32) -> bool {
+    is_plain(code) && char::from_u32(code).is_none_or(|c| !profile_may_act_on(c))
+}
+
+/// A set of the Basic Multilingual Plane's code points, a bit per code
+/// point, worked out 64 at a time as text asks for them (a process that
+/// fixes a line pays for that line's blocks, not for all 1,024: 65,536
+/// characters worked out took longer than fixing a short file). A block
+/// not worked out yet reads as empty, so that the common answer takes one
+/// load and the others a second look.
+struct LazyBits {
+    bits: [AtomicU64; 1024],
+    /// Which blocks are worked out, a bit each.
+    done: [AtomicU64; 16],
+    /// Whether a code point belongs.
+    member: fn(u32) -> bool,
+}
+
+impl LazyBits {
+    const fn new(member: fn(u32) -> bool) -> LazyBits {
+        LazyBits {
+            bits: [const { AtomicU64::new(0) }; 1024],
+            done: [const { AtomicU64::new(0) }; 16],
+            member,
+        }
     }
-}
 
-static PLAIN_BITS: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
-static PLAIN_DONE: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
+    /// Whether `code` (below U+10000) belongs.
+    #[inline]
+    fn contains(&self, code: u32) -> bool {
+        self.contains_in_block((code / 64) as usize % 1024, (code % 64) as u8)
+    }
 
-/// The bits of block `block` of [`is_plain_in_bmp`], worked out and
-/// stored. (Threads that meet here work out the same bits.)
-#[cold]
-fn work_out_plain_block(block: usize) -> u64 {
-    let first = block as u32 * 64;
-    let bits = (0..64)
-        .filter(|&k| {
-            // (Surrogates are no characters, and no suspect ones.)
-            char::from_u32(first + k)
-                .is_none_or(|c| !classify_suspect(c) && !is_annotation_opener(first + k))
-        })
-        .fold(0u64, |bits, k| bits | 1 << k);
-    PLAIN_BITS[block].store(bits, Ordering::Relaxed);
-    PLAIN_DONE[block / 64].fetch_or(1 << (block % 64), Ordering::Release);
-    bits
+    /// Whether code point `bit` of block `block` (below 1,024 and 64)
+    /// belongs.
+    #[inline]
+    fn contains_in_block(&self, block: usize, bit: u8) -> bool {
+        self.bits[block].load(Ordering::Relaxed) >> bit & 1 != 0 || {
+            let done = self.done[block / 64].load(Ordering::Acquire) >> (block % 64) & 1 != 0;
+            !done && self.work_out(block) >> bit & 1 != 0
+        }
+    }
+
+    /// The bits of block `block`, worked out and stored. (Threads that
+    /// meet here work out the same bits.)
+    #[cold]
+    fn work_out(&self, block: usize) -> u64 {
+        let first = block as u32 * 64;
+        let bits = (0..64)
+            .filter(|&k| (self.member)(first + k))
+            .fold(0u64, |bits, k| bits | 1 << k);
+        self.bits[block].store(bits, Ordering::Relaxed);
+        self.done[block / 64].fetch_or(1 << (block % 64), Ordering::Release);
+        bits
+    }
 }
 
 /// [`is_suspect`], worked out.
@@ -1905,12 +2018,120 @@ mod tests {
                 assert_eq!(is_suspect(c), classify_suspect(c), "U+{code:04X}");
             }
         }
-        // What `needs_repair` looks at twice: the suspect characters and
-        // `（？`, nothing else.
+        // What `scan_line` looks at twice: the suspect characters and
+        // `（？`, and what the normalization's profile may act on, nothing
+        // else.
         for code in (0..0x10000).rev() {
             let second_look = char::from_u32(code)
                 .is_some_and(|c| classify_suspect(c) || matches!(c, '（' | '？'));
-            assert_eq!(!is_plain_in_bmp(code), second_look, "U+{code:04X}");
+            assert_eq!(!PLAIN.contains(code), second_look, "U+{code:04X}");
+            let profile = char::from_u32(code).is_some_and(profile_may_act_on);
+            assert_eq!(
+                !QUIET.contains(code),
+                second_look || profile,
+                "U+{code:04X}"
+            );
+        }
+    }
+
+    /// What `scan_line` says of `text`, a character at a time.
+    fn scan_line_slowly(text: &str) -> Needs {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let annotation = |k: usize| {
+            let (at, c) = chars[k];
+            matches!(c, '(' | '?' | '（' | '？')
+                && k > 0
+                && is_han(chars[k - 1].1)
+                && annotation_after(text, at)
+        };
+        if (0..chars.len()).any(|k| is_suspect(chars[k].1) || annotation(k)) {
+            Needs::Repair
+        } else if chars.iter().any(|&(_, c)| profile_may_act_on(c)) {
+            Needs::Normalization
+        } else {
+            Needs::Nothing
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// Lines made of what the scan tells apart: common and rare Han
+    /// characters, printable ASCII, controls, annotations and their
+    /// openers, combining marks, radicals, invisible characters, letters
+    /// of two and four bytes.
+    fn scanned_text() -> impl Strategy<Value = String> {
+        let pieces = proptest::sample::select(vec![
+            "的",
+            "中文",
+            "鍙戝竷",
+            "龘",
+            "abcdefgh",
+            "x",
+            " ",
+            "\t",
+            "\r",
+            "\u{1}",
+            "\u{7F}",
+            "(",
+            "(shù)",
+            "?shù)中",
+            "（jiān）",
+            "？",
+            "é",
+            "e\u{301}",
+            "⼈",
+            "\u{200B}",
+            "\u{AD}",
+            "\u{FEFF}",
+            "\u{F900}",
+            "Ä",
+            "𠀋",
+            "😀",
+            "，",
+            "。",
+            "ア",
+        ]);
+        let piece = prop_oneof![
+            4 => pieces.prop_map(String::from),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn the_line_scan_says_what_a_character_walk_says(
+            line in scanned_text(),
+            before in scanned_text(),
+        ) {
+            // A line after another, which the scan does not look at.
+            let (line, before) = (line.replace('\n', " "), before.replace('\n', " "));
+            let text = format!("{before}\n{line}\n{before}");
+            let start = before.len() + 1;
+            let (needs, stop) = scan_line(&text, start);
+            prop_assert_eq!(needs, scan_line_slowly(&line));
+            match needs {
+                Needs::Repair => prop_assert!(stop < start + line.len()),
+                _ => prop_assert_eq!(stop, start + line.len() + 1),
+            }
+        }
+
+        #[test]
+        fn normalization_skipped_after_repair_would_have_changed_nothing(
+            lines in proptest::collection::vec(scanned_text(), 1..6),
+        ) {
+            // Clean lines among others, so that some texts have work lines
+            // and some lines stay out of them.
+            let text = lines.join("\n我们一起去公园散步。\n");
+            let fixer = Fixer::default();
+            let (repaired, _, normalization) = fixer.repair(&text, false, None);
+            if !normalization {
+                prop_assert!(!profile_may_act(&repaired));
+                prop_assert_eq!(normalize(&repaired, &fixer.normalize), repaired.clone());
+            }
+            let (fixed, report) = fixer.fix_and_explain(&text);
+            prop_assert_eq!(fixer.fix_text(&text), fixed.clone());
+            prop_assert_eq!(crate::apply_plan(&text, &report).unwrap(), fixed);
         }
     }
 
