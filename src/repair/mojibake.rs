@@ -777,8 +777,18 @@ pub(crate) fn repair_swaps(
         let in_context = !other_damage && ((in_script && shows()) || charset_shows());
         // (Where the window shows nothing, a run may still vouch for itself
         // by the words it makes, see `context_swaps`: searched where its
-        // swaps could make two. GBK read as Big5 leaves no marker at all.)
-        let by_words = !other_damage && !in_context && in_script;
+        // swaps could make two, in a window of two suspect characters or
+        // more. GBK read as Big5 leaves no marker at all; a misread span
+        // of one character hardly makes a gain large enough, and classical
+        // poetry has one rare character in a window everywhere.)
+        let by_words = !other_damage
+            && !in_context
+            && in_script
+            && chars
+                .iter()
+                .filter(|&&c| super::is_suspect(c))
+                .nth(1)
+                .is_some();
         // What the search by gain needs (see below), checked before any
         // work.
         let possible = !around.across_spaces
