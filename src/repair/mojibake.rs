@@ -1229,13 +1229,20 @@ fn context_swaps(
         }
         let text = run.text;
         // Real text, character by character: not rare on average (none
-        // rare where no word vouches for them), no iteration mark from a
-        // symbol row.
+        // rare where no word vouches for them, or two pieces of evidence
+        // with a symbol or kana the misreading leaves: `ㄢㄢ栏‵ヅ` is
+        // `兩兩戲沙汀`, whose `汀` is rare; not a private-use character,
+        // which text of rare characters writes for its own), no iteration
+        // mark from a symbol row.
         let costs: Vec<u32> = text.chars().map(|c| script_cost(c, script)).collect();
         let total: u32 = costs.iter().sum();
+        let marked = evidence >= MIN_MARKED_EVIDENCE
+            && chars[start..end]
+                .iter()
+                .any(|&c| is_marker(c) && !is_private_use(c));
         if text.contains('\u{3005}')
             || u64::from(total) > costs.len() as u64 * MAX_COST_PER_CHAR
-            || (run.pairs == 0 && costs.iter().any(|&cost| cost > MAX_UNPAIRED_COST))
+            || (run.pairs == 0 && !marked && costs.iter().any(|&cost| cost > MAX_UNPAIRED_COST))
         {
             continue;
         }
@@ -1511,8 +1518,11 @@ const RUN_STAY_BIG5_READ_AS_GBK: i64 = 1;
 /// markers of Big5 read as GBK.
 const MAX_MARKER_KANA: usize = 1;
 
-/// The most a character of a swap that makes no known pair may cost.
+/// The most a character of a swap that makes no known pair may cost,
+/// unless the run has `MIN_MARKED_EVIDENCE` pieces of evidence and a
+/// marker among them (see `context_swaps`).
 const MAX_UNPAIRED_COST: u32 = 16;
+const MIN_MARKED_EVIDENCE: usize = 2;
 
 /// Whether `text`, read as Shift_JIS, is short and has no half-width
 /// katakana: UTF-8 read as Shift_JIS nearly always gives some (continuation
@@ -2960,14 +2970,17 @@ mod tests {
     }
 
     #[test]
-    fn vertical_forms_and_lone_kana_mark_no_symbols_or_japanese() {
+    fn markers_of_big5_read_as_gbk_do_not_mark_symbols_japanese_or_private_use() {
         // GBK's vertical forms and a kana alone in a line mark Big5 read as
         // GBK (see `big5_read_as_gbk_is_repaired_in_traditional_context`),
         // but not where the line is symbols alone, or Japanese split by
-        // spaces (its span `は発見` holds one kana).
+        // spaces (its span `は発見` holds one kana); and a private-use
+        // character that a text of rare characters writes for its own does
+        // not vouch for a rare swap.
         for clean in [
             "(╯‵□′)╯︵┻━┻",
             "\\fBpppoe\\fR は発見 (discovery) の段階を省略して、セッションの段階に移る。",
+            "」[八]「沉沉」卷子本寫作「{氵|\u{e817}/凡}{氵|\u{e817}/凡}」因此多有迻作「汎汎」者，誤。",
         ] {
             assert_eq!(crate::fix_text(clean), clean);
         }
@@ -2986,6 +2999,9 @@ mod tests {
             &[
                 ("紅鮮供客飯，翠竹引舟行。", 9..11),
                 ("可惜庭中樹，移根逐漢臣。", 3..5),
+                // Markers and more evidence vouch for a rare character
+                // (`汀`) where the swap makes no known pair.
+                ("兩兩戲沙汀，長疑畫不成。", 0..5),
                 ("說難徒有美，孤憤竟無申。", 6..10),
                 ("丈夫貴功勳，不貴爵祿饒。", 6..8),
                 ("丹桂竟多故，白雲空有情。", 9..11),
