@@ -1231,15 +1231,15 @@ fn context_swaps(
         // Real text, character by character: not rare on average (none
         // rare where no word vouches for them, or two pieces of evidence
         // with a symbol or kana the misreading leaves: `ㄢㄢ栏‵ヅ` is
-        // `兩兩戲沙汀`, whose `汀` is rare; not a private-use character,
-        // which text of rare characters writes for its own), no iteration
-        // mark from a symbol row.
+        // `兩兩戲沙汀`, whose `汀` is rare; not in a run with private-use
+        // characters, which text of rare characters writes for its own, and
+        // where a stretch's edges are the least sure), no iteration mark
+        // from a symbol row.
         let costs: Vec<u32> = text.chars().map(|c| script_cost(c, script)).collect();
         let total: u32 = costs.iter().sum();
         let marked = evidence >= MIN_MARKED_EVIDENCE
-            && chars[start..end]
-                .iter()
-                .any(|&c| is_marker(c) && !is_private_use(c));
+            && !private_use
+            && chars[start..end].iter().any(|&c| is_marker(c));
         if text.contains('\u{3005}')
             || u64::from(total) > costs.len() as u64 * MAX_COST_PER_CHAR
             || (run.pairs == 0 && !marked && costs.iter().any(|&cost| cost > MAX_UNPAIRED_COST))
