@@ -929,6 +929,21 @@ fn is_delimiter(c: char) -> bool {
 /// Mojibake and out-of-phase GBK, span by span; then, line by line, Big5
 /// and GBK swapped across the spaces between spans.
 fn find_mojibake(chars: &[char], edits: &mut Edits) {
+    find_mojibake_with(chars, Gates::On, edits);
+}
+
+/// Whether the searches for mojibake skip what a cheap test proves they
+/// would find nothing in (see `LineFacts`): always, but in the tests that
+/// compare the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gates {
+    On,
+    #[cfg(test)]
+    Off,
+}
+
+/// [`find_mojibake`], with or without its `gates`.
+fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
     let mut line_start = 0;
     while line_start < chars.len() {
         // (Spans never hold a line break.)
@@ -938,7 +953,7 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
             .map_or(chars.len() - line_start, |at| at + 1);
         let line = &chars[line_start..line_start + len];
         let first_edit = edits.edits.len();
-        let facts = LineFacts::of(line);
+        let facts = LineFacts::of(line, gates);
         // The windows of the spans, in the line, joined as the line's
         // (the suspect characters are the same).
         let mut line_windows: Vec<(usize, usize)> = Vec::new();
@@ -967,13 +982,16 @@ fn find_mojibake(chars: &[char], edits: &mut Edits) {
         }
         line_windows.retain(|&(first, last)| line[first..last].iter().any(|&c| is_delimiter(c)));
         repair_swaps_across_spaces(line, &line_windows, line_start, facts, edits);
-        let gbk_as_latin = |edit: &Edit| edit.chain == [(WINDOWS_1252, GB18030)];
-        if edits.edits[first_edit..].iter().any(gbk_as_latin) {
-            repair_short_gbk_runs(line, line_start, false, edits);
-        } else {
-            repair_short_gbk_runs(line, line_start, true, edits);
+        // (The searches below act only on characters most lines lack: see
+        // `LineFacts`.)
+        if facts.latin1 {
+            let gbk_as_latin = |edit: &Edit| edit.chain == [(WINDOWS_1252, GB18030)];
+            let next_to_han = !edits.edits[first_edit..].iter().any(gbk_as_latin);
+            repair_short_gbk_runs(line, line_start, next_to_han, edits);
         }
-        repair_table_borders(line, line_start, edits);
+        if facts.table_border {
+            repair_table_borders(line, line_start, edits);
+        }
         repair_leftover_swaps(line, line_start, first_edit, edits);
         line_start += len;
     }
@@ -993,15 +1011,48 @@ struct LineFacts {
     kana: usize,
     /// The Han characters the line holds.
     han: usize,
+    /// Whether the line has a character of U+0080..=U+00FF, which
+    /// `repair_short_gbk_runs` repairs runs of.
+    latin1: bool,
+    /// Whether the line has a character other than ASCII that
+    /// windows-1252 decodes a byte to (see `mojibake::is_single_byte`),
+    /// which a run `repair_single_byte_runs` repairs must hold.
+    single_byte: bool,
+    /// Whether the line has a `岫`, which `repair_table_borders` repairs.
+    table_border: bool,
 }
 
 impl LineFacts {
-    fn of(line: &[char]) -> LineFacts {
-        LineFacts {
-            big5_user_defined: line.iter().any(|&c| mojibake::is_big5_user_defined(c)),
-            kana: line.iter().filter(|&&c| mojibake::is_kana(c)).count(),
-            han: line.iter().filter(|&&c| is_han(c)).count(),
+    /// The facts of `line`, in one pass over it (every line searched for
+    /// mojibake pays for it); without `gates`, the characters the searches
+    /// need are taken to be there.
+    fn of(line: &[char], gates: Gates) -> LineFacts {
+        let mut facts = LineFacts {
+            big5_user_defined: false,
+            kana: 0,
+            han: 0,
+            latin1: false,
+            single_byte: false,
+            table_border: false,
+        };
+        for &c in line {
+            if c.is_ascii() {
+                continue;
+            }
+            if is_han(c) {
+                facts.han += 1;
+                facts.table_border |= c == '岫';
+                continue;
+            }
+            facts.big5_user_defined |= mojibake::is_big5_user_defined(c);
+            facts.kana += usize::from(mojibake::is_kana(c));
+            facts.latin1 |= c <= '\u{FF}';
+            facts.single_byte |= mojibake::is_single_byte(c);
         }
+        if gates != Gates::On {
+            (facts.latin1, facts.single_byte, facts.table_border) = (true, true, true);
+        }
+        facts
     }
 }
 
@@ -1101,8 +1152,12 @@ fn repair_span(
     }
     // Runs of Latin-1 (and windows-1252) characters next to Han ones, or
     // left between the parts repaired above: GBK or UTF-8 read as
-    // windows-1252 or ISO-8859-1.
-    repair_single_byte_runs(span, offset, edits);
+    // windows-1252 or ISO-8859-1. (A run repaired holds a character other
+    // than ASCII that windows-1252 decodes a byte to: only in lines with
+    // one.)
+    if facts.single_byte {
+        repair_single_byte_runs(span, offset, edits);
+    }
 }
 
 /// `chars` as a string, sized first (collected blind, a string of Han
@@ -2096,6 +2151,126 @@ mod tests {
             1 => any::<char>().prop_map(String::from),
         ];
         proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+    }
+
+    /// Lines of what the searches for mojibake act on: clean text of
+    /// both scripts and of rare characters, ASCII and spaces, and the
+    /// damage of each route (UTF-8 read as GBK, Big5 and Shift_JIS, GBK
+    /// and UTF-8 read as windows-1252, Big5 and GBK swapped, GBK out of
+    /// phase, table borders), with the characters each route's gate asks
+    /// for (Latin-1 letters, windows-1252's punctuation, C1 controls,
+    /// private-use characters, kana, `岫`).
+    fn mojibake_text() -> impl Strategy<Value = String> {
+        let pieces = proptest::sample::select(vec![
+            "的",
+            "中文",
+            "发布新版本",
+            "乾淨的頭髮",
+            "串",
+            "龘",
+            "翠帘",
+            "倚阑",
+            "鴞",
+            "abc",
+            "x",
+            " ",
+            "  ",
+            "\t",
+            "，",
+            "。",
+            "（",
+            "）",
+            "(",
+            ")",
+            "“",
+            "”",
+            "—",
+            "鍙戝竷",
+            "锛屽簡",
+            "ÄãºÃ",
+            "µÄ",
+            "ç®€ä½“ä¸\u{AD}æ–‡",
+            "Œ",
+            "™",
+            "\u{94}",
+            "Ã©",
+            "é",
+            "·",
+            "×",
+            "ㄢㄢ栏‵ヅ",
+            "珆尨潠猁",
+            "曹講",
+            "衾",
+            "ア",
+            "ｱ",
+            "・",
+            "\u{E000}",
+            "\u{F6B1}",
+            "│",
+            "岫",
+            "│岫│",
+            "ふマ螟笆",
+            "さら瑈",
+            "霸官",
+            "宸茬粡",
+            "鏂囦欢",
+            "渚嬪",
+            "涓枃",
+            "绗竴",
+            "\u{FFFD}",
+            "锟斤拷",
+            "?",
+        ]);
+        let piece = prop_oneof![
+            8 => pieces.prop_map(String::from),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..32).prop_map(|pieces| pieces.concat())
+    }
+
+    /// What `find_mojibake_with` finds in `text`, as comparable values.
+    fn mojibake_found(text: &str, gates: Gates) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut edits = Edits::default();
+        find_mojibake_with(&chars, gates, &mut edits);
+        edits.edits.iter().map(|edit| format!("{edit:?}")).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn the_gated_mojibake_search_finds_what_the_full_one_finds(
+            lines in proptest::collection::vec(mojibake_text(), 1..4),
+        ) {
+            let text = lines.join("\n");
+            prop_assert_eq!(mojibake_found(&text, Gates::On), mojibake_found(&text, Gates::Off));
+        }
+    }
+
+    #[test]
+    fn gates_skip_lines_without_what_a_route_needs() {
+        // (Each line gated, and each found by the full search: the gate
+        // must let it through.)
+        for text in ["中µÄ文件", "ÊÖ²á£º说明", "│ 岫 名称 │", "鍙戝竷新版本"]
+        {
+            let found = mojibake_found(text, Gates::On);
+            assert!(!found.is_empty(), "{text}");
+            assert_eq!(found, mojibake_found(text, Gates::Off));
+        }
+        let facts = LineFacts::of(&"字符串 abc".chars().collect::<Vec<_>>(), Gates::On);
+        assert!(!facts.latin1 && !facts.single_byte && !facts.table_border);
+        let facts = LineFacts::of(&"“串”".chars().collect::<Vec<_>>(), Gates::On);
+        assert!(!facts.latin1 && facts.single_byte && !facts.table_border);
+    }
+
+    #[test]
+    fn single_byte_characters_are_what_windows_1252_encodes_to_one_byte() {
+        for c in (0..0x11000).filter_map(char::from_u32) {
+            let slow = u32::from(c) <= 0xFF
+                || mojibake::encode(c.encode_utf8(&mut [0; 4]), WINDOWS_1252)
+                    .is_some_and(|bytes| bytes.len() == 1);
+            assert_eq!(mojibake::is_single_byte(c), slow, "{c:?}");
+        }
     }
 
     proptest! {

@@ -1973,12 +1973,25 @@ fn ascii_cost(text: &str) -> u64 {
 pub(crate) fn is_single_byte(c: char) -> bool {
     // (What `encode_char` does for windows-1252, without a buffer: this
     // runs on every character of a suspect span.)
+    // (Han characters, most of what is asked, are above all of
+    // `WINDOWS_1252_HIGH` and answered by one comparison.)
     let code = c as u32;
     code <= 0xFF
-        || WINDOWS_1252_HIGH
-            .iter()
-            .any(|&high| u32::from(high) == code)
+        || (code <= WINDOWS_1252_HIGHEST
+            && WINDOWS_1252_HIGH
+                .iter()
+                .any(|&high| u32::from(high) == code))
 }
+
+/// The highest of `WINDOWS_1252_HIGH` (`™`).
+const WINDOWS_1252_HIGHEST: u32 = 0x2122;
+const _: () = {
+    let mut i = 0;
+    while i < WINDOWS_1252_HIGH.len() {
+        assert!(WINDOWS_1252_HIGH[i] as u32 <= WINDOWS_1252_HIGHEST);
+        i += 1;
+    }
+};
 
 /// `text` encoded with `encoding`, if every character has a byte sequence
 /// in it. windows-1252 is taken sloppily, as Latin-1 where windows-1252 has
