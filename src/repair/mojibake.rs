@@ -110,6 +110,50 @@ fn repair_with(span: &str, bar: Bar) -> Option<Repair> {
 
 /// The likeliest reading of `span` undone (see [`repair`]), to be judged.
 fn best_candidate(span: &str) -> Option<(String, Vec<(&'static Encoding, &'static Encoding)>)> {
+    // (Most spans asked, those of clean text with a rare character, have
+    // no reading at all: a look at their first character says so.)
+    if !may_undo_whole(span) {
+        return None;
+    }
+    best_candidate_searched(span)
+}
+
+/// Whether some pair of `PAIRS` (swaps aside) may undo `span` as a whole:
+/// what the first layer of `best_candidate_searched` needs, without which
+/// it finds nothing. Windows-1252 must encode every character; a
+/// double-byte encoding read for UTF-8 must give bytes that are UTF-8 from
+/// the first, so the first character other than ASCII must give a lead
+/// byte of UTF-8 and continuation bytes after it (unless Shift_JIS has two
+/// codes for it, see `shift_jis_second_code`, which the search chooses
+/// between).
+fn may_undo_whole(span: &str) -> bool {
+    let Some(first) = span.chars().find(|c| !c.is_ascii()) else {
+        return true;
+    };
+    let starts_utf8 = |read_as: &'static Encoding| {
+        if read_as == SHIFT_JIS && shift_jis_second_code(first).is_some() {
+            return true;
+        }
+        let mut bytes = Vec::with_capacity(4);
+        Encoder::new(read_as).push(first, &mut bytes)
+            && matches!(bytes[..], [0xC2..=0xF4, ref rest @ ..] if rest.iter().all(|b| (0x80..=0xBF).contains(b)))
+    };
+    PAIRS
+        .iter()
+        .filter(|&&(read_as, was)| !is_swap(read_as, was))
+        .any(|&(read_as, was)| match read_as == WINDOWS_1252 {
+            true => span.chars().all(is_single_byte),
+            false => {
+                debug_assert!(was == UTF_8);
+                starts_utf8(read_as)
+            }
+        })
+}
+
+/// [`best_candidate`], searched.
+fn best_candidate_searched(
+    span: &str,
+) -> Option<(String, Vec<(&'static Encoding, &'static Encoding)>)> {
     // (The span's own cost is not needed: candidates are ranked among
     // themselves, and `accept` scores the span.)
     let mut level = vec![(Cow::Borrowed(span), Vec::new(), 0)];
@@ -2552,6 +2596,83 @@ pub(crate) fn decode(bytes: &[u8], encoding: &'static Encoding) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Spans of clean text, of mojibake of every pair and of the
+    /// characters the first character decides on (Latin-1 letters, lead
+    /// and continuation bytes as characters, Shift_JIS's symbols of two
+    /// codes, half-width katakana, C1 controls).
+    fn spans() -> impl Strategy<Value = String> {
+        let pieces = proptest::sample::select(vec![
+            "中文",
+            "的",
+            "串",
+            "翠帘",
+            "abc",
+            " ",
+            "鍙戝竷",
+            "锛屽簡",
+            "ÄãºÃ",
+            "µÄ",
+            "Ã©",
+            "ç®€ä½“ä¸\u{AD}æ–‡",
+            "€",
+            "™",
+            "\u{94}",
+            "≡",
+            "∵",
+            "ｱ",
+            "ﾞ",
+            "繧",
+            "縺",
+            "螟",
+            "蟇貞次",
+            "憡",
+            "稿",
+            "瑈",
+            "ㄢ",
+            "\u{E000}",
+            "\u{FFFD}",
+            "é",
+            "×",
+            "·",
+            "“",
+        ]);
+        let piece = prop_oneof![
+            6 => pieces.prop_map(String::from),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 1..12).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn a_span_with_a_whole_reading_passes_the_first_look(span in spans()) {
+            let searched = best_candidate_searched(&span);
+            prop_assert!(searched.is_none() || may_undo_whole(&span), "{:?}", searched);
+        }
+    }
+
+    #[test]
+    fn the_first_look_passes_each_pair_s_damage() {
+        for (clean, was, read_as) in [
+            ("发布新版", UTF_8, GB18030),
+            ("简体中文", UTF_8, WINDOWS_1252),
+            ("你好", GB18030, WINDOWS_1252),
+            ("文字化け", UTF_8, SHIFT_JIS),
+            ("資料", UTF_8, BIG5),
+        ] {
+            let damaged = damage(clean, was, read_as);
+            assert!(may_undo_whole(&damaged), "{damaged}");
+            // (Where the misreading lost no byte.)
+            if !damaged.contains('\u{FFFD}') {
+                assert!(best_candidate(&damaged).is_some(), "{damaged}");
+            }
+        }
+        // Clean text: no pair's first layer reads it.
+        assert!(!may_undo_whole("字符串的長度"));
+    }
 
     #[test]
     fn big5_variants_built_are_the_dictionaries_read_now() {
