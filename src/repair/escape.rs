@@ -49,6 +49,23 @@ pub(super) fn is_candidate(bytes: &[u8], at: usize) -> bool {
     }
 }
 
+/// Where in `bytes` an escape may start (see [`is_candidate`]), in order:
+/// a `\\` only before a `u`, searched as the pair (text with code or
+/// manual pages has a backslash in most lines, and a `\\u` in hardly
+/// any), `&` and `%` as bytes.
+pub(super) fn candidates(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut signs = memchr::memchr2_iter(b'&', b'%', bytes)
+        .filter(|&at| is_candidate(bytes, at))
+        .peekable();
+    let mut unicode = memchr::memmem::find_iter(bytes, b"\\u").peekable();
+    // (The two searches merged, in order: a byte is at most one of them.)
+    std::iter::from_fn(move || match (signs.peek(), unicode.peek()) {
+        (Some(sign), Some(u)) if u < sign => unicode.next(),
+        (Some(_), _) => signs.next(),
+        (None, _) => unicode.next(),
+    })
+}
+
 /// [`is_candidate`] for the character at `i` of `line`: whether an escape
 /// may start there (every reference starts with `&#` or `&` and a letter,
 /// as `amp;` and the names of [`NAMED`] do; every `\\u` escape with
@@ -714,6 +731,25 @@ mod tests {
             if !found.is_empty() {
                 prop_assert!((0..line.len()).any(|i| starts_escape(&line, i)));
             }
+        }
+    }
+
+    proptest! {
+        /// The candidates searched as byte pairs are those every `&`, `\\`
+        /// and `%` asked gives.
+        #[test]
+        fn candidates_are_where_is_candidate_says(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "&", "#", "amp;", "x", "\\", "\\\\", "u", "\\u", "\\fB", "U", "%", "E4",
+                "%%", "4", "G", "中文", " ", "\n",
+            ]), 0..24),
+        ) {
+            let text = pieces.concat();
+            let bytes = text.as_bytes();
+            let slow: Vec<usize> = memchr::memchr3_iter(b'&', b'\\', b'%', bytes)
+                .filter(|&at| is_candidate(bytes, at))
+                .collect();
+            prop_assert_eq!(candidates(bytes).collect::<Vec<_>>(), slow);
         }
     }
 

@@ -221,7 +221,7 @@ impl Fixer {
             // an empty line, which no line of `fixed` is.)
             let last = before.as_deref().unwrap_or(text);
             let mut last_at = 0;
-            let changed = WorkLines::select(&fixed, |_, line| {
+            let changed = WorkLines::select(&fixed, explain, |_, line| {
                 let end = line_end(last, last_at);
                 let last_line = &last[last_at..end];
                 last_at = end;
@@ -308,7 +308,7 @@ impl Fixer {
         // anything to act on is left as it is: only the lines that need
         // work are searched (joined, so that a document's ruby pattern is
         // still judged as a whole), unless they are most of the text.
-        let (lines, normalization) = WorkLines::of(text);
+        let (lines, normalization) = WorkLines::of(text, explain);
         if lines.lines.is_empty() {
             return (text.to_string(), Report::default(), normalization);
         }
@@ -527,7 +527,8 @@ struct WorkLines {
     /// the text).
     work: String,
     /// For each line: its start in `work` and in the text, in characters
-    /// and in bytes.
+    /// (counted only for a report: see `WorkLines::of_lines`) and in
+    /// bytes.
     lines: Vec<WorkLine>,
 }
 
@@ -543,13 +544,13 @@ impl WorkLines {
     /// The lines of `text` that need work (see `needs_work`), and
     /// whether any other line holds what the normalization's profile may
     /// act on.
-    fn of(text: &str) -> (WorkLines, bool) {
+    ///
+    /// The lines' offsets in characters are counted only where a report
+    /// needs them (`explain`: see `WorkLines::to_original`).
+    fn of(text: &str, explain: bool) -> (WorkLines, bool) {
         // Escapes are looked for in the whole text at once (a search per
         // line would cost more than the rest of the test).
-        let bytes = text.as_bytes();
-        let mut escapes = memchr::memchr3_iter(b'&', b'\\', b'%', bytes)
-            .filter(|&at| escape::is_candidate(bytes, at))
-            .peekable();
+        let mut escapes = escape::candidates(text.as_bytes()).peekable();
         let mut normalization = false;
         let mut start = 0;
         let lines = std::iter::from_fn(|| {
@@ -570,13 +571,14 @@ impl WorkLines {
             }
             None
         });
-        let lines = WorkLines::of_lines(text, lines);
+        let lines = WorkLines::of_lines(text, lines, explain);
         (lines, normalization)
     }
 
     /// The lines of `text` that `wanted` (asked of each line in order, with
-    /// its offset) picks.
-    fn select(text: &str, mut wanted: impl FnMut(usize, &str) -> bool) -> WorkLines {
+    /// its offset) picks; their offsets in characters counted only with
+    /// `explain`.
+    fn select(text: &str, explain: bool, mut wanted: impl FnMut(usize, &str) -> bool) -> WorkLines {
         let mut start = 0;
         let lines = std::iter::from_fn(|| {
             while start < text.len() {
@@ -588,12 +590,18 @@ impl WorkLines {
             }
             None
         });
-        WorkLines::of_lines(text, lines)
+        WorkLines::of_lines(text, lines, explain)
     }
 
     /// The lines of `text` at `lines` (byte ranges of whole lines, in
-    /// order).
-    fn of_lines(text: &str, lines: impl Iterator<Item = std::ops::Range<usize>>) -> WorkLines {
+    /// order); their offsets in characters counted only with `explain` (a
+    /// count of all the text before the last line: most of it, in text
+    /// whose lines are mostly clean).
+    fn of_lines(
+        text: &str,
+        lines: impl Iterator<Item = std::ops::Range<usize>>,
+        explain: bool,
+    ) -> WorkLines {
         let mut work = String::new();
         let mut work_lines = Vec::new();
         let mut work_char = 0;
@@ -602,7 +610,9 @@ impl WorkLines {
         let (mut text_char, mut counted) = (0, 0);
         for range in lines {
             let (text_byte, line) = (range.start, &text[range]);
-            text_char += text[counted..text_byte].chars().count();
+            if explain {
+                text_char += text[counted..text_byte].chars().count();
+            }
             if work_lines.is_empty() && text_byte > 0 {
                 work.push('\n');
                 work_char += 1;
@@ -614,7 +624,10 @@ impl WorkLines {
                 text_byte,
             });
             work.push_str(line);
-            let chars = line.chars().count();
+            let chars = match explain {
+                true => line.chars().count(),
+                false => 0,
+            };
             work_char += chars;
             text_char += chars;
             counted = text_byte + line.len();
@@ -684,7 +697,7 @@ impl WorkLines {
 /// repairs ask it line by line (`WorkLines::of`).
 #[cfg(test)]
 fn needs_work(text: &str) -> bool {
-    !WorkLines::of(text).0.lines.is_empty()
+    !WorkLines::of(text, false).0.lines.is_empty()
 }
 
 /// What a line needs, as far as `scan_line` can tell: a repair may act on
