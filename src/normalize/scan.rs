@@ -167,8 +167,12 @@ pub(crate) fn skip_printable_ascii(bytes: &[u8]) -> usize {
         let below_space = w.wrapping_sub(ONES * 0x20) & !w;
         let del = w ^ (ONES * 0x7F);
         let is_del = del.wrapping_sub(ONES) & !del;
-        if (w | below_space | is_del) & HIGHS != 0 {
-            break;
+        let stops = (w | below_space | is_del) & HIGHS;
+        if stops != 0 {
+            // (The tests can mark bytes after the first that stops, where
+            // a borrow runs on, never one before it: the lowest marked
+            // byte is the first.)
+            return at + (stops.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
@@ -205,6 +209,22 @@ mod tests {
             .collect();
         assert_eq!(found, expected);
         assert_eq!(found.len(), 4);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn printable_ascii_runs_are_what_a_byte_walk_finds(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    12 => 0x20u8..0x7F,
+                    1 => proptest::sample::select(vec![0u8, 0x1F, 0x7F, 0x80, 0xE4, 0xFF]),
+                ],
+                0..40,
+            ),
+        ) {
+            let walked = bytes.iter().take_while(|&&b| (0x20..0x7F).contains(&b)).count();
+            proptest::prop_assert_eq!(skip_printable_ascii(&bytes), walked);
+        }
     }
 
     #[test]

@@ -758,8 +758,10 @@ fn scan_line(text: &str, start: usize) -> (Needs, usize) {
             continue;
         }
         if lead >> 4 == 0xE && at + 3 <= bytes.len() {
-            // A run of three-byte characters.
-            while let Some(&[lead, b1, b2]) = bytes.get(at..at + 3) {
+            // A run of three-byte characters. (In pieces of three: a
+            // character is looked at without a test of the text's length.)
+            for chunk in bytes[at..].chunks_exact(3) {
+                let &[lead, b1, b2] = chunk else { break };
                 if lead >> 4 != 0xE {
                     break;
                 }
