@@ -332,7 +332,11 @@ impl Fixer {
         let mut chars: Vec<char> = Vec::with_capacity(text.chars().count());
         chars.extend(text.chars());
         let mut edits = Edits::default();
-        let flags = find_flags(&chars);
+        let starts = Starts::of(&chars);
+        let flags = match starts.flags {
+            true => find_flags(&chars),
+            false => Vec::new(),
+        };
         for flag in &flags {
             edits.claim(flag.start, flag.end);
         }
@@ -347,9 +351,13 @@ impl Fixer {
                 edit.after = polish(std::mem::take(&mut edit.after), POLISH_ROUNDS);
             }
         }
-        find_invisible(&chars, &mut edits);
+        if starts.invisible {
+            find_invisible(&chars, &mut edits);
+        }
         let mut flags = flags;
-        flags.extend(find_remnants(&chars, &edits));
+        if starts.question {
+            flags.extend(find_remnants(&chars, &edits));
+        }
         flags.sort_by_key(|flag| flag.start);
         if self.remove_flagged {
             for flag in &flags {
@@ -370,6 +378,37 @@ impl Fixer {
             false => Vec::new(),
         };
         (fixed, Report { steps, flags })
+    }
+}
+
+/// Which of the searches of `Fixer::fix_all` that start from a character
+/// of their own have one to start from: found in one pass for the three,
+/// as most text has none of them.
+struct Starts {
+    /// `锟`, `烫`, `屯` or U+FFFD (see `find_flags`).
+    flags: bool,
+    /// An invisible character (see `find_invisible`).
+    invisible: bool,
+    /// `?` or `？` (see `find_remnants`).
+    question: bool,
+}
+
+impl Starts {
+    fn of(chars: &[char]) -> Starts {
+        let mut starts = Starts {
+            flags: false,
+            invisible: false,
+            question: false,
+        };
+        for &c in chars {
+            match c {
+                '锟' | '烫' | '屯' | '\u{FFFD}' => starts.flags = true,
+                '\u{200B}' | '\u{2060}' | '\u{FEFF}' => starts.invisible = true,
+                '?' | '？' => starts.question = true,
+                _ => {}
+            }
+        }
+        starts
     }
 }
 
@@ -2259,6 +2298,28 @@ mod tests {
         ) {
             let text = lines.join("\n");
             prop_assert_eq!(mojibake_found(&text, Gates::On), mojibake_found(&text, Gates::Off));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn searches_skipped_for_want_of_a_start_find_nothing(
+            text in mojibake_text(),
+            invisible in proptest::sample::select(vec!["", "\u{200B}", "\u{FEFF}", "？"]),
+        ) {
+            let text = format!("{text}{invisible}中");
+            let chars: Vec<char> = text.chars().collect();
+            let starts = Starts::of(&chars);
+            let mut edits = Edits::default();
+            let flags = find_flags(&chars);
+            find_invisible(&chars, &mut edits);
+            prop_assert!(starts.flags || flags.is_empty());
+            prop_assert!(starts.invisible || edits.edits.is_empty());
+            for flag in &flags {
+                edits.claim(flag.start, flag.end);
+            }
+            find_mojibake(&chars, &mut edits);
+            prop_assert!(starts.question || find_remnants(&chars, &edits).is_empty());
         }
     }
 
