@@ -1182,7 +1182,7 @@ fn repair_span(
                 }
             })
         };
-        let searched = mojibake::Searched::new(&text);
+        let searched = mojibake::Searched::new(&text, window);
         let parts = mojibake::repair_parts(&searched, &mut context);
         let swaps = mojibake::repair_swaps(&searched, &mut context);
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
@@ -1276,7 +1276,7 @@ fn repair_swaps_across_spaces(
     for (start, end) in pieces(windows, line.len()) {
         let window = &line[start..end];
         let text = text_of(window);
-        let swaps = mojibake::repair_swaps(&mojibake::Searched::new(&text), || {
+        let swaps = mojibake::repair_swaps(&mojibake::Searched::new(&text, window), || {
             let [s0, t0, k0, g0, b0] = before.counts(start.saturating_sub(CONTEXT), start);
             let [s1, t1, k1, g1, b1] = after.counts(end, (end + CONTEXT).min(line.len()));
             let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();

@@ -130,11 +130,12 @@ fn may_undo_whole(span: &str) -> bool {
     let Some(first) = span.chars().find(|c| !c.is_ascii()) else {
         return true;
     };
-    let starts_utf8 = |read_as: &'static Encoding| {
+    let mut bytes = Vec::with_capacity(4);
+    let mut starts_utf8 = |read_as: &'static Encoding| {
         if read_as == SHIFT_JIS && shift_jis_second_code(first).is_some() {
             return true;
         }
-        let mut bytes = Vec::with_capacity(4);
+        bytes.clear();
         Encoder::new(read_as).push(first, &mut bytes)
             && matches!(bytes[..], [0xC2..=0xF4, ref rest @ ..] if rest.iter().all(|b| (0x80..=0xBF).contains(b)))
     };
@@ -429,47 +430,40 @@ impl GbkRuns {
     }
 }
 
-/// A window's text as the searches for parts and for swaps read it (see
-/// `searched_chars` and `char_offsets`), made once for both.
+/// A window's text as the searches for parts and for swaps read it: its
+/// characters, and where each starts in the text (and where the last
+/// ends), so that a part of them is a slice of the text, not a new string.
+/// Made once for both searches.
 pub(crate) struct Searched<'a> {
     text: &'a str,
-    chars: Vec<char>,
+    chars: &'a [char],
     offsets: Vec<usize>,
 }
 
 impl<'a> Searched<'a> {
-    pub(crate) fn new(text: &'a str) -> Searched<'a> {
-        let chars = searched_chars(text);
-        let offsets = char_offsets(text, chars.len());
+    /// The window `chars`, whose text is `text` (the window is at most
+    /// `MAX_PART_SPAN` long, as the searches inside look at a bounded
+    /// length: see `repair::pieces`). Its characters are the window's own,
+    /// not decoded again from the text.
+    pub(crate) fn new(text: &'a str, chars: &'a [char]) -> Searched<'a> {
+        debug_assert!(chars.len() <= MAX_PART_SPAN);
+        debug_assert!(text.chars().eq(chars.iter().copied()));
+        // (Sized first: collected blind, the vector would grow a few times
+        // for each window.)
+        let mut offsets = Vec::with_capacity(chars.len() + 1);
+        let mut at = 0;
+        offsets.extend(chars.iter().map(|c| {
+            let start = at;
+            at += c.len_utf8();
+            start
+        }));
+        offsets.push(at);
         Searched {
             text,
             chars,
             offsets,
         }
     }
-}
-
-/// The characters of `span` the searches for parts look at (the first
-/// `MAX_PART_SPAN`). (Sized first: collected blind, the vector would grow
-/// a few times for each window.)
-fn searched_chars(span: &str) -> Vec<char> {
-    let mut chars = Vec::with_capacity(span.len().min(MAX_PART_SPAN));
-    chars.extend(span.chars().take(MAX_PART_SPAN));
-    chars
-}
-
-/// Where each of the first `count` characters of `span` starts, and where
-/// the last of them ends: a part of them is then a slice of `span`, not a
-/// new string.
-fn char_offsets(span: &str, count: usize) -> Vec<usize> {
-    // (Sized first: collected blind, the vector would grow a few times
-    // for each window.)
-    let mut offsets = Vec::with_capacity(count + 1);
-    offsets.extend(span.char_indices().map(|(at, _)| at).take(count + 1));
-    if offsets.len() == count {
-        offsets.push(span.len());
-    }
-    offsets
 }
 
 /// For each offset of `bytes`, how many bytes of valid UTF-8 start there:
@@ -761,6 +755,8 @@ pub(crate) fn repair_swaps(
     // two overlap, the one that gains more is the misreading (a short run
     // of one direction can read well inside a long one of the other).
     let mut candidates: Vec<(usize, usize, (Repair, i64))> = Vec::new();
+    // (One buffer for each character's bytes, in both directions.)
+    let mut bytes = Vec::with_capacity(4);
     for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
         let mut found: Vec<(usize, usize, (Repair, i64))> = Vec::new();
         // The characters of the script the misread span sits in, and of
@@ -854,7 +850,6 @@ pub(crate) fn repair_swaps(
         // Windows' table, and Python's with a fallback to it, leave
         // private-use characters there.
         let eten_possible = read_as == BIG5 && around.big5_user_defined;
-        let mut bytes = Vec::with_capacity(4);
         let encoder = Encoder::new(read_as);
         let swapped: Vec<[Option<char>; swap::ALTERNATIVES]> = chars
             .iter()
