@@ -231,7 +231,7 @@ pub(crate) fn repair_parts(
     searched: &Searched,
     mut context: impl FnMut() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
-    let (span, chars, offsets) = (searched.text, &searched.chars[..], &searched.offsets[..]);
+    let (span, chars, offsets) = (searched.text, searched.chars, &searched.offsets[..]);
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     let mut judged = 0;
     // What the text around a part is written in (see `AroundPrefix`),
@@ -742,7 +742,7 @@ pub(crate) fn repair_swaps(
     searched: &Searched,
     context: impl FnOnce() -> SwapContext,
 ) -> Vec<(usize, usize, Repair)> {
-    let (span, chars, offsets) = (searched.text, &searched.chars[..], &searched.offsets[..]);
+    let (span, chars, offsets) = (searched.text, searched.chars, &searched.offsets[..]);
     let script_only: Vec<(bool, bool)> = chars.iter().map(|&c| script_only(c)).collect();
     let around = context();
     let (window_s, window_t) = script_only.iter().fold((0, 0), |(s, t), &(a, b)| {
