@@ -158,18 +158,34 @@ pub(crate) fn for_each_key_at(
 }
 
 /// Calls `on_phrase(start, end)` for every match of two or more characters
-/// of forward maximum matching over `text`, in order: [`for_each_match`]
-/// with the quick test of [`convert_with_phrases`] for the characters that
-/// start no phrase.
+/// of forward maximum matching over `text`, in order (see [`next_phrase`]).
 #[inline]
 pub(crate) fn for_each_phrase(
     view: &View<'_>,
     text: &str,
     mut on_phrase: impl FnMut(usize, usize),
 ) {
-    let bytes = text.as_bytes();
     let mut ids = IdsUnits::default();
-    let mut i = 0;
+    let mut from = 0;
+    while let Some((start, end)) = next_phrase(view, text, from, &mut ids) {
+        on_phrase(start, end);
+        from = end;
+    }
+}
+
+/// The first match of two or more characters of forward maximum matching
+/// over `text` from `from` (where matching decides): [`for_each_match`]
+/// with the quick test of [`convert_with_phrases`] for the characters that
+/// start no phrase.
+#[inline]
+pub(crate) fn next_phrase(
+    view: &View<'_>,
+    text: &str,
+    from: usize,
+    ids: &mut IdsUnits,
+) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut i = from;
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 && !view.ascii_in_keys(b) {
@@ -182,12 +198,13 @@ pub(crate) fn for_each_phrase(
             i += len;
             continue;
         }
-        let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        let (end, replacement) = decide(view, bytes, i, c, len, next, ids);
         if replacement.is_some() && end > i + len {
-            on_phrase(i, end);
+            return Some((i, end));
         }
         i = end;
     }
+    None
 }
 
 /// Calls `on_match(start, end, replacement)` for every match of forward
@@ -385,6 +402,13 @@ pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
     convert_with_phrases(view, text, out, |out, phrase| out.push_str(phrase));
 }
 
+/// [`convert`], stopping before the first character that is matched alone
+/// and diverted (see `Table::build_diverting`): returns where it stopped,
+/// `text.len()` when no such character came.
+pub(crate) fn convert_until_diverted(view: &View<'_>, text: &str, out: &mut String) -> usize {
+    convert_units::<true>(view, text, out, |out, phrase| out.push_str(phrase))
+}
+
 /// [`convert`], except that the value of each match of two or more
 /// characters goes to `on_phrase(out, value)` instead of `out`: the fused
 /// first stage of a segmented chain (see `Run::convert`) passes those on as
@@ -394,8 +418,20 @@ pub(crate) fn convert_with_phrases(
     view: &View<'_>,
     text: &str,
     out: &mut String,
-    mut on_phrase: impl FnMut(&mut String, &str),
+    on_phrase: impl FnMut(&mut String, &str),
 ) {
+    convert_units::<false>(view, text, out, on_phrase);
+}
+
+/// [`convert_with_phrases`], which, when `STOP_AT_DIVERTED`, stops before
+/// the first diverted character matched alone; returns where it stopped.
+#[inline(always)]
+fn convert_units<const STOP_AT_DIVERTED: bool>(
+    view: &View<'_>,
+    text: &str,
+    out: &mut String,
+    mut on_phrase: impl FnMut(&mut String, &str),
+) -> usize {
     let bytes = text.as_bytes();
     out.reserve(text.len());
     // (Sparse tables copy runs of characters in no key instead.)
@@ -453,12 +489,16 @@ pub(crate) fn convert_with_phrases(
             continue;
         }
         let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        if STOP_AT_DIVERTED && entry.diverted() && end == i + len {
+            return i;
+        }
         match replacement {
             Some(replacement) => output_match(view, i + len, end, replacement, out, &mut on_phrase),
             None => out.push_str(&text[i..end]),
         }
         i = end;
     }
+    bytes.len()
 }
 
 /// Converts `text`, a run of segments that end at `ends` (in increasing

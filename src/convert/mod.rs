@@ -9,6 +9,8 @@
 //! compiled by `build.rs` and embedded in the binary.
 
 mod builtin;
+#[cfg(test)]
+mod compose;
 mod dict;
 mod engine;
 mod phrases;
@@ -168,6 +170,9 @@ struct Plan {
     chain: Vec<Arc<Table>>,
     /// Whether the first chain stage runs in one pass with the segmentation.
     fused: bool,
+    /// The fused first stage and the second, the last, composed into one
+    /// table (see `compose.rs`).
+    composed: Option<Arc<Table>>,
     /// User dictionaries: their matches are output as given and bypass the
     /// config.
     user: Option<Table>,
@@ -203,6 +208,7 @@ impl Converter {
                 segmentation: stages.segmentation.map(builtin::table),
                 chain: tables(stages.chain),
                 fused: stages.fused,
+                composed: stages.composed.map(builtin::table),
                 user,
                 smart: smart.then(smart_costs),
             }),
@@ -221,6 +227,11 @@ impl Converter {
         let normalized = self.normalize(text);
         let mut run = Run {
             segmentation: self.plan.segmentation.as_ref().map(|t| t.view()),
+            composed: self.plan.composed.as_ref().map(|t| Composed {
+                view: t.view(),
+                second_reach: self.plan.chain.last().map_or(0, |t| t.max_key_chars()),
+                units: Vec::new(),
+            }),
             chain: self.plan.chain.iter().map(|t| t.view()).collect(),
             fused: self.plan.fused,
             scratch: (String::new(), String::new()),
@@ -293,6 +304,7 @@ impl Converter {
             .iter()
             .chain(&plan.segmentation)
             .chain(&plan.chain)
+            .chain(&plan.composed)
             .chain(&plan.smart)
             .map(|table| &**table)
             .chain(&plan.user)
@@ -315,6 +327,7 @@ impl Converter {
 /// once per call rather than once per segment.
 struct Run<'t> {
     segmentation: Option<table::View<'t>>,
+    composed: Option<Composed<'t>>,
     chain: Vec<table::View<'t>>,
     fused: bool,
     scratch: (String, String),
@@ -322,6 +335,18 @@ struct Run<'t> {
     /// `convert_fused_then_sparse`).
     segment_ends: Vec<usize>,
     smart: Option<SmartRun<'t>>,
+}
+
+/// The composed table of a chain of two stages (see `compose.rs`) in one
+/// conversion call.
+struct Composed<'t> {
+    view: table::View<'t>,
+    /// The second stage's longest key, in characters: how far its decisions
+    /// look ahead (ideographic description sequences aside).
+    second_reach: usize,
+    /// Scratch for [`convert_diverted`]: where the first stage's units end,
+    /// in the text and in its output.
+    units: Vec<(usize, usize)>,
 }
 
 /// The state of smart segmentation in one conversion call.
@@ -352,12 +377,16 @@ impl Run<'_> {
         }
         let Run {
             segmentation,
+            composed,
             chain,
             fused,
             scratch,
             segment_ends,
             smart: _,
         } = self;
+        if let (Some(composed), [first, second]) = (composed, chain.as_slice()) {
+            return convert_composed(composed, first, second, text, out, &mut scratch.0);
+        }
         match (segmentation, chain.split_first()) {
             (Some(_), Some((first, [variants]))) if *fused && variants.sparse() => {
                 convert_fused_then_sparse(first, variants, text, out, scratch, segment_ends)
@@ -418,6 +447,96 @@ fn convert_fused_then_sparse(
         }
     });
     engine::convert_segments_sparse(second, staged, ends, out);
+}
+
+/// A fused chain of two stages composed into one table (see `compose.rs`):
+/// the text is converted with the composed table up to a diverted
+/// character, from there in two stages (see [`convert_diverted`]), and so
+/// on.
+fn convert_composed(
+    composed: &mut Composed<'_>,
+    first: &table::View<'_>,
+    second: &table::View<'_>,
+    text: &str,
+    out: &mut String,
+    staged: &mut String,
+) {
+    let mut i = 0;
+    while i < text.len() {
+        i += engine::convert_until_diverted(&composed.view, &text[i..], out);
+        if i < text.len() {
+            i = convert_diverted(composed, first, second, text, i, out, staged);
+        }
+    }
+}
+
+/// Converts `text` from `start`, where the composed table diverted a
+/// character matched alone, in two stages, until the second stage makes
+/// its next decision where a unit of the first stage ends, or the first
+/// stage's segment ends (where a phrase of the first stage starts): from
+/// there on the composed table is exact again, and this returns where.
+/// The first stage is run only as far as the second stage's decisions look
+/// ahead, so that a diverted character costs a few characters' two-stage
+/// conversion, not the rest of its segment's.
+fn convert_diverted(
+    composed: &mut Composed<'_>,
+    first: &table::View<'_>,
+    second: &table::View<'_>,
+    text: &str,
+    start: usize,
+    out: &mut String,
+    staged: &mut String,
+) -> usize {
+    let bytes = text.as_bytes();
+    let units = &mut composed.units;
+    staged.clear();
+    units.clear();
+    let (mut first_ids, mut second_ids) = (engine::IdsUnits::default(), engine::IdsUnits::default());
+    // Where the first stage's next unit starts; whether the segment ended
+    // before it; where the second stage's next decision is, in `staged`.
+    let (mut source, mut segment_ended, mut at) = (start, false, 0);
+    // (A decision looks at the next character too, for the pair filter.)
+    let reach = composed.second_reach.max(2);
+    loop {
+        // An ideographic description sequence reaches further: to the end
+        // of the segment.
+        while !segment_ended
+            && (staged[at..].chars().take(reach).count() < reach
+                || staged[at..].starts_with(|c| engine::is_ids_operator(c as u32)))
+        {
+            if source >= bytes.len() {
+                segment_ended = true;
+                break;
+            }
+            let (c, len) = engine::char_at(bytes, source);
+            let next = engine::next_char(bytes, source + len);
+            let (end, replacement) = engine::decide(first, bytes, source, c, len, next, &mut first_ids);
+            match replacement {
+                Some(_) if end > source + len => segment_ended = true,
+                Some(replacement) => engine::push_replacement(first, replacement, staged),
+                None => staged.push_str(&text[source..end]),
+            }
+            if !segment_ended {
+                source = end;
+                units.push((source, staged.len()));
+            }
+        }
+        if at >= staged.len() {
+            return source;
+        }
+        let staged_bytes = staged.as_bytes();
+        let (c, len) = engine::char_at(staged_bytes, at);
+        let next = engine::next_char(staged_bytes, at + len);
+        let (end, replacement) = engine::decide(second, staged_bytes, at, c, len, next, &mut second_ids);
+        match replacement {
+            Some(replacement) => engine::push_replacement(second, replacement, out),
+            None => out.push_str(&staged[at..end]),
+        }
+        at = end;
+        if let Some(&(unit_end, _)) = units.iter().find(|&&(_, staged_end)| staged_end == at) {
+            return unit_end;
+        }
+    }
 }
 
 /// Runs one segment through the chain; `scratch` holds the intermediate
@@ -769,6 +888,7 @@ impl<'a> FileTables<'a> {
                 segmentation,
                 chain,
                 fused,
+                composed: None,
                 user,
                 smart: smart.then(smart_costs),
             }),

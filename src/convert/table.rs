@@ -83,6 +83,11 @@ const TERMINAL: u32 = 1 << 28;
 /// character in the payload.
 const INLINE: u32 = 1 << 27;
 const PAYLOAD_MASK: u32 = (1 << 27) - 1;
+/// Entry flag: the character is a key of its own (never inline) before
+/// which `engine::convert_until_diverted` stops when it is matched alone
+/// (see `compose.rs`); all other matching outputs its value. (Inline
+/// payloads are characters, below bit 21: this bit is free.)
+const DIVERTED: u32 = 1 << 26;
 /// In the start blocks: the character has no start (it starts no key longer
 /// than itself, and its own value is inline).
 const NO_START: u32 = u32::MAX;
@@ -176,6 +181,12 @@ impl Entry {
         self.word & IN_KEY != 0
     }
 
+    /// Whether the character is diverted (see [`Table::build_diverting`]).
+    #[inline(always)]
+    pub fn diverted(self) -> bool {
+        self.word & DIVERTED != 0
+    }
+
     /// Whether longer keys start with the character.
     #[inline(always)]
     pub fn continues(self) -> bool {
@@ -261,7 +272,14 @@ pub struct CorruptTable;
 impl Table {
     /// Builds a table from resolved entries (see `dict::resolve`).
     pub fn build(entries: &[Resolved]) -> Table {
-        let (words, arena) = encode(entries);
+        Table::build_diverting(entries, &[])
+    }
+
+    /// [`Table::build`], with the characters `diverted` (each a key of its
+    /// own) marked so that `engine::convert_until_diverted` stops before
+    /// them when it matches them alone.
+    pub fn build_diverting(entries: &[Resolved], diverted: &[char]) -> Table {
+        let (words, arena) = encode(entries, diverted);
         Table::from_parts(Cow::Owned(words), Cow::Owned(arena))
             .expect("a freshly encoded table is well formed")
     }
@@ -897,7 +915,7 @@ fn edge_hash(parent: u32, c: u32) -> u32 {
 }
 
 /// Encodes resolved entries into table words and a string arena.
-fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
+fn encode(entries: &[Resolved], diverted: &[char]) -> (Vec<u32>, String) {
     // Per trie node: [node word without id, value]; node 0 is "none".
     let mut nodes: Vec<[u32; 2]> = vec![[0, 0]];
     let mut first: HashMap<u32, u32> = HashMap::new();
@@ -982,7 +1000,10 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
             (1, Some(v)) if value_chars.next().is_none() => v as u32,
             _ => NO_CHAR,
         };
-        if meta & HAS_CHILDREN == 0 && inline != NO_CHAR {
+        // (A diverted character's value is never inline, so that the quick
+        // loop leaves it to the full decision.)
+        let diverted = diverted.contains(&char::from_u32(c).unwrap_or_default());
+        if meta & HAS_CHILDREN == 0 && inline != NO_CHAR && !diverted {
             entry_of.insert(c, IN_KEY | STARTS_KEY | TERMINAL | INLINE | inline);
             continue;
         }
@@ -997,7 +1018,9 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         if consume > 0 {
             flags |= TERMINAL;
         }
-        if inline != NO_CHAR {
+        if diverted {
+            flags |= DIVERTED;
+        } else if inline != NO_CHAR {
             flags |= INLINE | inline;
         }
         entry_of.insert(c, flags);
