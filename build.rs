@@ -2,10 +2,10 @@
 //! longest-match tables, one per distinct dictionary tree used by the 16
 //! built-in configs, and generates the table of built-in plans.
 
-#[path = "src/repair/decoded.rs"]
-mod decoded;
 #[path = "src/convert/compose.rs"]
 mod compose;
+#[path = "src/repair/decoded.rs"]
+mod decoded;
 #[path = "src/convert/dict.rs"]
 #[allow(dead_code)]
 mod dict;

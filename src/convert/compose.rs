@@ -11,17 +11,21 @@
 //! their values passed through the second stage:
 //!
 //! - a phrase's value is its segment: the second stage converts it alone;
-//! - a character between phrases whose first-stage value is one character
-//!   that starts none of the second stage's multi-character keys (and is no
-//!   ideographic description character) is matched alone by the second
-//!   stage too, at the same place: no match of the second stage can be in
+//! - between phrases, every character's first-stage value must be one
+//!   character and no ideographic description character (or there is no
+//!   composed table): the first stage's output then has the text's
+//!   ideographic description sequences where the text has them, and the
+//!   second stage decides where the first did. A character whose value
+//!   starts none of the second stage's multi-character keys is matched
+//!   alone by the second stage too: no match of the second stage can be in
 //!   progress there, since one would have to start at an earlier such
 //!   character. Its value is its first-stage value's second-stage value; a
 //!   character that is no key of the first stage is its own first-stage
 //!   value, and becomes a key when the second stage changes it;
 //! - every other character between phrases is *diverted*: where one is
-//!   matched alone, the composed conversion converts the rest of its
-//!   segment in two stages (see `convert_composed` in `mod.rs`).
+//!   matched alone, the composed conversion converts from there in two
+//!   stages until the second stage decides at a character's end again
+//!   (see `convert_diverted` in `mod.rs`).
 //!
 //! This file is compiled twice: into the library (for its tests) and into
 //! `build.rs`, which composes the built-in tables, so it uses nothing but
@@ -50,18 +54,27 @@ pub struct Composed {
 
 /// Composes the resolved entries of a fused first stage with those of the
 /// second stage, or `None` when that is not known to be exact (a key of
-/// two or more characters whose rule consumes one character) or does not
-/// pay (see [`MAX_PHRASE_STARTS`]).
+/// two or more characters whose rule consumes one character, a character
+/// whose value is not one character or is an ideographic description
+/// character) or does not pay (see [`MAX_PHRASE_STARTS`]).
 pub fn compose(first: &[Resolved], second: &[Resolved]) -> Option<Composed> {
     let phrase_starts: HashSet<char> = second
         .iter()
         .filter(|entry| entry.key.chars().nth(1).is_some())
         .filter_map(|entry| entry.key.chars().next())
         .collect();
-    let phrase_with_one_char_rule = first
-        .iter()
-        .any(|entry| entry.consume_chars < 2 && entry.key.chars().nth(1).is_some());
-    if phrase_starts.len() > MAX_PHRASE_STARTS || phrase_with_one_char_rule {
+    let one_char = |text: &str| {
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    };
+    let exact = first.iter().all(|entry| match one_char(&entry.key) {
+        Some(_) => one_char(&entry.value).is_some_and(|v| !engine::is_ids_operator(v as u32)),
+        None => entry.consume_chars >= 2,
+    });
+    if phrase_starts.len() > MAX_PHRASE_STARTS || !exact {
         return None;
     }
     let second_table = Table::build(second);
@@ -73,21 +86,15 @@ pub fn compose(first: &[Resolved], second: &[Resolved]) -> Option<Composed> {
     };
     // Whether the character, a first-stage value, keeps the second stage
     // matching character by character.
-    let composes = |c: char| !phrase_starts.contains(&c) && !engine::is_ids_operator(c as u32);
+    let composes = |c: char| !phrase_starts.contains(&c);
 
     let mut entries = Vec::with_capacity(first.len());
     let mut diverted = Vec::new();
     let mut single_keys: HashMap<char, ()> = HashMap::new();
     for entry in first {
-        let mut key_chars = entry.key.chars();
-        if let (Some(c), None) = (key_chars.next(), key_chars.next()) {
+        if let Some(c) = one_char(&entry.key) {
             single_keys.insert(c, ());
-            let mut value_chars = entry.value.chars();
-            let one_char_value = match (value_chars.next(), value_chars.next()) {
-                (Some(v), None) => Some(v),
-                _ => None,
-            };
-            if !one_char_value.is_some_and(composes) {
+            if !one_char(&entry.value).is_some_and(composes) {
                 diverted.push(c);
             }
         }

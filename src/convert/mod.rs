@@ -491,7 +491,8 @@ fn convert_diverted(
     let units = &mut composed.units;
     staged.clear();
     units.clear();
-    let (mut first_ids, mut second_ids) = (engine::IdsUnits::default(), engine::IdsUnits::default());
+    let (mut first_ids, mut second_ids) =
+        (engine::IdsUnits::default(), engine::IdsUnits::default());
     // Where the first stage's next unit starts; whether the segment ended
     // before it; where the second stage's next decision is, in `staged`.
     let (mut source, mut segment_ended, mut at) = (start, false, 0);
@@ -510,7 +511,8 @@ fn convert_diverted(
             }
             let (c, len) = engine::char_at(bytes, source);
             let next = engine::next_char(bytes, source + len);
-            let (end, replacement) = engine::decide(first, bytes, source, c, len, next, &mut first_ids);
+            let (end, replacement) =
+                engine::decide(first, bytes, source, c, len, next, &mut first_ids);
             match replacement {
                 Some(_) if end > source + len => segment_ended = true,
                 Some(replacement) => engine::push_replacement(first, replacement, staged),
@@ -527,7 +529,8 @@ fn convert_diverted(
         let staged_bytes = staged.as_bytes();
         let (c, len) = engine::char_at(staged_bytes, at);
         let next = engine::next_char(staged_bytes, at + len);
-        let (end, replacement) = engine::decide(second, staged_bytes, at, c, len, next, &mut second_ids);
+        let (end, replacement) =
+            engine::decide(second, staged_bytes, at, c, len, next, &mut second_ids);
         match replacement {
             Some(replacement) => engine::push_replacement(second, replacement, out),
             None => out.push_str(&staged[at..end]),
@@ -1170,5 +1173,145 @@ mod tests {
     #[test]
     fn union_policy_prefers_the_longer_member() {
         assert_eq!(convert("布列兹", Config::S2t), "布列茲");
+    }
+
+    /// Pseudo-random texts of up to `max_chars` characters of `alphabet`.
+    fn random_texts(alphabet: &str, count: usize, max_chars: usize) -> Vec<String> {
+        let alphabet: Vec<char> = alphabet.chars().collect();
+        let mut state = 11u64;
+        let mut random = |below: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % below
+        };
+        (0..count)
+            .map(|_| {
+                (0..random(max_chars + 1))
+                    .map(|_| alphabet[random(alphabet.len())])
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The staged conversion of a fused chain of two stages (see
+    /// `Run::convert`): the first stage's phrases are segments, and so is
+    /// the text between them.
+    fn staged(first: &table::View<'_>, second: &table::View<'_>, text: &str) -> String {
+        let mut out = String::new();
+        let mut run = String::new();
+        engine::convert_with_phrases(first, text, &mut run, |run, phrase| {
+            engine::convert(second, run, &mut out);
+            run.clear();
+            engine::convert(second, phrase, &mut out);
+        });
+        engine::convert(second, &run, &mut out);
+        out
+    }
+
+    #[test]
+    fn composed_stages_convert_as_staged() {
+        // A first stage with phrases, characters whose value starts the
+        // second stage's phrases (纯, 吃, 长: diverted) and one whose value
+        // the second stage changes (为); a second stage with phrases of two
+        // and three characters and single characters, some of which no key
+        // of the first stage has (爲, 喫).
+        let entries = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|&(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let dicts = vec![
+            entries(&[("头发", "頭髮"), ("茶头", "茶頭")]),
+            entries(&[
+                ("纯", "純"),
+                ("吃", "喫"),
+                ("为", "爲"),
+                ("长", "長"),
+                ("发", "發"),
+            ]),
+            entries(&[
+                ("純喫茶", "純喫茶"),
+                ("喫茶", "吃茶"),
+                ("長長", "丈"),
+                ("長", "镸"),
+            ]),
+            entries(&[("喫", "吃"), ("爲", "為"), ("純", "纯"), ("發", "発")]),
+        ];
+        use DictTree::{Group, Leaf};
+        let first_entries = dict::resolve(
+            &Group(MatchPolicy::ShortCircuit, vec![Leaf(0), Leaf(1)]),
+            &dicts,
+        );
+        let second_entries = dict::resolve(
+            &Group(MatchPolicy::ShortCircuit, vec![Leaf(2), Leaf(3)]),
+            &dicts,
+        );
+        let composed = compose::compose(&first_entries, &second_entries).unwrap();
+        assert_eq!(composed.diverted, vec!['吃', '喫', '純', '纯', '長', '长']);
+        let tables = [
+            Table::build_diverting(&composed.entries, &composed.diverted),
+            Table::build(&first_entries),
+            Table::build(&second_entries),
+        ];
+        let [composed, first, second] = tables.each_ref().map(|t| t.view());
+        let mut state = Composed {
+            view: composed,
+            second_reach: 3,
+            units: Vec::new(),
+        };
+        let mut texts = random_texts("纯吃茶头发为长喫爲純長⿰a\n", 3000, 12);
+        texts.push("纯吃茶".to_string());
+        for text in &texts {
+            let mut out = String::new();
+            convert_composed(
+                &mut state,
+                &first,
+                &second,
+                text,
+                &mut out,
+                &mut String::new(),
+            );
+            assert_eq!(out, staged(&first, &second, text), "{text:?}");
+        }
+        // Without its diverted characters, the composed table alone is
+        // wrong: the second stage's phrase 純喫茶 is missed.
+        let mut plain = String::new();
+        engine::convert(&state.view, "纯吃茶", &mut plain);
+        assert_eq!(plain, "纯吃茶");
+        assert_eq!(staged(&first, &second, "纯吃茶"), "純喫茶");
+        // A value of two characters would make an ideographic description
+        // sequence of the first stage's output out of an incomplete one of
+        // the text (⿰长 as ⿰長長, which the second stage keeps whole): no
+        // composition then.
+        let mut two_chars = dicts.clone();
+        two_chars[1].push(("个".to_string(), "個個".to_string()));
+        let first_entries = dict::resolve(
+            &Group(MatchPolicy::ShortCircuit, vec![Leaf(0), Leaf(1)]),
+            &two_chars,
+        );
+        assert!(compose::compose(&first_entries, &second_entries).is_none());
+    }
+
+    #[test]
+    fn s2tw_is_composed_and_converts_as_staged() {
+        let s2tw = Converter::new(Config::S2tw);
+        let plan = &*s2tw.plan;
+        assert!(plan.composed.is_some());
+        let [first, second] = [&plan.chain[0], &plan.chain[1]].map(|t| t.view());
+        // Characters of the Taiwan variants' phrases and their sources,
+        // of phrases of the first stage, variants, an ideographic
+        // description character.
+        let alphabet = "纯純吃喫茶小铺舖张張栋棟梁樑林杨楊国國杰士牛骥驥同一皁皂罗羅兴叶葉步蒋蔣黄黃东头发干了为爲着里裏么麼⿰a，\n";
+        let mut texts = random_texts(alphabet, 5000, 16);
+        texts.extend(["纯吃茶", "张栋梁", "牛骥同一皂", "⿰张栋梁"].map(String::from));
+        for text in &texts {
+            assert_eq!(
+                s2tw.convert(text),
+                staged(&first, &second, text),
+                "{text:?}"
+            );
+        }
     }
 }
