@@ -406,7 +406,7 @@ pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
 /// and diverted (see `Table::build_diverting`): returns where it stopped,
 /// `text.len()` when no such character came.
 pub(crate) fn convert_until_diverted(view: &View<'_>, text: &str, out: &mut String) -> usize {
-    convert_units::<true>(view, text, out, |out, phrase| out.push_str(phrase))
+    convert_units::<true>(view, text, &[], out, |out, phrase| out.push_str(phrase))
 }
 
 /// [`convert`], except that the value of each match of two or more
@@ -420,15 +420,39 @@ pub(crate) fn convert_with_phrases(
     out: &mut String,
     on_phrase: impl FnMut(&mut String, &str),
 ) {
-    convert_units::<false>(view, text, out, on_phrase);
+    convert_units::<false>(view, text, &[], out, on_phrase);
 }
 
-/// [`convert_with_phrases`], which, when `STOP_AT_DIVERTED`, stops before
-/// the first diverted character matched alone; returns where it stopped.
+/// Converts `text`, a run of segments that end at `ends` (in increasing
+/// order; text after the last end is one more segment), each on its own,
+/// appending the result to `out`: what [`convert`] outputs for the
+/// segments one by one, without a call per segment (the segments of a
+/// fused first stage's output are a few characters long). Characters are
+/// decided alone across segment ends as within a segment; only a decision
+/// that may match a longer key, or reads an ideographic description
+/// sequence, looks no further than its segment's end.
+pub(crate) fn convert_segments(view: &View<'_>, text: &str, ends: &[usize], out: &mut String) {
+    convert_units::<false>(view, text, ends, out, |out, phrase| out.push_str(phrase));
+}
+
+/// The end of the segment of `bytes` (whose segments end at `ends`, see
+/// [`convert_segments`]) that holds the position `at`.
+#[inline]
+fn segment_of<'b>(bytes: &'b [u8], ends: &[usize], at: usize) -> &'b [u8] {
+    let end = ends
+        .get(ends.partition_point(|&end| end <= at))
+        .map_or(bytes.len(), |&end| end.min(bytes.len()));
+    &bytes[..end]
+}
+
+/// [`convert_with_phrases`] over segments that end at `ends` (see
+/// [`convert_segments`]), which, when `STOP_AT_DIVERTED`, stops before the
+/// first diverted character matched alone; returns where it stopped.
 #[inline(always)]
 fn convert_units<const STOP_AT_DIVERTED: bool>(
     view: &View<'_>,
     text: &str,
+    ends: &[usize],
     out: &mut String,
     mut on_phrase: impl FnMut(&mut String, &str),
 ) -> usize {
@@ -443,7 +467,7 @@ fn convert_units<const STOP_AT_DIVERTED: bool>(
     let mut i = 0;
     loop {
         if let Some(quick) = quick {
-            i = convert_quick_run(view, quick, text, i, out, &mut on_phrase);
+            i = convert_quick_run(view, quick, text, ends, i, out, &mut on_phrase);
         }
         if i >= bytes.len() {
             break;
@@ -488,7 +512,10 @@ fn convert_units<const STOP_AT_DIVERTED: bool>(
             i += len;
             continue;
         }
-        let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        // (A character after the segment's end is no next character: the
+        // walk that `next` would pass the pair filter for stops there.)
+        let segment = segment_of(bytes, ends, i);
+        let (end, replacement) = decide(view, segment, i, c, len, next, &mut ids);
         if STOP_AT_DIVERTED && entry.diverted() && end == i + len {
             return i;
         }
@@ -499,50 +526,6 @@ fn convert_units<const STOP_AT_DIVERTED: bool>(
         i = end;
     }
     bytes.len()
-}
-
-/// Converts `text`, a run of segments that end at `ends` (in increasing
-/// order; text after the last end is one more segment), each on its own,
-/// with a sparse table (see [`View::sparse`]), appending the result to
-/// `out`: what [`convert`] outputs for the segments one by one, without a
-/// call per segment. Runs of characters in no key are copied whole across
-/// segment ends (matching steps over such characters one at a time in any
-/// segment); only a decision at a key character, which happens within its
-/// segment, looks no further than the segment's end.
-pub(crate) fn convert_segments_sparse(
-    view: &View<'_>,
-    text: &str,
-    ends: &[usize],
-    out: &mut String,
-) {
-    let bytes = text.as_bytes();
-    out.reserve(text.len());
-    let mut ends = ends.iter().copied();
-    let mut segment_end = 0;
-    let mut ids = IdsUnits::default();
-    let mut i = 0;
-    loop {
-        let run_end = unkeyed_run_end(view, bytes, i);
-        out.push_str(&text[i..run_end]);
-        i = run_end;
-        if i >= bytes.len() {
-            break;
-        }
-        if segment_end <= i {
-            segment_end = ends.find(|&end| end > i).unwrap_or(bytes.len());
-            // (Each segment's conversion starts afresh.)
-            ids = IdsUnits::default();
-        }
-        let segment = &bytes[..segment_end];
-        let (c, len) = char_at(segment, i);
-        let next = next_char(segment, i + len);
-        let (end, replacement) = decide(view, segment, i, c, len, next, &mut ids);
-        match replacement {
-            Some(replacement) => push_replacement(view, replacement, out),
-            None => out.push_str(&text[i..end]),
-        }
-        i = end;
-    }
 }
 
 /// Appends the output of a match that ends at `end` and whose first
@@ -590,6 +573,7 @@ fn convert_quick_run(
     view: &View<'_>,
     quick: &QuickChars,
     text: &str,
+    ends: &[usize],
     mut i: usize,
     out: &mut String,
     on_phrase: &mut impl FnMut(&mut String, &str),
@@ -639,7 +623,8 @@ fn convert_quick_run(
                     // The pair filter let the pair through: a phrase may
                     // start here; if none does, the character is decided as
                     // usual.
-                    if let Some(found) = match_phrase(view, bytes, i + j, c, i + j + 3) {
+                    let segment = segment_of(bytes, ends, i + j);
+                    if let Some(found) = match_phrase(view, segment, i + j, c, i + j + 3) {
                         phrase = Some(found);
                         break;
                     }

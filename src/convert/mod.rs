@@ -332,7 +332,7 @@ struct Run<'t> {
     fused: bool,
     scratch: (String, String),
     /// Where the segments in the first of `scratch` end (see
-    /// `convert_fused_then_sparse`).
+    /// `convert_fused_then_batched`).
     segment_ends: Vec<usize>,
     smart: Option<SmartRun<'t>>,
 }
@@ -388,8 +388,8 @@ impl Run<'_> {
             return convert_composed(composed, first, second, text, out, &mut scratch.0);
         }
         match (segmentation, chain.split_first()) {
-            (Some(_), Some((first, [variants]))) if *fused && variants.sparse() => {
-                convert_fused_then_sparse(first, variants, text, out, scratch, segment_ends)
+            (Some(_), Some((first, [second]))) if *fused => {
+                convert_fused_then_batched(first, second, text, out, scratch, segment_ends)
             }
             (Some(_), Some((first, rest))) if *fused => {
                 // One pass of the first stage: its multi-character matches
@@ -414,18 +414,18 @@ impl Run<'_> {
     }
 }
 
-/// The fused first stage's output is converted by a sparse second stage a
+/// The fused first stage's output is converted by the second stage a
 /// batch of segments of about this many bytes at a time (a batch stays in
 /// the second-level cache between the stages).
 const SEGMENT_BATCH: usize = 64 * 1024;
 
-/// A fused chain of two stages whose second is sparse (s2tw: the Taiwan
-/// variants): the first stage's segments (see `Run::convert`) are gathered
-/// in `scratch` with where they end, and the second converts a batch of
-/// them in one call (see [`engine::convert_segments_sparse`]) instead of a
-/// call per segment, which cost more than converting them (a segment is a
-/// few characters long).
-fn convert_fused_then_sparse(
+/// A fused chain of two stages (s2twp: the Taiwan phrases and variants;
+/// s2hk): the first stage's segments (see `Run::convert`) are gathered in
+/// `scratch` with where they end, and the second converts a batch of them
+/// in one call (see [`engine::convert_segments`]) instead of a call per
+/// segment, which cost more than converting them (a segment is a few
+/// characters long).
+fn convert_fused_then_batched(
     first: &table::View<'_>,
     second: &table::View<'_>,
     text: &str,
@@ -441,12 +441,12 @@ fn convert_fused_then_sparse(
         staged.push_str(phrase);
         ends.push(staged.len());
         if staged.len() >= SEGMENT_BATCH {
-            engine::convert_segments_sparse(second, staged, ends, out);
+            engine::convert_segments(second, staged, ends, out);
             staged.clear();
             ends.clear();
         }
     });
-    engine::convert_segments_sparse(second, staged, ends, out);
+    engine::convert_segments(second, staged, ends, out);
 }
 
 /// A fused chain of two stages composed into one table (see `compose.rs`):
@@ -1037,13 +1037,14 @@ mod tests {
     }
 
     #[test]
-    fn sparse_segments_convert_as_one_by_one() {
-        // `engine::convert_segments_sparse` converts a run of segments in
-        // one call: each segment as `engine::convert` converts it alone,
-        // with no match across a segment's end (说话 cut between its
-        // characters is two matches), however the runs of characters in
-        // no key cross them. Keys of every length of UTF-8, a phrase, an
-        // ideographic description character.
+    fn segments_convert_as_one_by_one() {
+        // `engine::convert_segments` converts a run of segments in one
+        // call: each segment as `engine::convert` converts it alone, with
+        // no match across a segment's end (说话 cut between its characters
+        // is two matches), however the runs of characters in no key cross
+        // them. Keys of every length of UTF-8, a phrase, an ideographic
+        // description character; a sparse table and one whose characters
+        // are decided by `QuickChars`.
         let entries: Vec<(String, String)> = [
             ("说", "說"),
             ("话", "話"),
@@ -1055,10 +1056,19 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-        let table = Table::build(&dict::resolve(&DictTree::Leaf(0), &[entries]));
-        let view = table.view();
-        assert!(view.sparse());
-        let alphabet: Vec<char> = "说话一人⿰éa𠀀\nx，".chars().collect();
+        let dense: Vec<(String, String)> = entries
+            .iter()
+            .cloned()
+            .chain((0x6000..0x6900).filter_map(|c| {
+                let (from, to) = (char::from_u32(c)?, char::from_u32(c + 0x1000)?);
+                Some((from.to_string(), to.to_string()))
+            }))
+            .collect();
+        let tables =
+            [entries, dense].map(|e| Table::build(&dict::resolve(&DictTree::Leaf(0), &[e])));
+        let [sparse, dense] = tables.each_ref().map(|t| t.view());
+        assert!(sparse.sparse() && !dense.sparse());
+        let alphabet: Vec<char> = "说话一人⿰éa𠀀\nx，\u{6000}\u{6001}".chars().collect();
         let mut state = 7u64;
         let mut random = |below: usize| {
             state = state
@@ -1081,20 +1091,22 @@ mod tests {
             ends.sort_unstable();
             cases.push((text, ends));
         }
-        for (text, ends) in &cases {
-            let mut one_by_one = String::new();
-            let mut start = 0;
-            for &end in ends.iter().chain([&text.len()]) {
-                engine::convert(&view, &text[start..end.max(start)], &mut one_by_one);
-                start = end.max(start);
+        for view in [&sparse, &dense] {
+            for (text, ends) in &cases {
+                let mut one_by_one = String::new();
+                let mut start = 0;
+                for &end in ends.iter().chain([&text.len()]) {
+                    engine::convert(view, &text[start..end.max(start)], &mut one_by_one);
+                    start = end.max(start);
+                }
+                let mut at_once = String::new();
+                engine::convert_segments(view, text, ends, &mut at_once);
+                assert_eq!(at_once, one_by_one, "{text:?} {ends:?}");
             }
-            let mut at_once = String::new();
-            engine::convert_segments_sparse(&view, text, ends, &mut at_once);
-            assert_eq!(at_once, one_by_one, "{text:?} {ends:?}");
+            let mut cut = String::new();
+            engine::convert_segments(view, "说话说话", &[3, 6], &mut cut);
+            assert_eq!(cut, "說話説話");
         }
-        let mut cut = String::new();
-        engine::convert_segments_sparse(&view, "说话说话", &[3, 6], &mut cut);
-        assert_eq!(cut, "說話説話");
     }
 
     #[test]
