@@ -403,8 +403,8 @@ pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
 }
 
 /// [`convert`], stopping before the first character that is matched alone
-/// and diverted (see `Table::build_diverting`): returns where it stopped,
-/// `text.len()` when no such character came.
+/// where it starts a diverted pair (see `Table::build_diverting`): returns
+/// where it stopped, `text.len()` when no such character came.
 pub(crate) fn convert_until_diverted(view: &View<'_>, text: &str, out: &mut String) -> usize {
     convert_units::<true>(view, text, &[], out, |out, phrase| out.push_str(phrase))
 }
@@ -433,6 +433,13 @@ pub(crate) fn convert_with_phrases(
 /// sequence, looks no further than its segment's end.
 pub(crate) fn convert_segments(view: &View<'_>, text: &str, ends: &[usize], out: &mut String) {
     convert_units::<false>(view, text, ends, out, |out, phrase| out.push_str(phrase));
+}
+
+/// Whether `c` followed by `next` is a diverted pair (see
+/// `Table::build_diverting`).
+#[inline]
+fn diverts(view: &View<'_>, c: u32, next: u32) -> bool {
+    view.entry(c).diverted() && view.second(c, next).is_some_and(|node| node.diverted())
 }
 
 /// The end of the segment of `bytes` (whose segments end at `ends`, see
@@ -467,7 +474,15 @@ fn convert_units<const STOP_AT_DIVERTED: bool>(
     let mut i = 0;
     loop {
         if let Some(quick) = quick {
-            i = convert_quick_run(view, quick, text, ends, i, out, &mut on_phrase);
+            i = convert_quick_run::<STOP_AT_DIVERTED>(
+                view,
+                quick,
+                text,
+                ends,
+                i,
+                out,
+                &mut on_phrase,
+            );
         }
         if i >= bytes.len() {
             break;
@@ -516,7 +531,7 @@ fn convert_units<const STOP_AT_DIVERTED: bool>(
         // walk that `next` would pass the pair filter for stops there.)
         let segment = segment_of(bytes, ends, i);
         let (end, replacement) = decide(view, segment, i, c, len, next, &mut ids);
-        if STOP_AT_DIVERTED && entry.diverted() && end == i + len {
+        if STOP_AT_DIVERTED && phrase != 0 && end == i + len && diverts(view, c, next) {
             return i;
         }
         match replacement {
@@ -569,7 +584,7 @@ fn short_str(utf8: &mut [u8; 8], a: char, b: Option<char>) -> &str {
 /// one, looks each up with one load and writes its output with one store.
 #[inline(always)]
 #[allow(unsafe_code)]
-fn convert_quick_run(
+fn convert_quick_run<const STOP_AT_DIVERTED: bool>(
     view: &View<'_>,
     quick: &QuickChars,
     text: &str,
@@ -626,6 +641,10 @@ fn convert_quick_run(
                     let segment = segment_of(bytes, ends, i + j);
                     if let Some(found) = match_phrase(view, segment, i + j, c, i + j + 3) {
                         phrase = Some(found);
+                        break;
+                    }
+                    // (The outer loop stops before a diverted pair.)
+                    if STOP_AT_DIVERTED && diverts(view, c, next) {
                         break;
                     }
                 }

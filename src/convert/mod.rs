@@ -1223,8 +1223,8 @@ mod tests {
 
     #[test]
     fn composed_stages_convert_as_staged() {
-        // A first stage with phrases, characters whose value starts the
-        // second stage's phrases (纯, 吃, 长: diverted) and one whose value
+        // A first stage with phrases, characters whose values start the
+        // second stage's phrases (纯 吃, 长 长: diverted) and one whose value
         // the second stage changes (为); a second stage with phrases of two
         // and three characters and single characters, some of which no key
         // of the first stage has (爲, 喫).
@@ -1261,7 +1261,10 @@ mod tests {
             &dicts,
         );
         let composed = compose::compose(&first_entries, &second_entries).unwrap();
-        assert_eq!(composed.diverted, vec!['吃', '喫', '純', '纯', '長', '长']);
+        // The pairs whose first-stage values start the second stage's
+        // phrases: 純喫 and 喫茶 and 長長 from 纯 or 純, 吃 or 喫, 长 or 長.
+        assert_eq!(composed.diverted.len(), 10);
+        assert!(composed.diverted.contains(&('纯', '吃')));
         let tables = [
             Table::build_diverting(&composed.entries, &composed.diverted),
             Table::build(&first_entries),
