@@ -1310,23 +1310,25 @@ mod tests {
     }
 
     #[test]
-    fn s2tw_is_composed_and_converts_as_staged() {
-        let s2tw = Converter::new(Config::S2tw);
-        let plan = &*s2tw.plan;
-        assert!(plan.composed.is_some());
-        let [first, second] = [&plan.chain[0], &plan.chain[1]].map(|t| t.view());
-        // Characters of the Taiwan variants' phrases and their sources,
-        // of phrases of the first stage, variants, an ideographic
+    fn fused_configs_are_composed_and_convert_as_staged() {
+        // Characters of the Taiwan variants' and phrases' keys and their
+        // sources, of phrases of the first stage, variants, an ideographic
         // description character.
-        let alphabet = "纯純吃喫茶小铺舖张張栋棟梁樑林杨楊国國杰士牛骥驥同一皁皂罗羅兴叶葉步蒋蔣黄黃东头发干了为爲着里裏么麼⿰a，\n";
-        let mut texts = random_texts(alphabet, 5000, 16);
-        texts.extend(["纯吃茶", "张栋梁", "牛骥同一皂", "⿰张栋梁"].map(String::from));
-        for text in &texts {
-            assert_eq!(
-                s2tw.convert(text),
-                staged(&first, &second, text),
-                "{text:?}"
-            );
+        let alphabet =
+            "纯純吃喫茶小铺舖张張栋棟梁樑林杨楊国國杰士牛骥驥同一皁皂罗羅兴叶葉步蒋蔣黄黃东\
+                        头发干了为爲着里裏么麼鼠标软件信息网络程序打印台湾⿰a，\n";
+        let mut texts = random_texts(alphabet, 3000, 16);
+        texts
+            .extend(["纯吃茶", "张栋梁", "牛骥同一皂", "⿰张栋梁", "鼠标和软件"].map(String::from));
+        for config in [Config::S2tw, Config::S2twp, Config::S2hk, Config::S2hkp] {
+            let converter = Converter::new(config);
+            let plan = &*converter.plan;
+            assert!(plan.composed.is_some(), "{config}");
+            let [first, second] = [&plan.chain[0], &plan.chain[1]].map(|t| t.view());
+            for text in &texts {
+                let staged = staged(&first, &second, text);
+                assert_eq!(converter.convert(text), staged, "{config} {text:?}");
+            }
         }
     }
 }
