@@ -446,6 +446,10 @@ fn diverts(view: &View<'_>, c: u32, next: u32) -> bool {
 /// [`convert_segments`]) that holds the position `at`.
 #[inline]
 fn segment_of<'b>(bytes: &'b [u8], ends: &[usize], at: usize) -> &'b [u8] {
+    // (Conversion of a single segment, the usual case, pays one test.)
+    if ends.is_empty() {
+        return bytes;
+    }
     let end = ends
         .get(ends.partition_point(|&end| end <= at))
         .map_or(bytes.len(), |&end| end.min(bytes.len()));
