@@ -425,6 +425,7 @@ const SEGMENT_BATCH: usize = 64 * 1024;
 /// in one call (see [`engine::convert_segments`]) instead of a call per
 /// segment, which cost more than converting them (a segment is a few
 /// characters long).
+#[inline(never)]
 fn convert_fused_then_batched(
     first: &table::View<'_>,
     second: &table::View<'_>,
@@ -453,6 +454,7 @@ fn convert_fused_then_batched(
 /// the text is converted with the composed table up to a diverted
 /// character, from there in two stages (see [`convert_diverted`]), and so
 /// on.
+#[inline(never)]
 fn convert_composed(
     composed: &mut Composed<'_>,
     first: &table::View<'_>,
