@@ -2,11 +2,16 @@
 //! longest-match tables, one per distinct dictionary tree used by the 16
 //! built-in configs, and generates the table of built-in plans.
 
+#[path = "src/convert/compose.rs"]
+mod compose;
 #[path = "src/repair/decoded.rs"]
 mod decoded;
 #[path = "src/convert/dict.rs"]
 #[allow(dead_code)]
 mod dict;
+#[path = "src/convert/engine.rs"]
+#[allow(dead_code)]
+mod engine;
 #[path = "src/convert/spec.rs"]
 #[allow(dead_code)]
 mod spec;
@@ -37,6 +42,9 @@ struct Tables {
     dir: PathBuf,
     data: PathBuf,
     ids: HashMap<DictSpec, usize>,
+    /// Composed tables (see src/convert/compose.rs), by the ids of the two
+    /// stages composed; `None` when they do not compose.
+    composed: HashMap<(usize, usize), Option<usize>>,
     files: HashMap<String, usize>,
     dicts: Vec<Vec<(String, String)>>,
 }
@@ -46,15 +54,47 @@ impl Tables {
         if let Some(&id) = self.ids.get(spec) {
             return id;
         }
+        let resolved = self.resolved(spec);
+        let id = self.write(&table::Table::build(&resolved));
+        self.ids.insert(spec.clone(), id);
+        id
+    }
+
+    fn resolved(&mut self, spec: &DictSpec) -> Vec<Resolved> {
         let tree = self.tree(spec);
-        let resolved: Vec<Resolved> = dict::resolve(&tree, &self.dicts);
-        let table = table::Table::build(&resolved);
+        dict::resolve(&tree, &self.dicts)
+    }
+
+    /// How many tables are written.
+    fn count(&self) -> usize {
+        self.ids.len() + self.composed.values().flatten().count()
+    }
+
+    /// Writes a table's files; returns its id.
+    fn write(&self, table: &table::Table) -> usize {
         let (words, arena) = table.parts();
-        let id = self.ids.len();
+        let id = self.count();
         let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
         fs::write(self.dir.join(format!("table_{id}.words")), bytes).unwrap();
         fs::write(self.dir.join(format!("table_{id}.arena")), arena).unwrap();
-        self.ids.insert(spec.clone(), id);
+        id
+    }
+
+    /// The id of the composed table of a fused chain's two stages, if they
+    /// compose.
+    fn composed(&mut self, first: &DictSpec, second: &DictSpec) -> Option<usize> {
+        let key = (self.id(first), self.id(second));
+        if let Some(&id) = self.composed.get(&key) {
+            return id;
+        }
+        let (first, second) = (self.resolved(first), self.resolved(second));
+        let id = compose::compose(&first, &second).map(|composed| {
+            self.write(&table::Table::build_diverting(
+                &composed.entries,
+                &composed.diverted,
+            ))
+        });
+        self.composed.insert(key, id);
         id
     }
 
@@ -70,8 +110,12 @@ impl Tables {
             }
             _ => false,
         };
+        let composed = match config.chain.as_slice() {
+            [first, second] if fused => self.composed(first, second),
+            _ => None,
+        };
         format!(
-            "Stages {{ normalization: &{normalization:?}, segmentation: {segmentation:?}, chain: &{chain:?}, fused: {fused} }}"
+            "Stages {{ normalization: &{normalization:?}, segmentation: {segmentation:?}, chain: &{chain:?}, fused: {fused}, composed: {composed:?} }}"
         )
     }
 
@@ -335,6 +379,8 @@ fn main() {
     println!("cargo:rerun-if-changed=src/convert/dict.rs");
     println!("cargo:rerun-if-changed=src/convert/spec.rs");
     println!("cargo:rerun-if-changed=src/convert/table.rs");
+    println!("cargo:rerun-if-changed=src/convert/engine.rs");
+    println!("cargo:rerun-if-changed=src/convert/compose.rs");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     hanzi_costs(&out);
     letter_costs(&out);
@@ -346,6 +392,7 @@ fn main() {
         dir: out.clone(),
         data: data.to_path_buf(),
         ids: HashMap::new(),
+        composed: HashMap::new(),
         files: HashMap::new(),
         dicts: Vec::new(),
     };
@@ -366,7 +413,7 @@ fn main() {
         .unwrap();
     }
 
-    let costs_id = tables.ids.len();
+    let costs_id = tables.count();
     segmentation_costs(&out, costs_id);
     let count = costs_id + 1;
     let mut code = String::new();

@@ -28,6 +28,9 @@ pub(crate) struct Stages {
     /// Whether the first stage can run in one pass with the segmentation
     /// (see `dict::stage_fuses_with_segmentation`).
     pub fused: bool,
+    /// The first and second stages of a fused chain of two composed into
+    /// one table (see `compose.rs`), when that is exact and pays.
+    pub composed: Option<usize>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));

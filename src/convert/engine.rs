@@ -158,18 +158,34 @@ pub(crate) fn for_each_key_at(
 }
 
 /// Calls `on_phrase(start, end)` for every match of two or more characters
-/// of forward maximum matching over `text`, in order: [`for_each_match`]
-/// with the quick test of [`convert_with_phrases`] for the characters that
-/// start no phrase.
+/// of forward maximum matching over `text`, in order (see [`next_phrase`]).
 #[inline]
 pub(crate) fn for_each_phrase(
     view: &View<'_>,
     text: &str,
     mut on_phrase: impl FnMut(usize, usize),
 ) {
-    let bytes = text.as_bytes();
     let mut ids = IdsUnits::default();
-    let mut i = 0;
+    let mut from = 0;
+    while let Some((start, end)) = next_phrase(view, text, from, &mut ids) {
+        on_phrase(start, end);
+        from = end;
+    }
+}
+
+/// The first match of two or more characters of forward maximum matching
+/// over `text` from `from` (where matching decides): [`for_each_match`]
+/// with the quick test of [`convert_with_phrases`] for the characters that
+/// start no phrase.
+#[inline]
+pub(crate) fn next_phrase(
+    view: &View<'_>,
+    text: &str,
+    from: usize,
+    ids: &mut IdsUnits,
+) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut i = from;
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 && !view.ascii_in_keys(b) {
@@ -182,12 +198,13 @@ pub(crate) fn for_each_phrase(
             i += len;
             continue;
         }
-        let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        let (end, replacement) = decide(view, bytes, i, c, len, next, ids);
         if replacement.is_some() && end > i + len {
-            on_phrase(i, end);
+            return Some((i, end));
         }
         i = end;
     }
+    None
 }
 
 /// Calls `on_match(start, end, replacement)` for every match of forward
@@ -385,6 +402,13 @@ pub(crate) fn convert(view: &View<'_>, text: &str, out: &mut String) {
     convert_with_phrases(view, text, out, |out, phrase| out.push_str(phrase));
 }
 
+/// [`convert`], stopping before the first character that is matched alone
+/// where it starts a diverted pair (see `Table::build_diverting`): returns
+/// where it stopped, `text.len()` when no such character came.
+pub(crate) fn convert_until_diverted(view: &View<'_>, text: &str, out: &mut String) -> usize {
+    convert_units::<true>(view, text, &[], out, |out, phrase| out.push_str(phrase))
+}
+
 /// [`convert`], except that the value of each match of two or more
 /// characters goes to `on_phrase(out, value)` instead of `out`: the fused
 /// first stage of a segmented chain (see `Run::convert`) passes those on as
@@ -394,8 +418,55 @@ pub(crate) fn convert_with_phrases(
     view: &View<'_>,
     text: &str,
     out: &mut String,
-    mut on_phrase: impl FnMut(&mut String, &str),
+    on_phrase: impl FnMut(&mut String, &str),
 ) {
+    convert_units::<false>(view, text, &[], out, on_phrase);
+}
+
+/// Converts `text`, a run of segments that end at `ends` (in increasing
+/// order; text after the last end is one more segment), each on its own,
+/// appending the result to `out`: what [`convert`] outputs for the
+/// segments one by one, without a call per segment (the segments of a
+/// fused first stage's output are a few characters long). Characters are
+/// decided alone across segment ends as within a segment; only a decision
+/// that may match a longer key, or reads an ideographic description
+/// sequence, looks no further than its segment's end.
+pub(crate) fn convert_segments(view: &View<'_>, text: &str, ends: &[usize], out: &mut String) {
+    convert_units::<false>(view, text, ends, out, |out, phrase| out.push_str(phrase));
+}
+
+/// Whether `c` followed by `next` is a diverted pair (see
+/// `Table::build_diverting`).
+#[inline]
+fn diverts(view: &View<'_>, c: u32, next: u32) -> bool {
+    view.entry(c).diverted() && view.second(c, next).is_some_and(|node| node.diverted())
+}
+
+/// The end of the segment of `bytes` (whose segments end at `ends`, see
+/// [`convert_segments`]) that holds the position `at`.
+#[inline]
+fn segment_of<'b>(bytes: &'b [u8], ends: &[usize], at: usize) -> &'b [u8] {
+    // (Conversion of a single segment, the usual case, pays one test.)
+    if ends.is_empty() {
+        return bytes;
+    }
+    let end = ends
+        .get(ends.partition_point(|&end| end <= at))
+        .map_or(bytes.len(), |&end| end.min(bytes.len()));
+    &bytes[..end]
+}
+
+/// [`convert_with_phrases`] over segments that end at `ends` (see
+/// [`convert_segments`]), which, when `STOP_AT_DIVERTED`, stops before the
+/// first diverted character matched alone; returns where it stopped.
+#[inline(always)]
+fn convert_units<const STOP_AT_DIVERTED: bool>(
+    view: &View<'_>,
+    text: &str,
+    ends: &[usize],
+    out: &mut String,
+    mut on_phrase: impl FnMut(&mut String, &str),
+) -> usize {
     let bytes = text.as_bytes();
     out.reserve(text.len());
     // (Sparse tables copy runs of characters in no key instead.)
@@ -407,7 +478,15 @@ pub(crate) fn convert_with_phrases(
     let mut i = 0;
     loop {
         if let Some(quick) = quick {
-            i = convert_quick_run(view, quick, text, i, out, &mut on_phrase);
+            i = convert_quick_run::<STOP_AT_DIVERTED>(
+                view,
+                quick,
+                text,
+                ends,
+                i,
+                out,
+                &mut on_phrase,
+            );
         }
         if i >= bytes.len() {
             break;
@@ -452,57 +531,20 @@ pub(crate) fn convert_with_phrases(
             i += len;
             continue;
         }
-        let (end, replacement) = decide(view, bytes, i, c, len, next, &mut ids);
+        // (A character after the segment's end is no next character: the
+        // walk that `next` would pass the pair filter for stops there.)
+        let segment = segment_of(bytes, ends, i);
+        let (end, replacement) = decide(view, segment, i, c, len, next, &mut ids);
+        if STOP_AT_DIVERTED && phrase != 0 && end == i + len && diverts(view, c, next) {
+            return i;
+        }
         match replacement {
             Some(replacement) => output_match(view, i + len, end, replacement, out, &mut on_phrase),
             None => out.push_str(&text[i..end]),
         }
         i = end;
     }
-}
-
-/// Converts `text`, a run of segments that end at `ends` (in increasing
-/// order; text after the last end is one more segment), each on its own,
-/// with a sparse table (see [`View::sparse`]), appending the result to
-/// `out`: what [`convert`] outputs for the segments one by one, without a
-/// call per segment. Runs of characters in no key are copied whole across
-/// segment ends (matching steps over such characters one at a time in any
-/// segment); only a decision at a key character, which happens within its
-/// segment, looks no further than the segment's end.
-pub(crate) fn convert_segments_sparse(
-    view: &View<'_>,
-    text: &str,
-    ends: &[usize],
-    out: &mut String,
-) {
-    let bytes = text.as_bytes();
-    out.reserve(text.len());
-    let mut ends = ends.iter().copied();
-    let mut segment_end = 0;
-    let mut ids = IdsUnits::default();
-    let mut i = 0;
-    loop {
-        let run_end = unkeyed_run_end(view, bytes, i);
-        out.push_str(&text[i..run_end]);
-        i = run_end;
-        if i >= bytes.len() {
-            break;
-        }
-        if segment_end <= i {
-            segment_end = ends.find(|&end| end > i).unwrap_or(bytes.len());
-            // (Each segment's conversion starts afresh.)
-            ids = IdsUnits::default();
-        }
-        let segment = &bytes[..segment_end];
-        let (c, len) = char_at(segment, i);
-        let next = next_char(segment, i + len);
-        let (end, replacement) = decide(view, segment, i, c, len, next, &mut ids);
-        match replacement {
-            Some(replacement) => push_replacement(view, replacement, out),
-            None => out.push_str(&text[i..end]),
-        }
-        i = end;
-    }
+    bytes.len()
 }
 
 /// Appends the output of a match that ends at `end` and whose first
@@ -546,10 +588,11 @@ fn short_str(utf8: &mut [u8; 8], a: char, b: Option<char>) -> &str {
 /// one, looks each up with one load and writes its output with one store.
 #[inline(always)]
 #[allow(unsafe_code)]
-fn convert_quick_run(
+fn convert_quick_run<const STOP_AT_DIVERTED: bool>(
     view: &View<'_>,
     quick: &QuickChars,
     text: &str,
+    ends: &[usize],
     mut i: usize,
     out: &mut String,
     on_phrase: &mut impl FnMut(&mut String, &str),
@@ -599,8 +642,13 @@ fn convert_quick_run(
                     // The pair filter let the pair through: a phrase may
                     // start here; if none does, the character is decided as
                     // usual.
-                    if let Some(found) = match_phrase(view, bytes, i + j, c, i + j + 3) {
+                    let segment = segment_of(bytes, ends, i + j);
+                    if let Some(found) = match_phrase(view, segment, i + j, c, i + j + 3) {
                         phrase = Some(found);
+                        break;
+                    }
+                    // (The outer loop stops before a diverted pair.)
+                    if STOP_AT_DIVERTED && diverts(view, c, next) {
                         break;
                     }
                 }

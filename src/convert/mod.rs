@@ -9,6 +9,8 @@
 //! compiled by `build.rs` and embedded in the binary.
 
 mod builtin;
+#[cfg(test)]
+mod compose;
 mod dict;
 mod engine;
 mod phrases;
@@ -168,6 +170,9 @@ struct Plan {
     chain: Vec<Arc<Table>>,
     /// Whether the first chain stage runs in one pass with the segmentation.
     fused: bool,
+    /// The fused first stage and the second, the last, composed into one
+    /// table (see `compose.rs`).
+    composed: Option<Arc<Table>>,
     /// User dictionaries: their matches are output as given and bypass the
     /// config.
     user: Option<Table>,
@@ -203,6 +208,7 @@ impl Converter {
                 segmentation: stages.segmentation.map(builtin::table),
                 chain: tables(stages.chain),
                 fused: stages.fused,
+                composed: stages.composed.map(builtin::table),
                 user,
                 smart: smart.then(smart_costs),
             }),
@@ -221,6 +227,11 @@ impl Converter {
         let normalized = self.normalize(text);
         let mut run = Run {
             segmentation: self.plan.segmentation.as_ref().map(|t| t.view()),
+            composed: self.plan.composed.as_ref().map(|t| Composed {
+                view: t.view(),
+                second_reach: self.plan.chain.last().map_or(0, |t| t.max_key_chars()),
+                units: Vec::new(),
+            }),
             chain: self.plan.chain.iter().map(|t| t.view()).collect(),
             fused: self.plan.fused,
             scratch: (String::new(), String::new()),
@@ -293,6 +304,7 @@ impl Converter {
             .iter()
             .chain(&plan.segmentation)
             .chain(&plan.chain)
+            .chain(&plan.composed)
             .chain(&plan.smart)
             .map(|table| &**table)
             .chain(&plan.user)
@@ -315,13 +327,26 @@ impl Converter {
 /// once per call rather than once per segment.
 struct Run<'t> {
     segmentation: Option<table::View<'t>>,
+    composed: Option<Composed<'t>>,
     chain: Vec<table::View<'t>>,
     fused: bool,
     scratch: (String, String),
     /// Where the segments in the first of `scratch` end (see
-    /// `convert_fused_then_sparse`).
+    /// `convert_fused_then_batched`).
     segment_ends: Vec<usize>,
     smart: Option<SmartRun<'t>>,
+}
+
+/// The composed table of a chain of two stages (see `compose.rs`) in one
+/// conversion call.
+struct Composed<'t> {
+    view: table::View<'t>,
+    /// The second stage's longest key, in characters: how far its decisions
+    /// look ahead (ideographic description sequences aside).
+    second_reach: usize,
+    /// Scratch for [`convert_diverted`]: where the first stage's units end,
+    /// in the text and in its output.
+    units: Vec<(usize, usize)>,
 }
 
 /// The state of smart segmentation in one conversion call.
@@ -352,15 +377,19 @@ impl Run<'_> {
         }
         let Run {
             segmentation,
+            composed,
             chain,
             fused,
             scratch,
             segment_ends,
             smart: _,
         } = self;
+        if let (Some(composed), [first, second]) = (composed, chain.as_slice()) {
+            return convert_composed(composed, first, second, text, out, &mut scratch.0);
+        }
         match (segmentation, chain.split_first()) {
-            (Some(_), Some((first, [variants]))) if *fused && variants.sparse() => {
-                convert_fused_then_sparse(first, variants, text, out, scratch, segment_ends)
+            (Some(_), Some((first, [second]))) if *fused => {
+                convert_fused_then_batched(first, second, text, out, scratch, segment_ends)
             }
             (Some(_), Some((first, rest))) if *fused => {
                 // One pass of the first stage: its multi-character matches
@@ -385,18 +414,19 @@ impl Run<'_> {
     }
 }
 
-/// The fused first stage's output is converted by a sparse second stage a
+/// The fused first stage's output is converted by the second stage a
 /// batch of segments of about this many bytes at a time (a batch stays in
 /// the second-level cache between the stages).
 const SEGMENT_BATCH: usize = 64 * 1024;
 
-/// A fused chain of two stages whose second is sparse (s2tw: the Taiwan
-/// variants): the first stage's segments (see `Run::convert`) are gathered
-/// in `scratch` with where they end, and the second converts a batch of
-/// them in one call (see [`engine::convert_segments_sparse`]) instead of a
-/// call per segment, which cost more than converting them (a segment is a
-/// few characters long).
-fn convert_fused_then_sparse(
+/// A fused chain of two stages (s2twp: the Taiwan phrases and variants;
+/// s2hk): the first stage's segments (see `Run::convert`) are gathered in
+/// `scratch` with where they end, and the second converts a batch of them
+/// in one call (see [`engine::convert_segments`]) instead of a call per
+/// segment, which cost more than converting them (a segment is a few
+/// characters long).
+#[inline(never)]
+fn convert_fused_then_batched(
     first: &table::View<'_>,
     second: &table::View<'_>,
     text: &str,
@@ -412,12 +442,106 @@ fn convert_fused_then_sparse(
         staged.push_str(phrase);
         ends.push(staged.len());
         if staged.len() >= SEGMENT_BATCH {
-            engine::convert_segments_sparse(second, staged, ends, out);
+            engine::convert_segments(second, staged, ends, out);
             staged.clear();
             ends.clear();
         }
     });
-    engine::convert_segments_sparse(second, staged, ends, out);
+    engine::convert_segments(second, staged, ends, out);
+}
+
+/// A fused chain of two stages composed into one table (see `compose.rs`):
+/// the text is converted with the composed table up to a diverted
+/// character, from there in two stages (see [`convert_diverted`]), and so
+/// on.
+#[inline(never)]
+fn convert_composed(
+    composed: &mut Composed<'_>,
+    first: &table::View<'_>,
+    second: &table::View<'_>,
+    text: &str,
+    out: &mut String,
+    staged: &mut String,
+) {
+    let mut i = 0;
+    while i < text.len() {
+        i += engine::convert_until_diverted(&composed.view, &text[i..], out);
+        if i < text.len() {
+            i = convert_diverted(composed, first, second, text, i, out, staged);
+        }
+    }
+}
+
+/// Converts `text` from `start`, where the composed table diverted a
+/// character matched alone, in two stages, until the second stage makes
+/// its next decision where a unit of the first stage ends, or the first
+/// stage's segment ends (where a phrase of the first stage starts): from
+/// there on the composed table is exact again, and this returns where.
+/// The first stage is run only as far as the second stage's decisions look
+/// ahead, so that a diverted character costs a few characters' two-stage
+/// conversion, not the rest of its segment's.
+fn convert_diverted(
+    composed: &mut Composed<'_>,
+    first: &table::View<'_>,
+    second: &table::View<'_>,
+    text: &str,
+    start: usize,
+    out: &mut String,
+    staged: &mut String,
+) -> usize {
+    let bytes = text.as_bytes();
+    let units = &mut composed.units;
+    staged.clear();
+    units.clear();
+    let (mut first_ids, mut second_ids) =
+        (engine::IdsUnits::default(), engine::IdsUnits::default());
+    // Where the first stage's next unit starts; whether the segment ended
+    // before it; where the second stage's next decision is, in `staged`.
+    let (mut source, mut segment_ended, mut at) = (start, false, 0);
+    // (A decision looks at the next character too, for the pair filter.)
+    let reach = composed.second_reach.max(2);
+    loop {
+        // An ideographic description sequence reaches further: to the end
+        // of the segment.
+        while !segment_ended
+            && (staged[at..].chars().take(reach).count() < reach
+                || staged[at..].starts_with(|c| engine::is_ids_operator(c as u32)))
+        {
+            if source >= bytes.len() {
+                segment_ended = true;
+                break;
+            }
+            let (c, len) = engine::char_at(bytes, source);
+            let next = engine::next_char(bytes, source + len);
+            let (end, replacement) =
+                engine::decide(first, bytes, source, c, len, next, &mut first_ids);
+            match replacement {
+                Some(_) if end > source + len => segment_ended = true,
+                Some(replacement) => engine::push_replacement(first, replacement, staged),
+                None => staged.push_str(&text[source..end]),
+            }
+            if !segment_ended {
+                source = end;
+                units.push((source, staged.len()));
+            }
+        }
+        if at >= staged.len() {
+            return source;
+        }
+        let staged_bytes = staged.as_bytes();
+        let (c, len) = engine::char_at(staged_bytes, at);
+        let next = engine::next_char(staged_bytes, at + len);
+        let (end, replacement) =
+            engine::decide(second, staged_bytes, at, c, len, next, &mut second_ids);
+        match replacement {
+            Some(replacement) => engine::push_replacement(second, replacement, out),
+            None => out.push_str(&staged[at..end]),
+        }
+        at = end;
+        if let Some(&(unit_end, _)) = units.iter().find(|&&(_, staged_end)| staged_end == at) {
+            return unit_end;
+        }
+    }
 }
 
 /// Runs one segment through the chain; `scratch` holds the intermediate
@@ -769,6 +893,7 @@ impl<'a> FileTables<'a> {
                 segmentation,
                 chain,
                 fused,
+                composed: None,
                 user,
                 smart: smart.then(smart_costs),
             }),
@@ -914,13 +1039,14 @@ mod tests {
     }
 
     #[test]
-    fn sparse_segments_convert_as_one_by_one() {
-        // `engine::convert_segments_sparse` converts a run of segments in
-        // one call: each segment as `engine::convert` converts it alone,
-        // with no match across a segment's end (说话 cut between its
-        // characters is two matches), however the runs of characters in
-        // no key cross them. Keys of every length of UTF-8, a phrase, an
-        // ideographic description character.
+    fn segments_convert_as_one_by_one() {
+        // `engine::convert_segments` converts a run of segments in one
+        // call: each segment as `engine::convert` converts it alone, with
+        // no match across a segment's end (说话 cut between its characters
+        // is two matches), however the runs of characters in no key cross
+        // them. Keys of every length of UTF-8, a phrase, an ideographic
+        // description character; a sparse table and one whose characters
+        // are decided by `QuickChars`.
         let entries: Vec<(String, String)> = [
             ("说", "說"),
             ("话", "話"),
@@ -932,10 +1058,19 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-        let table = Table::build(&dict::resolve(&DictTree::Leaf(0), &[entries]));
-        let view = table.view();
-        assert!(view.sparse());
-        let alphabet: Vec<char> = "说话一人⿰éa𠀀\nx，".chars().collect();
+        let dense: Vec<(String, String)> = entries
+            .iter()
+            .cloned()
+            .chain((0x6000..0x6900).filter_map(|c| {
+                let (from, to) = (char::from_u32(c)?, char::from_u32(c + 0x1000)?);
+                Some((from.to_string(), to.to_string()))
+            }))
+            .collect();
+        let tables =
+            [entries, dense].map(|e| Table::build(&dict::resolve(&DictTree::Leaf(0), &[e])));
+        let [sparse, dense] = tables.each_ref().map(|t| t.view());
+        assert!(sparse.sparse() && !dense.sparse());
+        let alphabet: Vec<char> = "说话一人⿰éa𠀀\nx，\u{6000}\u{6001}".chars().collect();
         let mut state = 7u64;
         let mut random = |below: usize| {
             state = state
@@ -958,20 +1093,22 @@ mod tests {
             ends.sort_unstable();
             cases.push((text, ends));
         }
-        for (text, ends) in &cases {
-            let mut one_by_one = String::new();
-            let mut start = 0;
-            for &end in ends.iter().chain([&text.len()]) {
-                engine::convert(&view, &text[start..end.max(start)], &mut one_by_one);
-                start = end.max(start);
+        for view in [&sparse, &dense] {
+            for (text, ends) in &cases {
+                let mut one_by_one = String::new();
+                let mut start = 0;
+                for &end in ends.iter().chain([&text.len()]) {
+                    engine::convert(view, &text[start..end.max(start)], &mut one_by_one);
+                    start = end.max(start);
+                }
+                let mut at_once = String::new();
+                engine::convert_segments(view, text, ends, &mut at_once);
+                assert_eq!(at_once, one_by_one, "{text:?} {ends:?}");
             }
-            let mut at_once = String::new();
-            engine::convert_segments_sparse(&view, text, ends, &mut at_once);
-            assert_eq!(at_once, one_by_one, "{text:?} {ends:?}");
+            let mut cut = String::new();
+            engine::convert_segments(view, "说话说话", &[3, 6], &mut cut);
+            assert_eq!(cut, "說話説話");
         }
-        let mut cut = String::new();
-        engine::convert_segments_sparse(&view, "说话说话", &[3, 6], &mut cut);
-        assert_eq!(cut, "說話説話");
     }
 
     #[test]
@@ -1050,5 +1187,150 @@ mod tests {
     #[test]
     fn union_policy_prefers_the_longer_member() {
         assert_eq!(convert("布列兹", Config::S2t), "布列茲");
+    }
+
+    /// Pseudo-random texts of up to `max_chars` characters of `alphabet`.
+    fn random_texts(alphabet: &str, count: usize, max_chars: usize) -> Vec<String> {
+        let alphabet: Vec<char> = alphabet.chars().collect();
+        let mut state = 11u64;
+        let mut random = |below: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % below
+        };
+        (0..count)
+            .map(|_| {
+                (0..random(max_chars + 1))
+                    .map(|_| alphabet[random(alphabet.len())])
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The staged conversion of a fused chain of two stages (see
+    /// `Run::convert`): the first stage's phrases are segments, and so is
+    /// the text between them.
+    fn staged(first: &table::View<'_>, second: &table::View<'_>, text: &str) -> String {
+        let mut out = String::new();
+        let mut run = String::new();
+        engine::convert_with_phrases(first, text, &mut run, |run, phrase| {
+            engine::convert(second, run, &mut out);
+            run.clear();
+            engine::convert(second, phrase, &mut out);
+        });
+        engine::convert(second, &run, &mut out);
+        out
+    }
+
+    #[test]
+    fn composed_stages_convert_as_staged() {
+        // A first stage with phrases, characters whose values start the
+        // second stage's phrases (纯 吃, 长 长: diverted) and one whose value
+        // the second stage changes (为); a second stage with phrases of two
+        // and three characters and single characters, some of which no key
+        // of the first stage has (爲, 喫).
+        let entries = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|&(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let dicts = vec![
+            entries(&[("头发", "頭髮"), ("茶头", "茶頭")]),
+            entries(&[
+                ("纯", "純"),
+                ("吃", "喫"),
+                ("为", "爲"),
+                ("长", "長"),
+                ("发", "發"),
+            ]),
+            entries(&[
+                ("純喫茶", "純喫茶"),
+                ("喫茶", "吃茶"),
+                ("長長", "丈"),
+                ("長", "镸"),
+            ]),
+            entries(&[("喫", "吃"), ("爲", "為"), ("純", "纯"), ("發", "発")]),
+        ];
+        use DictTree::{Group, Leaf};
+        let first_entries = dict::resolve(
+            &Group(MatchPolicy::ShortCircuit, vec![Leaf(0), Leaf(1)]),
+            &dicts,
+        );
+        let second_entries = dict::resolve(
+            &Group(MatchPolicy::ShortCircuit, vec![Leaf(2), Leaf(3)]),
+            &dicts,
+        );
+        let composed = compose::compose(&first_entries, &second_entries).unwrap();
+        // The pairs whose first-stage values start the second stage's
+        // phrases: 純喫 and 喫茶 and 長長 from 纯 or 純, 吃 or 喫, 长 or 長.
+        assert_eq!(composed.diverted.len(), 10);
+        assert!(composed.diverted.contains(&('纯', '吃')));
+        let tables = [
+            Table::build_diverting(&composed.entries, &composed.diverted),
+            Table::build(&first_entries),
+            Table::build(&second_entries),
+        ];
+        let [composed, first, second] = tables.each_ref().map(|t| t.view());
+        let mut state = Composed {
+            view: composed,
+            second_reach: 3,
+            units: Vec::new(),
+        };
+        let mut texts = random_texts("纯吃茶头发为长喫爲純長⿰a\n", 3000, 12);
+        texts.push("纯吃茶".to_string());
+        for text in &texts {
+            let mut out = String::new();
+            convert_composed(
+                &mut state,
+                &first,
+                &second,
+                text,
+                &mut out,
+                &mut String::new(),
+            );
+            assert_eq!(out, staged(&first, &second, text), "{text:?}");
+        }
+        // Without its diverted characters, the composed table alone is
+        // wrong: the second stage's phrase 純喫茶 is missed.
+        let mut plain = String::new();
+        engine::convert(&state.view, "纯吃茶", &mut plain);
+        assert_eq!(plain, "纯吃茶");
+        assert_eq!(staged(&first, &second, "纯吃茶"), "純喫茶");
+        // A value of two characters would make an ideographic description
+        // sequence of the first stage's output out of an incomplete one of
+        // the text (⿰长 as ⿰長長, which the second stage keeps whole): no
+        // composition then.
+        let mut two_chars = dicts.clone();
+        two_chars[1].push(("个".to_string(), "個個".to_string()));
+        let first_entries = dict::resolve(
+            &Group(MatchPolicy::ShortCircuit, vec![Leaf(0), Leaf(1)]),
+            &two_chars,
+        );
+        assert!(compose::compose(&first_entries, &second_entries).is_none());
+    }
+
+    #[test]
+    fn fused_configs_are_composed_and_convert_as_staged() {
+        // Characters of the Taiwan variants' and phrases' keys and their
+        // sources, of phrases of the first stage, variants, an ideographic
+        // description character.
+        let alphabet =
+            "纯純吃喫茶小铺舖张張栋棟梁樑林杨楊国國杰士牛骥驥同一皁皂罗羅兴叶葉步蒋蔣黄黃东\
+                        头发干了为爲着里裏么麼鼠标软件信息网络程序打印台湾⿰a，\n";
+        let mut texts = random_texts(alphabet, 3000, 16);
+        texts
+            .extend(["纯吃茶", "张栋梁", "牛骥同一皂", "⿰张栋梁", "鼠标和软件"].map(String::from));
+        for config in [Config::S2tw, Config::S2twp, Config::S2hk, Config::S2hkp] {
+            let converter = Converter::new(config);
+            let plan = &*converter.plan;
+            assert!(plan.composed.is_some(), "{config}");
+            let [first, second] = [&plan.chain[0], &plan.chain[1]].map(|t| t.view());
+            for text in &texts {
+                let staged = staged(&first, &second, text);
+                assert_eq!(converter.convert(text), staged, "{config} {text:?}");
+            }
+        }
     }
 }

@@ -70,6 +70,10 @@ const NODE_ID_MASK: u32 = (1 << 24) - 1;
 const CONSUME_SHIFT: u32 = 24;
 const CONSUME_MASK: u32 = 0x1F;
 const HAS_CHILDREN: u32 = 1 << 29;
+/// In a pair slot's node word: the pair is diverted (see
+/// [`Table::build_diverting`]); a pair slot of a pair that starts no key
+/// has nothing else.
+const PAIR_DIVERTED: u32 = 1 << 30;
 
 /// Entry flag: the character occurs somewhere in a key.
 const IN_KEY: u32 = 1 << 31;
@@ -82,7 +86,15 @@ const TERMINAL: u32 = 1 << 28;
 /// Entry flag: the character is a key of its own whose value is the single
 /// character in the payload.
 const INLINE: u32 = 1 << 27;
-const PAYLOAD_MASK: u32 = (1 << 27) - 1;
+/// The inline character (every character is below 1 << 21).
+const PAYLOAD_MASK: u32 = (1 << 21) - 1;
+/// Entry flag: the character is a key of its own before which
+/// `engine::convert_until_diverted` stops when it is matched alone and
+/// followed by the second character of one of its diverted pairs (which
+/// are in the pair filter and the pair slots; see `compose.rs`); all other
+/// matching outputs its value. Set with [`CONTINUES`], so that the pair
+/// filter is asked.
+const DIVERTED: u32 = 1 << 26;
 /// In the start blocks: the character has no start (it starts no key longer
 /// than itself, and its own value is inline).
 const NO_START: u32 = u32::MAX;
@@ -132,6 +144,12 @@ impl Node {
         self.word & HAS_CHILDREN != 0
     }
 
+    /// For a second node: whether its pair is diverted.
+    #[inline]
+    pub fn diverted(self) -> bool {
+        self.word & PAIR_DIVERTED != 0
+    }
+
     /// The value to output when the key ending here matches.
     #[inline]
     pub fn value(self) -> u32 {
@@ -174,6 +192,13 @@ impl Entry {
     #[inline(always)]
     pub fn in_key(self) -> bool {
         self.word & IN_KEY != 0
+    }
+
+    /// Whether the character starts diverted pairs (see
+    /// [`Table::build_diverting`]).
+    #[inline(always)]
+    pub fn diverted(self) -> bool {
+        self.word & DIVERTED != 0
     }
 
     /// Whether longer keys start with the character.
@@ -261,7 +286,15 @@ pub struct CorruptTable;
 impl Table {
     /// Builds a table from resolved entries (see `dict::resolve`).
     pub fn build(entries: &[Resolved]) -> Table {
-        let (words, arena) = encode(entries);
+        Table::build_diverting(entries, &[])
+    }
+
+    /// [`Table::build`], with the pairs `diverted` (whose first character
+    /// must be a key of its own) marked so that
+    /// `engine::convert_until_diverted` stops before such a pair when it
+    /// matches its first character alone.
+    pub fn build_diverting(entries: &[Resolved], diverted: &[(char, char)]) -> Table {
+        let (words, arena) = encode(entries, diverted);
         Table::from_parts(Cow::Owned(words), Cow::Owned(arena))
             .expect("a freshly encoded table is well formed")
     }
@@ -897,7 +930,7 @@ fn edge_hash(parent: u32, c: u32) -> u32 {
 }
 
 /// Encodes resolved entries into table words and a string arena.
-fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
+fn encode(entries: &[Resolved], diverted: &[(char, char)]) -> (Vec<u32>, String) {
     // Per trie node: [node word without id, value]; node 0 is "none".
     let mut nodes: Vec<[u32; 2]> = vec![[0, 0]];
     let mut first: HashMap<u32, u32> = HashMap::new();
@@ -982,7 +1015,8 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
             (1, Some(v)) if value_chars.next().is_none() => v as u32,
             _ => NO_CHAR,
         };
-        if meta & HAS_CHILDREN == 0 && inline != NO_CHAR {
+        let diverted = diverted.iter().any(|&(first, _)| first as u32 == c);
+        if meta & HAS_CHILDREN == 0 && inline != NO_CHAR && !diverted {
             entry_of.insert(c, IN_KEY | STARTS_KEY | TERMINAL | INLINE | inline);
             continue;
         }
@@ -997,12 +1031,29 @@ fn encode(entries: &[Resolved]) -> (Vec<u32>, String) {
         if consume > 0 {
             flags |= TERMINAL;
         }
+        if diverted {
+            flags |= DIVERTED | CONTINUES;
+        }
         if inline != NO_CHAR {
             flags |= INLINE | inline;
         }
         entry_of.insert(c, flags);
         start_of.insert(c, (start_words.len() / START_WORDS) as u32);
         start_words.extend([node_word(id), value]);
+    }
+
+    // Diverted pairs: a flag in their slot, which those that start no key
+    // have alone.
+    let slot_of: HashMap<(u32, u32), usize> = pairs
+        .iter()
+        .enumerate()
+        .map(|(at, &(first, second, ..))| ((first, second), at))
+        .collect();
+    for &(first, second) in diverted {
+        match slot_of.get(&(first as u32, second as u32)) {
+            Some(&at) => pairs[at].2 |= PAIR_DIVERTED,
+            None => pairs.push((first as u32, second as u32, PAIR_DIVERTED, 0, 0)),
+        }
     }
 
     // The pair filter: about 32 bits per pair, so that two bits per pair
