@@ -1018,16 +1018,9 @@ mod tests {
                 .collect();
             texts.extend(longer);
         }
-        let mut state = 1u64;
+        let mut random = pseudo_random(1);
         for _ in 0..500 {
-            let text: String = (0..40)
-                .map(|_| {
-                    state = state
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    alphabet[(state >> 33) as usize % alphabet.len()]
-                })
-                .collect();
+            let text: String = (0..40).map(|_| alphabet[random(alphabet.len())]).collect();
             texts.push(text);
         }
         let view = table.view();
@@ -1071,13 +1064,7 @@ mod tests {
         let [sparse, dense] = tables.each_ref().map(|t| t.view());
         assert!(sparse.sparse() && !dense.sparse());
         let alphabet: Vec<char> = "说话一人⿰éa𠀀\nx，\u{6000}\u{6001}".chars().collect();
-        let mut state = 7u64;
-        let mut random = |below: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize % below
-        };
+        let mut random = pseudo_random(7);
         let mut cases: Vec<(String, Vec<usize>)> = vec![
             ("说话说话".to_string(), vec![3, 6]),
             ("⿰说话".to_string(), vec![6]),
@@ -1189,16 +1176,22 @@ mod tests {
         assert_eq!(convert("布列兹", Config::S2t), "布列茲");
     }
 
-    /// Pseudo-random texts of up to `max_chars` characters of `alphabet`.
-    fn random_texts(alphabet: &str, count: usize, max_chars: usize) -> Vec<String> {
-        let alphabet: Vec<char> = alphabet.chars().collect();
-        let mut state = 11u64;
-        let mut random = |below: usize| {
+    /// A pseudo-random number generator from `seed` (a linear congruential
+    /// one): each call gives a number below the one asked.
+    fn pseudo_random(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut state = seed;
+        move |below: usize| {
             state = state
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             (state >> 33) as usize % below
-        };
+        }
+    }
+
+    /// Pseudo-random texts of up to `max_chars` characters of `alphabet`.
+    fn random_texts(alphabet: &str, count: usize, max_chars: usize) -> Vec<String> {
+        let alphabet: Vec<char> = alphabet.chars().collect();
+        let mut random = pseudo_random(11);
         (0..count)
             .map(|_| {
                 (0..random(max_chars + 1))
@@ -1312,7 +1305,7 @@ mod tests {
     }
 
     #[test]
-    fn fused_configs_are_composed_and_convert_as_staged() {
+    fn fused_configs_convert_as_staged_composed_or_not() {
         // Characters of the Taiwan variants' and phrases' keys and their
         // sources, of phrases of the first stage, variants, an ideographic
         // description character.
@@ -1325,7 +1318,9 @@ mod tests {
         for config in [Config::S2tw, Config::S2twp, Config::S2hk, Config::S2hkp] {
             let converter = Converter::new(config);
             let plan = &*converter.plan;
-            assert!(plan.composed.is_some(), "{config}");
+            // (The Hong Kong configs are left staged: see build.rs.)
+            let composed = matches!(config, Config::S2tw | Config::S2twp);
+            assert_eq!(plan.composed.is_some(), composed, "{config}");
             let [first, second] = [&plan.chain[0], &plan.chain[1]].map(|t| t.view());
             for text in &texts {
                 let staged = staged(&first, &second, text);
