@@ -508,16 +508,24 @@ fn utf16_by_plausibility(bytes: &[u8]) -> Option<&'static Encoding> {
     if bytes.len() < 4 || bytes.len() % 2 != 0 {
         return None;
     }
-    // Judged on a sample; the whole must still decode cleanly.
+    // Judged on a sample; the whole must still decode cleanly, which is
+    // checked last, of the likelier reading first (a file that is not
+    // UTF-16 mostly fails on the sample; decoding all of it twice was most
+    // of the work of decoding UTF-8 with a stray byte).
     let sample = &bytes[..bytes.len().min(4096)];
-    let (best, cost) = [UTF_16LE, UTF_16BE]
+    let mut readings: Vec<(&'static Encoding, u64)> = [UTF_16LE, UTF_16BE]
         .into_iter()
         .filter_map(|encoding| {
             let text = encoding.decode_without_bom_handling_and_without_replacement(sample)?;
-            encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
             Some((encoding, Plausibility::of(&text).cost))
         })
-        .min_by_key(|&(_, cost)| cost)?;
+        .collect();
+    readings.sort_by_key(|&(_, cost)| cost);
+    let (best, cost) = readings.into_iter().find(|&(encoding, _)| {
+        encoding
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some()
+    })?;
     let legacy = LEGACY
         .iter()
         .map(|&encoding| reading_cost(sample, encoding))
@@ -1092,6 +1100,24 @@ mod tests {
         let decoded = decode(&bytes);
         assert_eq!(decoded.text, "hello 中文 world");
         assert_eq!(decoded.encoding, UTF_16BE);
+    }
+
+    #[test]
+    fn utf16_without_bom_or_nuls_is_found_by_plausibility_of_the_whole() {
+        let text = "中文的文本，没有字节顺序标记。".repeat(200);
+        let little: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(utf16_by_plausibility(&little), Some(UTF_16LE));
+        assert_eq!(decode(&little).text, text);
+        // Past the sample, an unpaired surrogate: the whole does not decode.
+        let mut broken = little.clone();
+        broken.extend_from_slice(&0xD800u16.to_le_bytes());
+        broken.extend_from_slice(&little[..2]);
+        assert_eq!(utf16_by_plausibility(&broken), None);
+        // UTF-8 cut inside its last character is no UTF-16.
+        let mut stray = text.as_bytes().to_vec();
+        stray.extend_from_slice(&"中".as_bytes()[..2]);
+        assert_eq!(stray.len() % 2, 0);
+        assert_eq!(utf16_by_plausibility(&stray), None);
     }
 
     #[test]
