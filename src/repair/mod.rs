@@ -998,6 +998,7 @@ enum Gates {
 
 /// [`find_mojibake`], with or without its `gates`.
 fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
+    let mut buffers = mojibake::SearchBuffers::default();
     let mut line_start = 0;
     while line_start < chars.len() {
         // (Spans never hold a line break.)
@@ -1031,7 +1032,7 @@ fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
                     _ => line_windows.push((first, last)),
                 }
             }
-            repair_span(span, &windows, line_start + start, facts, edits);
+            repair_span(span, &windows, line_start + start, facts, &mut buffers, edits);
             start = end;
         }
         line_windows.retain(|&(first, last)| line[first..last].iter().any(|&c| is_delimiter(c)));
@@ -1129,12 +1130,13 @@ const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
 const WHOLE_SPAN: usize = 64;
 
 /// Repairs `span` (at `offset`, with `windows` its `suspect_windows`, in a
-/// line with `facts`).
+/// line with `facts`, searching in `buffers`).
 fn repair_span(
     span: &[char],
     windows: &[(usize, usize)],
     offset: usize,
     facts: LineFacts,
+    buffers: &mut mojibake::SearchBuffers,
     edits: &mut Edits,
 ) {
     if windows.is_empty() {
@@ -1183,7 +1185,7 @@ fn repair_span(
             })
         };
         let searched = mojibake::Searched::new(&text, window);
-        let parts = mojibake::repair_parts(&searched, &mut context);
+        let parts = mojibake::repair_parts(&searched, &mut context, buffers);
         let swaps = mojibake::repair_swaps(&searched, &mut context);
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(

@@ -230,6 +230,7 @@ fn best_candidate_searched(
 pub(crate) fn repair_parts(
     searched: &Searched,
     mut context: impl FnMut() -> SwapContext,
+    buffers: &mut SearchBuffers,
 ) -> Vec<(usize, usize, Repair)> {
     let (span, chars, offsets) = (searched.text, searched.chars, &searched.offsets[..]);
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
@@ -237,7 +238,12 @@ pub(crate) fn repair_parts(
     // What the text around a part is written in (see `AroundPrefix`),
     // from the window's GBK bytes, made once a part asks.
     let mut around: Option<AroundPrefix> = None;
-    let (mut bytes, mut starts) = (Vec::new(), Vec::new());
+    let SearchBuffers {
+        bytes,
+        starts,
+        valid_runs,
+        ..
+    } = buffers;
     'pairs: for &(read_as, was) in PAIRS.iter().filter(|(_, was)| *was == UTF_8) {
         // (A part starts at a lead byte of two bytes or more, 0xC2..=0xF4,
         // before the last character: read as windows-1252, only `Â`..=`ô`
@@ -251,9 +257,9 @@ pub(crate) fn repair_parts(
             continue;
         }
         // Each character's bytes in the wrong encoding, and where they start.
-        encode_for_utf8_into(chars, read_as, &mut bytes, &mut starts);
+        encode_for_utf8_into(chars, read_as, bytes, starts);
         // (Made once a part may start: most windows have no such start.)
-        let mut valid_from: Option<Vec<usize>> = None;
+        let mut valid_runs_made = false;
         let mut gbk_runs: Option<GbkRuns> = None;
         // A Han character next to another whose bytes are one two-byte
         // UTF-8 character (`隆` is `¡`, `楼` is `¥`) is a clean neighbour
@@ -275,7 +281,11 @@ pub(crate) fn repair_parts(
                 i += 1;
                 continue;
             }
-            let valid = valid_from.get_or_insert_with(|| valid_utf8_runs(&bytes))[from];
+            if !valid_runs_made {
+                valid_utf8_runs_into(bytes, valid_runs);
+                valid_runs_made = true;
+            }
+            let valid = valid_runs[from];
             // Ends at character boundaries within the valid bytes that are
             // also UTF-8 boundaries, longest first: the longest run may take
             // in a clean character that happens to be valid UTF-8 (`影` is
@@ -314,7 +324,7 @@ pub(crate) fn repair_parts(
                 let simplified_around = (read_as == GB18030 || read_as == SHIFT_JIS)
                     && around
                         .get_or_insert_with(|| match read_as == GB18030 {
-                            true => AroundPrefix::new(chars, &bytes, &starts),
+                            true => AroundPrefix::new(chars, bytes, starts),
                             false => {
                                 let (gbk, gbk_starts) = encode_for_utf8(chars, GB18030);
                                 AroundPrefix::new(chars, &gbk, &gbk_starts)
@@ -430,6 +440,22 @@ impl GbkRuns {
     }
 }
 
+/// The buffers the searches of windows ([`repair_parts`], [`repair_swaps`])
+/// work in, kept from window to window: each search fills them anew, so
+/// that searching a text allocates them a few times, not for every window
+/// (on classical poetry, where nearly every line has a window, allocation
+/// was about 15% of the work).
+#[derive(Default)]
+pub(crate) struct SearchBuffers {
+    /// The window's characters encoded as UTF-8 misread, and where each
+    /// starts (see `encode_for_utf8_into`).
+    bytes: Vec<u8>,
+    starts: Vec<usize>,
+    /// How many bytes of valid UTF-8 start at each of `bytes` (see
+    /// `valid_utf8_runs_into`).
+    valid_runs: Vec<usize>,
+}
+
 /// A window's text as the searches for parts and for swaps read it: its
 /// characters, and where each starts in the text (and where the last
 /// ends), so that a part of them is a slice of the text, not a new string.
@@ -466,10 +492,11 @@ impl<'a> Searched<'a> {
     }
 }
 
-/// For each offset of `bytes`, how many bytes of valid UTF-8 start there:
-/// computed from the end, in linear time.
-fn valid_utf8_runs(bytes: &[u8]) -> Vec<usize> {
-    let mut runs = vec![0; bytes.len() + 1];
+/// Into `runs` (emptied first), for each offset of `bytes`, how many bytes
+/// of valid UTF-8 start there: computed from the end, in linear time.
+fn valid_utf8_runs_into(bytes: &[u8], runs: &mut Vec<usize>) {
+    runs.clear();
+    runs.resize(bytes.len() + 1, 0);
     for at in (0..bytes.len()).rev() {
         let len = match bytes[at] {
             0x00..=0x7F => 1,
@@ -482,7 +509,6 @@ fn valid_utf8_runs(bytes: &[u8]) -> Vec<usize> {
             runs[at] = len + runs[at + len];
         }
     }
-    runs
 }
 
 /// Whether `bytes` (of the length its lead byte says) is one valid UTF-8
