@@ -1032,11 +1032,18 @@ fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
                     _ => line_windows.push((first, last)),
                 }
             }
-            repair_span(span, &windows, line_start + start, facts, &mut buffers, edits);
+            repair_span(
+                span,
+                &windows,
+                line_start + start,
+                facts,
+                &mut buffers,
+                edits,
+            );
             start = end;
         }
         line_windows.retain(|&(first, last)| line[first..last].iter().any(|&c| is_delimiter(c)));
-        repair_swaps_across_spaces(line, &line_windows, line_start, facts, edits);
+        repair_swaps_across_spaces(line, &line_windows, line_start, facts, &mut buffers, edits);
         // (The searches below act only on characters most lines lack: see
         // `LineFacts`.)
         if facts.latin1 {
@@ -1186,7 +1193,7 @@ fn repair_span(
         };
         let searched = mojibake::Searched::new(&text, window);
         let parts = mojibake::repair_parts(&searched, &mut context, buffers);
-        let swaps = mojibake::repair_swaps(&searched, &mut context);
+        let swaps = mojibake::repair_swaps(&searched, &mut context, buffers);
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
                 offset + start + part_start,
@@ -1269,6 +1276,7 @@ fn repair_swaps_across_spaces(
     windows: &[(usize, usize)],
     offset: usize,
     facts: LineFacts,
+    buffers: &mut mojibake::SearchBuffers,
     edits: &mut Edits,
 ) {
     if windows.is_empty() {
@@ -1278,7 +1286,8 @@ fn repair_swaps_across_spaces(
     for (start, end) in pieces(windows, line.len()) {
         let window = &line[start..end];
         let text = text_of(window);
-        let swaps = mojibake::repair_swaps(&mojibake::Searched::new(&text, window), || {
+        let searched = mojibake::Searched::new(&text, window);
+        let context = || {
             let [s0, t0, k0, g0, b0] = before.counts(start.saturating_sub(CONTEXT), start);
             let [s1, t1, k1, g1, b1] = after.counts(end, (end + CONTEXT).min(line.len()));
             let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
@@ -1292,7 +1301,8 @@ fn repair_swaps_across_spaces(
                 line_han: facts.han,
                 across_spaces: true,
             }
-        });
+        };
+        let swaps = mojibake::repair_swaps(&searched, context, buffers);
         for (part_start, part_end, repair) in swaps {
             let part = &window[part_start..part_end];
             if !part.iter().any(|&c| is_delimiter(c)) {

@@ -447,13 +447,22 @@ impl GbkRuns {
 /// was about 15% of the work).
 #[derive(Default)]
 pub(crate) struct SearchBuffers {
-    /// The window's characters encoded as UTF-8 misread, and where each
-    /// starts (see `encode_for_utf8_into`).
+    /// Characters encoded as the encoding they were misread as: in the
+    /// search for parts, the window's, as UTF-8 misread, with where each
+    /// starts in `starts` (see `encode_for_utf8_into`); in the search for
+    /// swaps, one character's at a time.
     bytes: Vec<u8>,
     starts: Vec<usize>,
     /// How many bytes of valid UTF-8 start at each of `bytes` (see
     /// `valid_utf8_runs_into`).
     valid_runs: Vec<usize>,
+    /// For each character of the window, whether only Simplified and only
+    /// Traditional text writes it (see `script_only`).
+    script_only: Vec<(bool, bool)>,
+    /// For each character of the window, what it swaps to in the
+    /// direction searched (its bytes read back as the encoding they were;
+    /// see `SwapWindow`).
+    swapped: Vec<[Option<char>; swap::ALTERNATIVES]>,
 }
 
 /// A window's text as the searches for parts and for swaps read it: its
@@ -767,9 +776,18 @@ pub(crate) struct SwapContext {
 pub(crate) fn repair_swaps(
     searched: &Searched,
     context: impl FnOnce() -> SwapContext,
+    buffers: &mut SearchBuffers,
 ) -> Vec<(usize, usize, Repair)> {
     let (span, chars, offsets) = (searched.text, searched.chars, &searched.offsets[..]);
-    let script_only: Vec<(bool, bool)> = chars.iter().map(|&c| script_only(c)).collect();
+    let SearchBuffers {
+        bytes,
+        script_only: script_only_buffer,
+        swapped: swapped_buffer,
+        ..
+    } = buffers;
+    script_only_buffer.clear();
+    script_only_buffer.extend(chars.iter().map(|&c| script_only(c)));
+    let script_only = &script_only_buffer[..];
     let around = context();
     let (window_s, window_t) = script_only.iter().fold((0, 0), |(s, t), &(a, b)| {
         (s + u32::from(a), t + u32::from(b))
@@ -781,8 +799,6 @@ pub(crate) fn repair_swaps(
     // two overlap, the one that gains more is the misreading (a short run
     // of one direction can read well inside a long one of the other).
     let mut candidates: Vec<(usize, usize, (Repair, i64))> = Vec::new();
-    // (One buffer for each character's bytes, in both directions.)
-    let mut bytes = Vec::with_capacity(4);
     for (read_as, was) in [(GB18030, BIG5), (BIG5, GB18030)] {
         let mut found: Vec<(usize, usize, (Repair, i64))> = Vec::new();
         // The characters of the script the misread span sits in, and of
@@ -877,29 +893,28 @@ pub(crate) fn repair_swaps(
         // private-use characters there.
         let eten_possible = read_as == BIG5 && around.big5_user_defined;
         let encoder = Encoder::new(read_as);
-        let swapped: Vec<[Option<char>; swap::ALTERNATIVES]> = chars
-            .iter()
-            .map(|&c| {
-                bytes.clear();
-                if c.is_ascii() || !encoder.push(c, &mut bytes) || bytes.len() != 2 {
-                    return [None; swap::ALTERNATIVES];
-                }
-                // GBK read as Big5 by Python's codecs, whose table lays out
-                // Big5's C6A1..C7FC otherwise (see `big5_eten_code`).
-                let eten = match eten_possible {
-                    true => big5_eten_code(c).and_then(|code| decode_pair(code, was)),
-                    false => None,
-                };
-                [decode_char(&bytes, was), eten]
-            })
-            .collect();
+        swapped_buffer.clear();
+        swapped_buffer.extend(chars.iter().map(|&c| {
+            bytes.clear();
+            if c.is_ascii() || !encoder.push(c, bytes) || bytes.len() != 2 {
+                return [None; swap::ALTERNATIVES];
+            }
+            // GBK read as Big5 by Python's codecs, whose table lays out
+            // Big5's C6A1..C7FC otherwise (see `big5_eten_code`).
+            let eten = match eten_possible {
+                true => big5_eten_code(c).and_then(|code| decode_pair(code, was)),
+                false => None,
+            };
+            [decode_char(bytes, was), eten]
+        }));
+        let swapped = &swapped_buffer[..];
         let by_words = by_words && may_make_words(chars, &swapped);
         let in_context = in_context || by_words;
         if in_context || dense {
             let window = SwapWindow {
                 chars,
-                swapped: &swapped,
-                script_only: &script_only,
+                swapped,
+                script_only,
                 read_as,
                 line_has_han: around.line_han > 0,
             };
