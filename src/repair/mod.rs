@@ -999,6 +999,10 @@ enum Gates {
 /// [`find_mojibake`], with or without its `gates`.
 fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
     let mut buffers = mojibake::SearchBuffers::default();
+    // (The windows of a span, and of a line, in vectors kept from span to
+    // span and line to line: nearly every line of classical poetry has a
+    // rare character, and so windows.)
+    let (mut windows, mut line_windows) = (Vec::new(), Vec::new());
     let mut line_start = 0;
     while line_start < chars.len() {
         // (Spans never hold a line break.)
@@ -1011,7 +1015,7 @@ fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
         let facts = LineFacts::of(line, gates);
         // The windows of the spans, in the line, joined as the line's
         // (the suspect characters are the same).
-        let mut line_windows: Vec<(usize, usize)> = Vec::new();
+        line_windows.clear();
         let mut start = 0;
         while start < line.len() {
             if is_delimiter(line[start]) {
@@ -1024,7 +1028,7 @@ fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
                     .position(|&c| is_delimiter(c))
                     .unwrap_or(line.len() - start);
             let span = &line[start..end];
-            let windows = suspect_windows(span);
+            suspect_windows(span, &mut windows);
             for &(first, last) in &windows {
                 let (first, last) = (start + first, start + last);
                 match line_windows.last_mut() {
@@ -1236,18 +1240,17 @@ fn utf8_len(chars: &[char]) -> usize {
     chars.iter().map(|c| c.len_utf8()).sum()
 }
 
-/// The windows around the suspect characters of `span` (made as they are
-/// found: a span can be millions of them), each from its first suspect
-/// character to past its last.
-fn suspect_windows(span: &[char]) -> Vec<(usize, usize)> {
-    let mut windows: Vec<(usize, usize)> = Vec::new();
+/// Into `windows` (emptied first), the windows around the suspect
+/// characters of `span` (made as they are found: a span can be millions of
+/// them), each from its first suspect character to past its last.
+fn suspect_windows(span: &[char], windows: &mut Vec<(usize, usize)>) {
+    windows.clear();
     for at in (0..span.len()).filter(|&i| !span[i].is_ascii() && is_suspect(span[i])) {
         match windows.last_mut() {
             Some((_, end)) if at <= *end + WINDOW_GAP => *end = at + 1,
             _ => windows.push((at, at + 1)),
         }
     }
-    windows
 }
 
 /// `windows` (of a span `len` long) with their margins, long ones in
