@@ -998,7 +998,7 @@ enum Gates {
 
 /// [`find_mojibake`], with or without its `gates`.
 fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
-    let mut buffers = mojibake::SearchBuffers::default();
+    let mut buffers = WindowBuffers::default();
     // (The windows of a span, and of a line, in vectors kept from span to
     // span and line to line: nearly every line of classical poetry has a
     // rare character, and so windows.)
@@ -1061,6 +1061,15 @@ fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
         repair_leftover_swaps(line, line_start, first_edit, edits);
         line_start += len;
     }
+}
+
+/// The buffers the searches of a text's windows work in, kept from window
+/// to window (see `mojibake::SearchBuffers`): where each character of the
+/// window searched starts (see `mojibake::Searched`), and the searches' own.
+#[derive(Default)]
+struct WindowBuffers {
+    offsets: Vec<usize>,
+    search: mojibake::SearchBuffers,
 }
 
 /// What the searches of a line's spans need to know of the whole line: a
@@ -1147,7 +1156,7 @@ fn repair_span(
     windows: &[(usize, usize)],
     offset: usize,
     facts: LineFacts,
-    buffers: &mut mojibake::SearchBuffers,
+    buffers: &mut WindowBuffers,
     edits: &mut Edits,
 ) {
     if windows.is_empty() {
@@ -1195,9 +1204,9 @@ fn repair_span(
                 }
             })
         };
-        let searched = mojibake::Searched::new(&text, window);
-        let parts = mojibake::repair_parts(&searched, &mut context, buffers);
-        let swaps = mojibake::repair_swaps(&searched, &mut context, buffers);
+        let searched = mojibake::Searched::new(&text, window, &mut buffers.offsets);
+        let parts = mojibake::repair_parts(&searched, &mut context, &mut buffers.search);
+        let swaps = mojibake::repair_swaps(&searched, &mut context, &mut buffers.search);
         for (part_start, part_end, repair) in parts.into_iter().chain(swaps) {
             edits.push(mojibake_edit(
                 offset + start + part_start,
@@ -1279,7 +1288,7 @@ fn repair_swaps_across_spaces(
     windows: &[(usize, usize)],
     offset: usize,
     facts: LineFacts,
-    buffers: &mut mojibake::SearchBuffers,
+    buffers: &mut WindowBuffers,
     edits: &mut Edits,
 ) {
     if windows.is_empty() {
@@ -1289,7 +1298,7 @@ fn repair_swaps_across_spaces(
     for (start, end) in pieces(windows, line.len()) {
         let window = &line[start..end];
         let text = text_of(window);
-        let searched = mojibake::Searched::new(&text, window);
+        let searched = mojibake::Searched::new(&text, window, &mut buffers.offsets);
         let context = || {
             let [s0, t0, k0, g0, b0] = before.counts(start.saturating_sub(CONTEXT), start);
             let [s1, t1, k1, g1, b1] = after.counts(end, (end + CONTEXT).min(line.len()));
@@ -1305,7 +1314,7 @@ fn repair_swaps_across_spaces(
                 across_spaces: true,
             }
         };
-        let swaps = mojibake::repair_swaps(&searched, context, buffers);
+        let swaps = mojibake::repair_swaps(&searched, context, &mut buffers.search);
         for (part_start, part_end, repair) in swaps {
             let part = &window[part_start..part_end];
             if !part.iter().any(|&c| is_delimiter(c)) {

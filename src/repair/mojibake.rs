@@ -232,7 +232,7 @@ pub(crate) fn repair_parts(
     mut context: impl FnMut() -> SwapContext,
     buffers: &mut SearchBuffers,
 ) -> Vec<(usize, usize, Repair)> {
-    let (span, chars, offsets) = (searched.text, searched.chars, &searched.offsets[..]);
+    let (span, chars, offsets) = (searched.text, searched.chars, searched.offsets);
     let mut found: Vec<(usize, usize, Repair)> = Vec::new();
     let mut judged = 0;
     // What the text around a part is written in (see `AroundPrefix`),
@@ -472,7 +472,7 @@ pub(crate) struct SearchBuffers {
 pub(crate) struct Searched<'a> {
     text: &'a str,
     chars: &'a [char],
-    offsets: Vec<usize>,
+    offsets: &'a [usize],
 }
 
 impl<'a> Searched<'a> {
@@ -480,12 +480,17 @@ impl<'a> Searched<'a> {
     /// `MAX_PART_SPAN` long, as the searches inside look at a bounded
     /// length: see `repair::pieces`). Its characters are the window's own,
     /// not decoded again from the text.
-    pub(crate) fn new(text: &'a str, chars: &'a [char]) -> Searched<'a> {
+    ///
+    /// The offsets are made in `offsets` (emptied first), a buffer kept from
+    /// window to window (see [`SearchBuffers`]).
+    pub(crate) fn new(
+        text: &'a str,
+        chars: &'a [char],
+        offsets: &'a mut Vec<usize>,
+    ) -> Searched<'a> {
         debug_assert!(chars.len() <= MAX_PART_SPAN);
         debug_assert!(text.chars().eq(chars.iter().copied()));
-        // (Sized first: collected blind, the vector would grow a few times
-        // for each window.)
-        let mut offsets = Vec::with_capacity(chars.len() + 1);
+        offsets.clear();
         let mut at = 0;
         offsets.extend(chars.iter().map(|c| {
             let start = at;
@@ -778,7 +783,7 @@ pub(crate) fn repair_swaps(
     context: impl FnOnce() -> SwapContext,
     buffers: &mut SearchBuffers,
 ) -> Vec<(usize, usize, Repair)> {
-    let (span, chars, offsets) = (searched.text, searched.chars, &searched.offsets[..]);
+    let (span, chars, offsets) = (searched.text, searched.chars, searched.offsets);
     let SearchBuffers {
         bytes,
         script_only: script_only_buffer,
