@@ -2695,6 +2695,43 @@ mod tests {
         }
     }
 
+    /// The repairs of the parts and the swaps of `text`'s window, searched
+    /// in `buffers`, as (start, end, text).
+    fn searched_repairs(
+        text: &str,
+        buffers: &mut SearchBuffers,
+        offsets: &mut Vec<usize>,
+    ) -> Vec<(usize, usize, String)> {
+        let chars: Vec<char> = text.chars().take(MAX_PART_SPAN).collect();
+        let text: String = chars.iter().collect();
+        let searched = Searched::new(&text, &chars, offsets);
+        let context = SwapContext::default;
+        let mut repairs = repair_parts(&searched, context, buffers);
+        repairs.extend(repair_swaps(&searched, context, buffers));
+        repairs
+            .into_iter()
+            .map(|(start, end, repair)| (start, end, repair.text))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        /// The buffers kept from window to window carry nothing over: a
+        /// window searched after another finds what it finds alone.
+        #[test]
+        fn a_window_searched_in_used_buffers_finds_what_it_finds_alone(
+            first in spans(),
+            second in spans(),
+        ) {
+            let (mut buffers, mut offsets) = (SearchBuffers::default(), Vec::new());
+            searched_repairs(&first, &mut buffers, &mut offsets);
+            let after_first = searched_repairs(&second, &mut buffers, &mut offsets);
+            let alone =
+                searched_repairs(&second, &mut SearchBuffers::default(), &mut Vec::new());
+            prop_assert_eq!(after_first, alone);
+        }
+    }
+
     #[test]
     fn the_first_look_passes_each_pair_s_damage() {
         for (clean, was, read_as) in [
