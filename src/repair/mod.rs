@@ -1064,10 +1064,13 @@ fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
 }
 
 /// The buffers the searches of a text's windows work in, kept from window
-/// to window (see `mojibake::SearchBuffers`): where each character of the
-/// window searched starts (see `mojibake::Searched`), and the searches' own.
+/// to window (see `mojibake::SearchBuffers`): the text of a short span,
+/// where each character of the window searched starts (see
+/// `mojibake::Searched`), and the searches' own.
 #[derive(Default)]
 struct WindowBuffers {
+    /// A short span's text (see `repair_span`).
+    span_text: String,
     offsets: Vec<usize>,
     search: mojibake::SearchBuffers,
 }
@@ -1164,8 +1167,13 @@ fn repair_span(
     }
     // A short span's text, tried as a whole; its pieces' texts are then
     // slices of it.
-    let whole = (span.len() <= WHOLE_SPAN).then(|| text_of(span));
-    if let Some(text) = &whole {
+    let whole = (span.len() <= WHOLE_SPAN).then(|| {
+        let text = &mut buffers.span_text;
+        text.clear();
+        text.extend(span);
+        &text[..]
+    });
+    if let Some(text) = whole {
         if let Some(repair) = mojibake::repair(text) {
             edits.push(mojibake_edit(offset, span, repair));
             return;
@@ -1176,7 +1184,7 @@ fn repair_span(
     let (mut before, mut after) = (ScriptCounts::new(span), ScriptCounts::new(span));
     for (start, end) in pieces(windows, span.len()) {
         let window = &span[start..end];
-        let text: Cow<str> = match &whole {
+        let text: Cow<str> = match whole {
             Some(whole) => {
                 let from = utf8_len(&span[..start]);
                 Cow::Borrowed(&whole[from..from + utf8_len(window)])
