@@ -913,7 +913,7 @@ pub(crate) fn repair_swaps(
             [decode_char(bytes, was), eten]
         }));
         let swapped = &swapped_buffer[..];
-        let by_words = by_words && may_make_words(chars, &swapped);
+        let by_words = by_words && may_make_words(chars, swapped);
         let in_context = in_context || by_words;
         if in_context || dense {
             let window = SwapWindow {
