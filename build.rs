@@ -296,12 +296,24 @@ fn pinyin_readings(out: &Path) {
     fs::write(out.join("pinyin_readings.rs"), code).unwrap();
 }
 
-/// Compiles dictionaries/hanzi/bigrams.tsv into a sorted table of the pairs
-/// of characters in U+3400..=U+9FFF, each a little-endian u32 of the two
-/// offsets from U+3400.
+/// The pair lists compiled together into the known pairs of the
+/// plausibility model: the pairs inside modern words (jieba's word list)
+/// and the collocations of classical poetry, whose words are mostly one
+/// character long (see dictionaries/README.md).
+const BIGRAM_FILES: [&str; 2] = [
+    "dictionaries/hanzi/bigrams.tsv",
+    "dictionaries/hanzi/poetry-bigrams.tsv",
+];
+
+/// Compiles the pair lists of [`BIGRAM_FILES`] into one sorted table of
+/// the pairs of characters in U+3400..=U+9FFF, each a little-endian u32 of
+/// the two offsets from U+3400.
 fn hanzi_bigrams(out: &Path) {
-    println!("cargo:rerun-if-changed=dictionaries/hanzi/bigrams.tsv");
-    let text = fs::read_to_string("dictionaries/hanzi/bigrams.tsv").unwrap();
+    let mut text = String::new();
+    for path in BIGRAM_FILES {
+        println!("cargo:rerun-if-changed={path}");
+        text.push_str(&fs::read_to_string(path).unwrap());
+    }
     let mut keys: Vec<u32> = text
         .lines()
         .filter_map(|line| {

@@ -3225,6 +3225,30 @@ mod tests {
     }
 
     #[test]
+    fn collocations_of_classical_poetry_vouch_for_a_swap() {
+        // Lines of poetry whose swap makes no pair inside a modern word:
+        // the collocations of classical poetry (`孤吟`, `圓魄`, `收尽`, `一醉`)
+        // are its evidence.
+        assert_spans_repaired(
+            &[
+                ("失路孤吟不勝苦，暗中應有鬼神聽。", 0..2),
+                ("懸燈寄前焰，遙月昇圓魄。", 8..11),
+                ("骨肉在南楚，沈憂起常早。", 8..10),
+            ],
+            BIG5,
+            GB18030,
+        );
+        assert_spans_repaired(
+            &[
+                ("远烟收尽水溶溶。", 2..4),
+                ("一花拚一醉，杯重凭谁把。", 3..5),
+            ],
+            GB18030,
+            BIG5,
+        );
+    }
+
+    #[test]
     fn a_swapped_run_reaches_the_edges_of_the_damage() {
         // Whole lines misread: the common characters at their ends (`冠`
         // for `夢`, `艇` for `弗`) read as well kept as swapped, and go

@@ -142,11 +142,12 @@ impl Plausibility {
     }
 }
 
-/// The pairs of Han characters seen inside words (see `build.rs`).
+/// The pairs of Han characters seen inside words, or as collocations of
+/// classical poetry (see `build.rs`).
 static BIGRAMS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hanzi_bigrams.bin"));
 
 /// Of the pairs of adjacent Han characters in `text`: how many are pairs
-/// seen inside words, and how many there are. Mojibake that reads as Han
+/// seen inside words (or poems), and how many there are. Mojibake that reads as Han
 /// characters has almost none of the first.
 pub(crate) fn known_pairs(text: &str) -> (u32, u32) {
     let (mut known, mut pairs) = (0, 0);
@@ -161,7 +162,8 @@ pub(crate) fn known_pairs(text: &str) -> (u32, u32) {
     (known, pairs)
 }
 
-/// Whether the Han characters `a` then `b` are a pair seen inside words.
+/// Whether the Han characters `a` then `b` are a pair seen inside words,
+/// or a collocation of classical poetry.
 pub(crate) fn is_known_pair(a: char, b: char) -> bool {
     let dense = 0x3400..=0x9FFF;
     let (a, b) = (a as u32, b as u32);
