@@ -154,11 +154,23 @@ impl Tables {
 const DENSE_START: usize = 0x3400;
 const DENSE_END: usize = 0x9FFF;
 
+/// How many bits likelier than modern text says poetry may make a
+/// Traditional character (see [`hanzi_costs`]): poems are one of the
+/// styles a line of Chinese is written in, so what they write often is
+/// likelier in any text, but only so much.
+const POETRY_MAX_GAIN_BITS: u8 = 2;
+
 /// Compiles dictionaries/hanzi/frequencies.tsv into a table of per-character
 /// costs (rounded -log2 of the relative frequency, separately for Simplified
 /// and Traditional text), sorted by code point, for the plausibility model.
+/// A Traditional character that classical poetry writes more often
+/// (dictionaries/hanzi/poetry-frequencies.tsv, counted in Traditional text)
+/// costs what poetry says, by at most [`POETRY_MAX_GAIN_BITS`] less; only
+/// where modern text writes it in Traditional text at all (which script
+/// writes a character is modern text's to say).
 fn hanzi_costs(out: &Path) {
     println!("cargo:rerun-if-changed=dictionaries/hanzi/frequencies.tsv");
+    println!("cargo:rerun-if-changed=dictionaries/hanzi/poetry-frequencies.tsv");
     let text = fs::read_to_string("dictionaries/hanzi/frequencies.tsv").unwrap();
     let rows: Vec<(char, u64, u64)> = text
         .lines()
@@ -170,8 +182,18 @@ fn hanzi_costs(out: &Path) {
             Some((c, simplified, traditional))
         })
         .collect();
+    let poetry: HashMap<char, u64> =
+        fs::read_to_string("dictionaries/hanzi/poetry-frequencies.tsv")
+            .unwrap()
+            .lines()
+            .filter_map(|line| {
+                let (c, count) = line.split_once('\t')?;
+                Some((c.chars().next()?, count.parse().ok()?))
+            })
+            .collect();
     let total_simplified: u64 = rows.iter().map(|r| r.1).sum();
     let total_traditional: u64 = rows.iter().map(|r| r.2).sum();
+    let total_poetry: u64 = poetry.values().sum();
     let cost = |count: u64, total: u64| -> u8 {
         match count {
             0 => u8::MAX,
@@ -180,36 +202,36 @@ fn hanzi_costs(out: &Path) {
                 .clamp(1.0, 254.0) as u8,
         }
     };
+    let costs: Vec<(char, u8, u8)> = rows
+        .iter()
+        .map(|&(c, simplified, traditional)| {
+            let traditional = match cost(traditional, total_traditional) {
+                u8::MAX => u8::MAX,
+                modern => {
+                    let poetry = cost(poetry.get(&c).copied().unwrap_or(0), total_poetry);
+                    modern.min(poetry.max(modern.saturating_sub(POETRY_MAX_GAIN_BITS)))
+                }
+            };
+            (c, cost(simplified, total_simplified), traditional)
+        })
+        .collect();
     let mut code = format!(
         "pub(crate) static HANZI_COSTS: [(u32, u8, u8); {}] = [\n",
-        rows.len()
+        costs.len()
     );
-    for (c, simplified, traditional) in rows {
-        writeln!(
-            code,
-            "    ({}, {}, {}),",
-            c as u32,
-            cost(simplified, total_simplified),
-            cost(traditional, total_traditional)
-        )
-        .unwrap();
+    for &(c, simplified, traditional) in &costs {
+        writeln!(code, "    ({}, {}, {}),", c as u32, simplified, traditional).unwrap();
     }
     code.push_str("];\n");
     fs::write(out.join("hanzi_costs.rs"), code).unwrap();
     // The same for the main CJK blocks, dense: indexed by code point.
     let mut simplified_dense = vec![u8::MAX; DENSE_END - DENSE_START + 1];
     let mut traditional_dense = simplified_dense.clone();
-    for line in text.lines() {
-        let mut fields = line.split('\t');
-        let (Some(c), Some(s), Some(t)) = (fields.next(), fields.next(), fields.next()) else {
-            continue;
-        };
-        let Some(c) = c.chars().next().map(|c| c as usize) else {
-            continue;
-        };
+    for &(c, simplified, traditional) in &costs {
+        let c = c as usize;
         if (DENSE_START..=DENSE_END).contains(&c) {
-            simplified_dense[c - DENSE_START] = cost(s.parse().unwrap_or(0), total_simplified);
-            traditional_dense[c - DENSE_START] = cost(t.parse().unwrap_or(0), total_traditional);
+            simplified_dense[c - DENSE_START] = simplified;
+            traditional_dense[c - DENSE_START] = traditional;
         }
     }
     // Interleaved, so that one load gets both costs.

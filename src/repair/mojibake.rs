@@ -1267,10 +1267,13 @@ fn context_swaps(
             .sum::<usize>();
         let words = big5_read_as_gbk && run.pairs >= 2 && run.gain >= WORDS_GAIN;
         // A run with a symbol only the misreading leaves needs no script
-        // around it.
-        let symbol = chars[start..end]
-            .iter()
-            .any(|&c| is_symbol_marker(c, read_as));
+        // around it. (Not a box-drawing character at the run's edge: that
+        // is the border of a table, `│滤版本` in a Simplified line, which
+        // would swap to `│薦版本`.)
+        let symbol = chars[start..end].iter().enumerate().any(|(i, &c)| {
+            let edge = i == 0 || start + i + 1 == end;
+            is_symbol_marker(c, read_as) && !(edge && is_box_drawing(c))
+        });
         let (min_own, ratio) = match (symbol, big5_read_as_gbk) {
             (true, true) => (0, TRADITIONAL_RATIO),
             (true, false) => (0, SIMPLIFIED_RATIO),
@@ -1842,6 +1845,11 @@ fn is_symbol_marker(c: char, read_as: &Encoding) -> bool {
                 | '\u{2100}'..='\u{21FF}' | '\u{2200}'..='\u{22FF}' | '\u{2580}'..='\u{259F}'
                 | '\u{3021}'..='\u{3029}' | '\u{2C9}'..='\u{2D9}' | '\u{2035}' | '\u{2025}'
                 | 'ń' | 'ň' | 'ǹ' | 'ɑ' | 'ɡ'))
+}
+
+/// Whether `c` is a box-drawing character, which frames tables.
+fn is_box_drawing(c: char) -> bool {
+    ('\u{2500}'..='\u{257F}').contains(&c)
 }
 
 /// How many characters of `chars[range]` are markers that no word of any
@@ -3193,6 +3201,10 @@ mod tests {
             "(╯‵□′)╯︵┻━┻",
             "\\fBpppoe\\fR は発見 (discovery) の段階を省略して、セッションの段階に移る。",
             "」[八]「沉沉」卷子本寫作「{氵|\u{e817}/凡}{氵|\u{e817}/凡}」因此多有迻作「汎汎」者，誤。",
+            // A table's border at a run's edge, which would swap to
+            // `│薦版本`, `│瑩堂定`.
+            "    │滤版本之后的│                                                  │",
+            "    │键绑定功能│               说明               │",
         ] {
             assert_eq!(crate::fix_text(clean), clean);
         }
@@ -3225,15 +3237,20 @@ mod tests {
     }
 
     #[test]
-    fn collocations_of_classical_poetry_vouch_for_a_swap() {
+    fn classical_poetry_vouches_for_a_swap() {
         // Lines of poetry whose swap makes no pair inside a modern word:
         // the collocations of classical poetry (`孤吟`, `圓魄`, `收尽`, `一醉`)
-        // are its evidence.
+        // and the characters poems write are its evidence.
         assert_spans_repaired(
             &[
                 ("失路孤吟不勝苦，暗中應有鬼神聽。", 0..2),
                 ("懸燈寄前焰，遙月昇圓魄。", 8..11),
                 ("骨肉在南楚，沈憂起常早。", 8..10),
+                // Characters that poems write more often than modern text
+                // (`胥`, `颼`, `濁`) cost less in Traditional text.
+                ("生同胥靡遺，壽比彭鏗夭。", 2..5),
+                ("有時當暑如清秋，滿堂風雨寒颼颼。", 12..15),
+                ("旅泊窮清渭，長吟望濁涇。", 8..10),
             ],
             BIG5,
             GB18030,
