@@ -977,7 +977,12 @@ const RARE_HAN_COST: u32 = 15;
 /// the search for repaired parts of a span finds mojibake next to clean
 /// text.
 fn is_delimiter(c: char) -> bool {
-    c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}')
+    // (Unicode's `White_Space`, spelled out: `char::is_whitespace` looks
+    // every character above ASCII up in a table, and this is asked of
+    // every character of every line searched.)
+    matches!(c,
+        '\t'..='\r' | ' ' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{2028}' | '\u{2029}'
+        | '\u{202F}' | '\u{205F}' | '\u{3000}')
 }
 
 /// Mojibake and out-of-phase GBK, span by span; then, line by line, Big5
@@ -2150,6 +2155,14 @@ mod tests {
         assert!(needs_work("%E4%B8%AD"));
         assert!(needs_work("新闻：鍙戝竷会"));
         assert!(needs_work("中\u{200B}文"));
+    }
+
+    #[test]
+    fn delimiters_are_whitespace_but_what_latin_1_decodes_bytes_to() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let expected = c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}');
+            assert_eq!(is_delimiter(c), expected, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

@@ -880,8 +880,8 @@ pub(crate) fn repair_swaps(
         // work.
         let possible = !around.across_spaces
             && match read_as == GB18030 {
-                true => has_strong_marker(span),
-                false => is_simplified || has_swap_marker(span, read_as),
+                true => has_strong_marker(chars),
+                false => is_simplified || has_swap_marker(chars, read_as),
             };
         // (Or, for GBK read as Big5, where the window is dense with rare
         // characters: see `dense_swaps`. Where the context search finds
@@ -1003,7 +1003,7 @@ pub(crate) fn repair_swaps(
         // it needs words to show, in Simplified text around it.
         // GBK read as Big5 turns GBK's punctuation into Big5's symbols
         // (`，` into the bopomofo `ㄛ`, `。` into `﹝`), markers too.
-        let marked = has_swap_marker(part, read_as);
+        let marked = has_swap_marker(&chars[start..end], read_as);
         if read_as == GB18030 && !marked {
             continue;
         }
@@ -1792,11 +1792,15 @@ fn is_swap(read_as: &Encoding, was: &Encoding) -> bool {
 /// What Big5 read as GBK leaves among Han characters: the kana, Greek,
 /// Cyrillic, pinyin, bopomofo and box-drawing rows of GBK (where Big5 keeps
 /// its commonest characters), and private-use characters.
-fn has_strong_marker(text: &str) -> bool {
-    text.chars().any(is_strong_marker)
+fn has_strong_marker(chars: &[char]) -> bool {
+    chars.iter().any(|&c| is_strong_marker(c))
 }
 
 fn is_strong_marker(c: char) -> bool {
+    // (Han characters, most of what is asked, are none: one test.)
+    if ('\u{3400}'..'\u{E000}').contains(&c) {
+        return false;
+    }
     matches!(c,
         '\u{3040}'..='\u{30FF}' | '\u{FF61}'..='\u{FF9F}' | '\u{E000}'..='\u{F8FF}'
         | '\u{391}'..='\u{3C9}' | '\u{401}'..='\u{451}' | '\u{3105}'..='\u{3129}'
@@ -1809,8 +1813,8 @@ fn is_strong_marker(c: char) -> bool {
 /// strong markers, and for GBK read as Big5 what GBK's punctuation becomes
 /// (`。、·` as `﹝﹜﹞`, `；？` as `˙ˋ`, `—` as `〞`; `，：！（）` as bopomofo),
 /// and by Windows (code page 950) private-use characters.
-fn has_swap_marker(text: &str, read_as: &Encoding) -> bool {
-    text.chars().any(|c| is_swap_marker(c, read_as))
+fn has_swap_marker(chars: &[char], read_as: &Encoding) -> bool {
+    chars.iter().any(|&c| is_swap_marker(c, read_as))
 }
 
 fn is_swap_marker(c: char, read_as: &Encoding) -> bool {
