@@ -462,7 +462,7 @@ pub(crate) struct SearchBuffers {
     /// For each character of the window, what it swaps to in the
     /// direction searched (its bytes read back as the encoding they were;
     /// see `SwapWindow`).
-    swapped: Vec<[Option<char>; swap::ALTERNATIVES]>,
+    swapped: Vec<Option<char>>,
 }
 
 /// A window's text as the searches for parts and for swaps read it: its
@@ -891,26 +891,26 @@ pub(crate) fn repair_swaps(
         if !possible && !in_context && !by_words && !dense {
             continue;
         }
-        // Python's layout of C6A1..C7FC (see `big5_eten_code`) is tried
-        // only where a decoder other than WHATWG's shows: WHATWG's Big5
-        // decodes all of Big5's user-defined areas to characters, while
-        // Windows' table, and Python's with a fallback to it, leave
-        // private-use characters there.
-        let eten_possible = read_as == BIG5 && around.big5_user_defined;
+        // Python's layout of C6A1..C7FC (see `big5_eten_code`) is the
+        // one undone where a decoder other than WHATWG's shows, WHATWG's
+        // elsewhere: WHATWG's Big5 decodes all of Big5's user-defined areas
+        // to characters, while Windows' table, and Python's with a
+        // fallback to it, leave private-use characters there.
+        let python_layout = read_as == BIG5 && around.big5_user_defined;
         let encoder = Encoder::new(read_as);
         swapped_buffer.clear();
         swapped_buffer.extend(chars.iter().map(|&c| {
             bytes.clear();
             if c.is_ascii() || !encoder.push(c, bytes) || bytes.len() != 2 {
-                return [None; swap::ALTERNATIVES];
+                return None;
             }
-            // GBK read as Big5 by Python's codecs, whose table lays out
-            // Big5's C6A1..C7FC otherwise (see `big5_eten_code`).
-            let eten = match eten_possible {
+            // (Windows' table leaves private-use characters in C6A1..C7FC
+            // too: what Python's gives there is read by Python's.)
+            let python = match python_layout {
                 true => big5_eten_code(c).and_then(|code| decode_pair(code, was)),
                 false => None,
             };
-            [decode_char(bytes, was), eten]
+            python.or_else(|| decode_char(bytes, was))
         }));
         let swapped = &swapped_buffer[..];
         let by_words = by_words && may_make_words(chars, swapped);
@@ -955,17 +955,9 @@ pub(crate) fn repair_swaps(
                 continue;
             }
         }
-        // Each character's likeliest swap (by its cost alone), if any.
-        let best_swap = |i: usize| match swapped[i] {
-            [Some(first), Some(second)] => Some(match char_cost(second) < char_cost(first) {
-                true => second,
-                false => first,
-            }),
-            [first, second] => first.or(second),
-        };
         // The best run by summed gain (Kadane's), among swappable characters.
         let gain = |i: usize| -> i64 {
-            let Some(d) = best_swap(i) else {
+            let Some(d) = swapped[i] else {
                 return i64::MIN / 4;
             };
             let marker = if is_swap_marker(chars[i], read_as) {
@@ -1007,7 +999,7 @@ pub(crate) fn repair_swaps(
         if read_as == GB18030 && !marked {
             continue;
         }
-        let text: String = (start..end).filter_map(best_swap).collect();
+        let text: String = (start..end).filter_map(|i| swapped[i]).collect();
         if !marked && (!is_simplified || known_pairs(&text).0 < 2) {
             continue;
         }
@@ -1171,7 +1163,7 @@ fn charsets_around(chars: &[char], around: SwapContext, read_as: &Encoding) -> C
 /// its line has Han characters.
 struct SwapWindow<'a> {
     chars: &'a [char],
-    swapped: &'a [[Option<char>; swap::ALTERNATIVES]],
+    swapped: &'a [Option<char>],
     script_only: &'a [(bool, bool)],
     read_as: &'static Encoding,
     line_has_han: bool,
@@ -1345,10 +1337,9 @@ fn context_swaps(
 /// two known pairs or more, with each other or with the characters next
 /// to them: what a run that shows no other evidence needs (see
 /// `context_swaps`), checked before the search for one.
-fn may_make_words(chars: &[char], swapped: &[[Option<char>; swap::ALTERNATIVES]]) -> bool {
-    let choices = |i: usize| {
-        std::iter::once((chars[i], false)).chain(swapped[i].iter().flatten().map(|&c| (c, true)))
-    };
+fn may_make_words(chars: &[char], swapped: &[Option<char>]) -> bool {
+    let choices =
+        |i: usize| std::iter::once((chars[i], false)).chain(swapped[i].map(|c| (c, true)));
     let pairs = (1..chars.len().min(swapped.len()))
         .filter(|&i| {
             choices(i - 1).any(|(a, a_swapped)| {
@@ -1439,7 +1430,7 @@ fn extended(
         if !(is_kana(c) || is_private_use(c) || is_symbol_marker(c, read_as)) {
             return None;
         }
-        swapped[i][0].filter(|&to| is_han(to) || is_cjk_punctuation(to))
+        swapped[i].filter(|&to| is_han(to) || is_cjk_punctuation(to))
     };
     let mut before = Vec::new();
     while let Some(to) = start.checked_sub(1).and_then(swap_of) {
@@ -3094,8 +3085,9 @@ mod tests {
         // where it cannot decode (`人` is C8CB): its kana, Cyrillic and
         // circled numbers in C6A1..C7FC are GBK's common characters there
         // (`情` C7E9 read as `①`, `其` C6E4 as `む`, `轻` C7E1 as `ш`),
-        // which WHATWG's table, without the private-use characters'
-        // evidence, would undo to others (`啤` for `情`).
+        // which WHATWG's table would undo to others (`啤` for `情`): a
+        // decoder that leaves private-use characters is not WHATWG's, so
+        // where they show, Python's layout is the only one tried.
         for (damaged, clean) in [
             (
                 "坻腔陑①竭疑ㄛむ坻\u{F815}珩懂賸﹝",
@@ -3112,6 +3104,17 @@ mod tests {
             // The private-use character from another user-defined area
             // (`濛` is 9DF7).
             ("蠔蠔迾む\u{ECD9}ㄛ梲梲蔬眳蚗﹝", "漠漠雨其濛，湛湛江之永。"),
+            // Where WHATWG's table reads better but the private-use
+            // characters rule it out: `牵` C7A3 is `ラ` to Python, and
+            // WHATWG's `ラ` is GBK's commoner `清`.
+            (
+                "ろ恀冪笣徹瓮ㄛ奪\u{F7EB}芘隴剕善ㄛ笸赽赻夔ラ﹝",
+                "岂问经州过县，管取投明须到，舟子自能牵。",
+            ),
+            (
+                "岍岈蘆ラ楂ㄛ氈\u{F7EB}涴玿奀誹﹝",
+                "世事莫牵萦，乐取这闲时节。",
+            ),
         ] {
             assert_eq!(crate::fix_text(damaged), clean, "{damaged}");
         }

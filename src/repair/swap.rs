@@ -1,15 +1,14 @@
 //! Big5 read as GBK, and GBK read as Big5, judged in context. Both tables
 //! are double-byte, so each character of a misread span maps to one
-//! character (for each table that may have misread it): which characters
-//! of a stretch of text to swap back is a choice per character, made here
-//! by a shortest path over the stretch (a character kept, or swapped as one
-//! of the tables has it) under the plausibility model of the script around
-//! it, with the pairs each choice makes with its neighbours (on both sides)
-//! counted. A swapped run must then gain a clear margin over the text as it
+//! character: which characters of a stretch of text to swap back is a
+//! choice per character, made here by a shortest path over the stretch (a
+//! character kept, or swapped) under the plausibility model of the script
+//! around it, with the pairs each choice makes with its neighbours (on both
+//! sides) counted. A swapped run must then gain a clear margin over the text as it
 //! stands, context included.
 //!
-//! The work is linear: three states a character, three predecessors each,
-//! over a window of at most `MAX_PART_SPAN` characters.
+//! The work is linear: two states a character, two predecessors each, over
+//! a window of at most `MAX_PART_SPAN` characters.
 
 use crate::score::{is_han, is_known_pair, script_cost, Script};
 
@@ -28,14 +27,8 @@ pub(super) struct Run {
     pub pairs: usize,
 }
 
-/// How many characters a character may swap to: one for each table that
-/// may have made the misreading (Big5's C6A1..C7FC is laid out two ways,
-/// see `mojibake::big5_eten_code`).
-pub(super) const ALTERNATIVES: usize = 2;
-
-/// The states of a character on the path: kept, or swapped to one of its
-/// alternatives.
-const STATES: usize = ALTERNATIVES + 1;
+/// The states of a character on the path: kept, or swapped.
+const STATES: usize = 2;
 
 /// What entering a swapped run costs on the path: the prior that text is
 /// clean, paid once a run (a misread span is one run).
@@ -48,8 +41,8 @@ const PAIR: i64 = 7;
 /// `is_marker`) costs more where it stands, kept or swapped to.
 const MARKER: i64 = 18;
 
-/// The runs of `chars` (with `swapped`, what each swaps to, if anything,
-/// in each of the tables that may have misread it) whose swap makes the
+/// The runs of `chars` (with `swapped`, what each swaps to, if anything)
+/// whose swap makes the
 /// text most plausible as text of `script`; a character for which
 /// `is_marker` is true costs `MARKER` more, kept or swapped to. Each
 /// character of a run after its first is worth `stay` on the path: how
@@ -57,34 +50,26 @@ const MARKER: i64 = 18;
 /// one stretch). The gains of the runs found leave it out.
 pub(super) fn runs(
     chars: &[char],
-    swapped: &[[Option<char>; ALTERNATIVES]],
+    swapped: &[Option<char>],
     script: Script,
     stay: i64,
     is_marker: impl Fn(char) -> bool,
 ) -> Vec<Run> {
     let n = chars.len().min(swapped.len());
-    if n == 0 {
+    // (Without a character to swap, there is no run: ASCII is never one.)
+    if !swapped[..n].iter().any(Option::is_some) {
         return Vec::new();
     }
-    // A state is possible where the character has that alternative; the
-    // states no character has are left out of the loops (mostly, only the
-    // first table gives anything).
+    // A character may be swapped where it has a swap.
     // (ASCII, which both tables read alike, may be inside a run as it is:
     // the damage passes through it, `如果 \fIarg1\fP 与`. Not where a
     // letter of an alphabet stands next to it: that is a word of its own,
     // `résumé`, `α, β`.)
     let bridges = bridges(chars);
-    let possible = |i: usize, state: usize| {
-        state == 0 || swapped[i][state - 1].is_some() || (state == 1 && bridges[i])
-    };
-    let in_use = 1
-        + (1..STATES)
-            .rev()
-            .find(|&state| (0..n).any(|i| possible(i, state)))
-            .unwrap_or(0);
+    let possible = |i: usize, state: usize| state == 0 || swapped[i].is_some() || bridges[i];
     let pick = |i: usize, state: usize| match state {
         0 => chars[i],
-        _ => swapped[i][state - 1].unwrap_or(chars[i]),
+        _ => swapped[i].unwrap_or(chars[i]),
     };
     // (A marker costs as much where a swap gives it: the misreading leaves
     // markers, undoing it does not make them.)
@@ -120,7 +105,7 @@ pub(super) fn runs(
             }
             for (k, slot) in all.iter_mut().enumerate() {
                 let (p, s) = (k % STATES, k / STATES);
-                if p < in_use && s < in_use && possible(i - 1, p) && possible(i, s) {
+                if possible(i - 1, p) && possible(i, s) {
                     *slot = pair(pick(i - 1, p), pick(i, s));
                 }
             }
@@ -133,10 +118,8 @@ pub(super) fn runs(
     let mut cost = vec![[UNREACHABLE; STATES]; n];
     let mut back = vec![[0u8; STATES]; n];
     for i in 0..n {
-        for state in (0..in_use).filter(|&state| possible(i, state)) {
-            // (Entering a run. Not going from one table to the other: the
-            // characters the tables give alike have only the first.)
-            // (Going on with one: `stay`.)
+        for state in (0..STATES).filter(|&state| possible(i, state)) {
+            // (Entering a run: `SWITCH`; going on with one: `stay`.)
             let enter = |previous: usize| match (previous == 0, state == 0) {
                 (true, false) => SWITCH,
                 (false, false) => -stay,
@@ -144,7 +127,7 @@ pub(super) fn runs(
             };
             let (best, from) = match i {
                 0 => (enter(0), 0),
-                _ => (0..in_use)
+                _ => (0..STATES)
                     .filter(|&p| cost[i - 1][p] < UNREACHABLE)
                     .map(|p| (cost[i - 1][p] + pair_at(i, p, state) + enter(p), p))
                     .min()
@@ -156,7 +139,7 @@ pub(super) fn runs(
     }
     // The chosen states, from the end back.
     let mut states = vec![0usize; n];
-    let mut state = (0..in_use).min_by_key(|&s| cost[n - 1][s]).unwrap_or(0);
+    let mut state = (0..STATES).min_by_key(|&s| cost[n - 1][s]).unwrap_or(0);
     for i in (0..n).rev() {
         states[i] = state;
         state = usize::from(back[i][state]);
@@ -245,9 +228,9 @@ mod tests {
 
     fn runs_of(text: &str, swaps: &[(usize, char)]) -> Vec<Run> {
         let chars: Vec<char> = text.chars().collect();
-        let mut swapped = vec![[None; ALTERNATIVES]; chars.len()];
+        let mut swapped = vec![None; chars.len()];
         for &(at, c) in swaps {
-            swapped[at][0] = Some(c);
+            swapped[at] = Some(c);
         }
         runs(&chars, &swapped, Script::Traditional, 0, |_| false)
     }
@@ -295,25 +278,13 @@ mod tests {
     }
 
     #[test]
-    fn the_table_whose_swap_reads_best_is_chosen_per_character() {
-        // `①` is `啤` by one table and `情` by the other: after `心`, the
-        // second makes the word.
-        let chars: Vec<char> = "一份心①".chars().collect();
-        let mut swapped = vec![[None; ALTERNATIVES]; chars.len()];
-        swapped[3] = [Some('啤'), Some('情')];
-        let found = runs(&chars, &swapped, Script::Simplified, 0, |c| c == '①');
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!((found[0].start, found[0].text.as_str()), (3, "情"));
-    }
-
-    #[test]
     fn a_swap_that_gives_a_marker_pays_for_it() {
         // `睤` swapped to a kana would be cheaper than kept, but a kana in
         // Chinese text is what the misreading leaves, not what undoing it
         // gives.
         let chars: Vec<char> = "淒睤".chars().collect();
-        let mut swapped = vec![[None; ALTERNATIVES]; chars.len()];
-        swapped[1][0] = Some('ン');
+        let mut swapped = vec![None; chars.len()];
+        swapped[1] = Some('ン');
         let without = runs(&chars, &swapped, Script::Traditional, 0, |_| false);
         assert_eq!(without.len(), 1, "{without:?}");
         let with = runs(&chars, &swapped, Script::Traditional, 0, |c| c == 'ン');
