@@ -659,13 +659,15 @@ fn accept_with_evidence(
     let gain = original_cost.saturating_sub(cost);
     // UTF-8 Chinese read as GBK has a shape clean text almost never has
     // (every GBK character's bytes are a piece of a three-byte UTF-8
-    // sequence): that shape is evidence of its own.
+    // sequence): that shape is evidence of its own. So do the symbols
+    // Chinese text writes, three bytes each from U+2000 on (`鈹俈` is `│V`
+    // in a table).
     // (Unless it is Han characters that make no word: rare characters of
     // classical text can re-encode to such, as `鎮煎煼` gives `悼執`; but
     // not in Simplified text, if the repair is Simplified too: see `Bar`.)
     let (known, pairs) = known_pairs(&text);
     let east_asian = matches!(chain.first(), Some(&(read_as, was)) if was == UTF_8 && (read_as == GB18030 || (read_as == SHIFT_JIS && bar.simplified_around)))
-        && text.chars().all(|c| c.is_ascii() || c >= '\u{2E80}');
+        && text.chars().all(|c| c.is_ascii() || c >= '\u{2000}');
     let in_simplified = east_asian
         && bar.simplified_around
         && text
@@ -724,26 +726,42 @@ fn is_clean_repair(original: &str, text: &str, hidden: usize) -> bool {
         || (latin1_letters(text) > 0 && !text.chars().any(|c| c.is_ascii_alphabetic())))
 }
 
-/// The ASCII letters hidden in `original` where the first decoder of
-/// `chain` is GBK: second bytes of double-byte characters (GBK pairs a
-/// lead byte with the ASCII after it: `鈹俈` is the UTF-8 of `│` and a
-/// `V`), which a repair brings back as letters of their own. (Not for
-/// Shift_JIS, whose kanji-only readings would then pass with stray
-/// letters.)
+/// The ASCII letters hidden in `original` where a decoder of `chain` is
+/// GBK: second bytes of double-byte characters (GBK pairs a lead byte with
+/// the ASCII after it: `鈹俈` is the UTF-8 of `│` and a `V`), which a
+/// repair brings back as letters of their own. Counted in each layer GBK
+/// read, as the chain undoes them (`閳逛痉` is `鈹侷`, the UTF-8 of `│I`,
+/// read as GBK twice). (Not for Shift_JIS, whose kanji-only readings would
+/// then pass with stray letters.)
 fn hidden_letters(original: &str, chain: &[(&'static Encoding, &'static Encoding)]) -> usize {
-    let Some(&(read_as, _)) = chain.first().filter(|&&(read_as, _)| read_as == GB18030) else {
+    if !chain.iter().any(|&(read_as, _)| read_as == GB18030) {
         return 0;
-    };
+    }
     let mut bytes = Vec::with_capacity(4);
-    original
-        .chars()
-        .filter(|&c| {
-            bytes.clear();
-            !c.is_ascii()
-                && encode_char(c, read_as, &mut bytes)
-                && matches!(bytes[..], [_, trail] if trail.is_ascii_alphabetic())
-        })
-        .count()
+    let mut in_layer = |text: &str| {
+        text.chars()
+            .filter(|&c| {
+                bytes.clear();
+                !c.is_ascii()
+                    && encode_char(c, GB18030, &mut bytes)
+                    && matches!(bytes[..], [_, trail] if trail.is_ascii_alphabetic())
+            })
+            .count()
+    };
+    let mut layer = Cow::Borrowed(original);
+    let mut hidden = 0;
+    for (k, &(read_as, was)) in chain.iter().enumerate() {
+        if read_as == GB18030 {
+            hidden += in_layer(&layer);
+        }
+        if k + 1 < chain.len() {
+            match encode(&layer, read_as).and_then(|bytes| decode(&bytes, was)) {
+                Some(next) => layer = Cow::Owned(next),
+                None => break,
+            }
+        }
+    }
+    hidden
 }
 
 /// What `repair_swaps` needs to know of the text around a window: the Han
@@ -3373,6 +3391,21 @@ mod tests {
         assert_eq!(crate::fix_text(&damaged), "│V:65,");
         assert_eq!(hidden_letters("鈹俈", &[(GB18030, UTF_8)]), 1);
         assert_eq!(hidden_letters("鈹俈", &[(SHIFT_JIS, UTF_8)]), 0);
+        // The letter `I` once, and twice: the second reading hides the
+        // letter in the first's text (`閳逛痉` is `鈹侷` read as GBK), and
+        // the symbol's three bytes are the shape of UTF-8 read as GBK.
+        let once = damage("│I:5", UTF_8, GB18030);
+        let twice = damage(&once, UTF_8, GB18030);
+        assert_eq!((once.as_str(), twice.as_str()), ("鈹侷:5", "閳逛痉:5"));
+        for damaged in [&once, &twice] {
+            let line = format!("c-doc-reference{damaged}   │13132│GNU C 库：参考手册");
+            assert_eq!(
+                crate::fix_text(&line),
+                "c-doc-reference│I:5   │13132│GNU C 库：参考手册"
+            );
+        }
+        let chain = [(GB18030, UTF_8), (GB18030, UTF_8)];
+        assert_eq!(hidden_letters("閳逛痉", &chain), 1);
     }
 
     #[test]
