@@ -1507,9 +1507,15 @@ fn repair_leftover_swaps(line: &[char], offset: usize, first_edit: usize, edits:
     };
     let mut at = 0;
     while at < line.len() {
-        let run = free_run(line, at, offset, edits, |c| {
-            mojibake::is_leftover(c, read_as)
-        });
+        // (A misread quotation mark is a run of its own: `※仕而优则学` is
+        // `“仕而优则学`.)
+        let quotation = |c| mojibake::is_quotation_read_as_big5(c, read_as);
+        let run = match free_run(line, at, offset, edits, quotation) {
+            0 => free_run(line, at, offset, edits, |c| {
+                mojibake::is_leftover(c, read_as) && !quotation(c)
+            }),
+            _ => 1,
+        };
         if run > 0 {
             let part = &line[at..at + run];
             if let Some(repair) = mojibake::leftover_swap(part, read_as) {
@@ -2029,6 +2035,21 @@ mod tests {
         assert_eq!(
             fix_text("鹦鹉 硌砃趼睫茬扞壽炵桶"),
             "鹦鹉 指向字符映射关系表"
+        );
+        // GBK's `“` read as Big5 is `※`, a symbol of its own: alone, or
+        // before clean text, it is one run.
+        assert_eq!(
+            fix_text("是特殊字符 ※ ㄩ§ㄛ寀眳綴不能建立任何超级链接"),
+            "是特殊字符 “ ：”，则之后不能建立任何超级链接"
+        );
+        assert_eq!(
+            fix_text("参阅儕貌Е※软件开发”目录"),
+            "参阅精华区“软件开发”目录"
+        );
+        // Not in a line without the misreading.
+        assert_eq!(
+            fix_text("参阅精华区※软件开发目录"),
+            "参阅精华区※软件开发目录"
         );
     }
 

@@ -1067,10 +1067,11 @@ pub(crate) fn leftover_swap(run: &[char], read_as: &'static Encoding) -> Option<
             false => traditional_only,
         }
     };
-    if !run
-        .iter()
-        .any(|&c| script_cost(c, script) >= LEFTOVER_RARE_COST || is_symbol_marker(c, read_as))
-    {
+    if !run.iter().any(|&c| {
+        script_cost(c, script) >= LEFTOVER_RARE_COST
+            || is_symbol_marker(c, read_as)
+            || is_quotation_read_as_big5(c, read_as)
+    }) {
         return None;
     }
     let encoder = Encoder::new(read_as);
@@ -1078,13 +1079,15 @@ pub(crate) fn leftover_swap(run: &[char], read_as: &'static Encoding) -> Option<
     let mut text = String::with_capacity(run.len() * 3);
     for &c in run {
         bytes.clear();
-        if !is_leftover(c, read_as) || !encoder.push(c, &mut bytes) || bytes.len() != 2 {
+        let swappable = is_leftover(c, read_as) || is_quotation_read_as_big5(c, read_as);
+        if !swappable || !encoder.push(c, &mut bytes) || bytes.len() != 2 {
             return None;
         }
         // (The swap writes the line's script, not what only the misread
         // text's writes, or punctuation.)
         let swapped = decode_char(&bytes, was).filter(|&s| {
-            (is_han(s) && !misread_script_only(s)) || (!is_han(c) && is_cjk_punctuation(s))
+            (is_han(s) && !misread_script_only(s))
+                || (!is_han(c) && (is_cjk_punctuation(s) || matches!(s, '“' | '”')))
         })?;
         text.push(swapped);
     }
@@ -1095,6 +1098,17 @@ pub(crate) fn leftover_swap(run: &[char], read_as: &'static Encoding) -> Option<
     let gain = before - after;
     // (A clean word makes pairs as it stands: `蝴蝶`, which swaps to
     // `焦胶`, makes as many.)
+    // (A quotation mark misread alone needs no gain: the misread text's
+    // symbols are as common as its punctuation.)
+    if let [c] = run {
+        if is_quotation_read_as_big5(*c, read_as) {
+            return Some(Repair {
+                text,
+                chain: vec![(read_as, was)],
+                confidence: 0.5,
+            });
+        }
+    }
     let evidence = match run.len() {
         1 => char_cost(run[0]) >= LEFTOVER_RARE_COST && after <= LEFTOVER_COMMON_COST,
         _ => known_pairs(&text).0 > known_pairs(&run.iter().collect::<String>()).0,
@@ -1115,6 +1129,13 @@ pub(crate) fn leftover_swap(run: &[char], read_as: &'static Encoding) -> Option<
 /// as Big5).
 pub(crate) fn is_leftover(c: char, read_as: &'static Encoding) -> bool {
     is_han(c) || is_symbol_marker(c, read_as)
+}
+
+/// What GBK's quotation marks and brackets `“”《》【】` read as Big5 give
+/// (`※§▲◎▽▼`): symbols clean Chinese text writes, but not in a line
+/// the misreading left text in. `leftover_swap` swaps one alone.
+pub(crate) fn is_quotation_read_as_big5(c: char, read_as: &Encoding) -> bool {
+    read_as == BIG5 && matches!(c, '※' | '§' | '▲' | '◎' | '▽' | '▼')
 }
 
 /// What `leftover_swap` asks: the least gain, and for a single character,
