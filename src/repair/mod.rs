@@ -1018,6 +1018,7 @@ fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
         let line = &chars[line_start..line_start + len];
         let first_edit = edits.edits.len();
         let facts = LineFacts::of(line, gates);
+        let line_scripts = LineScripts::new(line);
         // The windows of the spans, in the line, joined as the line's
         // (the suspect characters are the same).
         line_windows.clear();
@@ -1046,6 +1047,7 @@ fn find_mojibake_with(chars: &[char], gates: Gates, edits: &mut Edits) {
                 &windows,
                 line_start + start,
                 facts,
+                &line_scripts,
                 &mut buffers,
                 edits,
             );
@@ -1105,6 +1107,26 @@ struct LineFacts {
     table_border: bool,
 }
 
+/// The counts of `ScriptCounts` over a whole line, counted where a span
+/// first asks: most spans show a script of their own.
+struct LineScripts<'a> {
+    line: &'a [char],
+    counts: std::cell::OnceCell<[u32; 5]>,
+}
+
+impl<'a> LineScripts<'a> {
+    fn new(line: &'a [char]) -> LineScripts<'a> {
+        LineScripts {
+            line,
+            counts: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn counts(&self) -> [u32; 5] {
+        *self.counts.get_or_init(|| script_counts_of(self.line))
+    }
+}
+
 impl LineFacts {
     /// The facts of `line`, in one pass over it (every line searched for
     /// mojibake pays for it); without `gates`, the characters the searches
@@ -1158,12 +1180,13 @@ const WINDOW_STEP: usize = mojibake::MAX_PART_SPAN - 32;
 const WHOLE_SPAN: usize = 64;
 
 /// Repairs `span` (at `offset`, with `windows` its `suspect_windows`, in a
-/// line with `facts`, searching in `buffers`).
+/// line with `facts` and `line_scripts`, searching in `buffers`).
 fn repair_span(
     span: &[char],
     windows: &[(usize, usize)],
     offset: usize,
     facts: LineFacts,
+    line_scripts: &LineScripts,
     buffers: &mut WindowBuffers,
     edits: &mut Edits,
 ) {
@@ -1205,12 +1228,21 @@ fn repair_span(
                 let [s0, t0, k0, g0, b0] = before.counts(start.saturating_sub(CONTEXT), start);
                 let [s1, t1, k1, g1, b1] = after.counts(end, (end + CONTEXT).min(span.len()));
                 let kana = window.iter().filter(|&&c| mojibake::is_kana(c)).count();
+                // (Where the span shows no script, its line does: words
+                // between spaces, `不湔婓 或者 是 一个`, were decoded by one
+                // decoder with the rest of their line.)
+                let [mut s, mut t, mut g, mut b] = [s0 + s1, t0 + t1, g0 + g1, b0 + b1];
+                if s + t + g + b == 0 {
+                    let (line, own) = (line_scripts.counts(), script_counts_of(window));
+                    let rest = |k: usize| line[k] - own[k];
+                    [s, t, g, b] = [rest(0), rest(1), rest(3), rest(4)];
+                }
                 mojibake::SwapContext {
-                    simplified: s0 + s1,
-                    traditional: t0 + t1,
+                    simplified: s,
+                    traditional: t,
                     kana: ((k0 + k1) as usize + kana).max(facts.kana),
-                    gb2312_only: g0 + g1,
-                    big5_only: b0 + b1,
+                    gb2312_only: g,
+                    big5_only: b,
                     big5_user_defined: facts.big5_user_defined,
                     line_han: facts.han,
                     across_spaces: false,
@@ -1677,6 +1709,22 @@ impl<'a> ScriptCounts<'a> {
     }
 }
 
+/// The counts of `ScriptCounts` over all of `chars`.
+fn script_counts_of(chars: &[char]) -> [u32; 5] {
+    let main_block = main_block_counts();
+    let mut counts = [0; 5];
+    for &c in chars.iter().filter(|&&c| c >= FIRST_COUNTED) {
+        let bits = match (c as usize).checked_sub(MAIN_BLOCK) {
+            Some(at) if at < main_block.len() => main_block[at],
+            _ => counted_bits(c),
+        };
+        for (k, count) in counts.iter_mut().enumerate() {
+            *count += u32::from(bits >> k & 1);
+        }
+    }
+    counts
+}
+
 /// The bits of `counted_bits` (five), each as one to its count of
 /// `ScriptCounts::counts`, by the bits.
 const SPREAD: [u64; 32] = {
@@ -2014,6 +2062,21 @@ mod tests {
         );
         // Alone, or in a line with no other damage, such runs stay.
         for clean in ["Prix: 20 µÄ, café Ä", "©¦ tiger ©¦", "名字 µÄ 王先生"] {
+            assert_eq!(fix_text(clean), clean);
+        }
+    }
+
+    #[test]
+    fn a_word_between_spaces_is_judged_in_the_script_of_its_line() {
+        // GBK read as Big5, one word of text that puts spaces between its
+        // words: the word shows no script, its line is Simplified.
+        assert_eq!(
+            fix_text(") 不湔婓 或者 是 一个 悬空 的 符号 联接."),
+            ") 不存在 或者 是 一个 悬空 的 符号 联接."
+        );
+        // Clean words of rare characters there stay.
+        for clean in ["饕餮 或者 是 一个 悬空 的 符号", "耄耋 之年 的 老人 们 说"]
+        {
             assert_eq!(fix_text(clean), clean);
         }
     }
