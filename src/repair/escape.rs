@@ -289,9 +289,11 @@ fn is_troff_request(line: &[char]) -> bool {
 
 /// Whether the run at `start..end` of `line` is (in) a string literal of
 /// code or an attribute value: an ASCII quote right before or after it.
+/// (Not a backtick after it: that opens a quotation of troff and TeX,
+/// `` `like this' ``, which the run is not in.)
 fn quoted(line: &[char], start: usize, end: usize) -> bool {
-    let quote = |c: Option<&char>| matches!(c, Some('"' | '\'' | '`'));
-    quote(start.checked_sub(1).and_then(|i| line.get(i))) || quote(line.get(end))
+    let before = start.checked_sub(1).and_then(|i| line.get(i));
+    matches!(before, Some('"' | '\'' | '`')) || matches!(line.get(end), Some('"' | '\''))
 }
 
 /// Groups `tokens` into runs and decodes the runs that pass: not code, at
@@ -789,6 +791,11 @@ mod tests {
         assert_eq!(decode_all("&amp;amp;#20320;&amp;amp;#22909;"), "你好");
         assert_eq!(decode_all("GPL&#21327;&#35758;"), "GPL协议");
         assert_eq!(decode_all("他说&ldquo;走&rdquo;"), "他说“走”");
+        // Before a quotation of troff's, which a backtick opens.
+        assert_eq!(
+            decode_all("&#21487;&#20197; &#20351;&#29992;`\\|\\c'"),
+            "可以 使用`\\|\\c'"
+        );
     }
 
     #[test]
@@ -797,6 +804,7 @@ mod tests {
             "<p>&#20320;&#22909;</p>",
             "<a title=\"x\">&#20320;&#22909;",
             "s = \"&#20320;&#22909;\";",
+            "x = `&#20320;&#22909;`",
             // A lone reference to a sign, in a man page.
             "\\fBe&#177;\\fR\\fIzz",
             "a &lt; b &amp;&amp; c &gt; d",
