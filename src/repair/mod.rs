@@ -2094,6 +2094,11 @@ mod tests {
             fix_text("衾linux麼岆［坳紱釬炵苀祥珨隅岆斛剕腔﹝"),
             "于linux或是其它操作系统不一定是必须的。"
         );
+        // A word between ASCII words (`睿` is `和`).
+        assert_eq!(
+            fix_text("牖衾涴虳祥瞳腔誑薊厙ロ錶睿癹秶ㄛ砉 Yahoo.com 睿 Gmail.com 涴欴腔"),
+            "鉴于这些不利的互联网情况和限制，像 Yahoo.com 和 Gmail.com 这样的"
+        );
         // A clean word there stays: `鹦鹉` swaps to no better words.
         assert_eq!(
             fix_text("鹦鹉 硌砃趼睫茬扞壽炵桶"),

@@ -1140,7 +1140,7 @@ pub(crate) fn is_quotation_read_as_big5(c: char, read_as: &Encoding) -> bool {
 
 /// What `leftover_swap` asks: the least gain, and for a single character,
 /// how rare the misread one is and how common its swap.
-const LEFTOVER_MIN_GAIN: i64 = 12;
+const LEFTOVER_MIN_GAIN: i64 = 8;
 const LEFTOVER_RARE_COST: u32 = 15;
 const LEFTOVER_COMMON_COST: i64 = 10;
 
