@@ -163,7 +163,12 @@ fn best_candidate_searched(
     let mut encoded = Vec::with_capacity(span.len());
     for _ in 0..MAX_DEPTH {
         let mut next = Vec::new();
-        for (text, chain, _) in &level {
+        // (A reading is undone again only where suspect characters remain:
+        // clean text read once more is no layer, `——` is no `棗`.)
+        let searched = level.iter().filter(|(text, chain, _)| {
+            chain.is_empty() || text.chars().any(|c| !c.is_ascii() && super::is_suspect(c))
+        });
+        for (text, chain, _) in searched {
             for &(read_as, was) in &PAIRS {
                 // Swaps are searched character by character instead
                 // (`repair_swaps`), so that clean neighbours stay clean.
@@ -3401,6 +3406,16 @@ mod tests {
             assert_ne!(damaged, clean);
             assert_eq!(crate::fix_text(&damaged), clean, "{damaged}");
         }
+    }
+
+    #[test]
+    fn clean_text_read_once_more_is_no_layer() {
+        // GBK's `——` read as windows-1252 is `¡ª¡ª`; the dashes, read as
+        // windows-1252 again (0x97 0x97), would be GBK's `棗`.
+        let damaged = damage("检测 —— 静态二进制", GB18030, WINDOWS_1252);
+        assert_eq!(damaged, "¼ì²â ¡ª¡ª ¾²Ì¬¶þ½øÖÆ");
+        assert_eq!(crate::fix_text(&damaged), "检测 —— 静态二进制");
+        assert_eq!(crate::fix_text("检测 ¡ª¡ª 静态"), "检测 —— 静态");
     }
 
     #[test]
