@@ -2114,6 +2114,13 @@ mod tests {
             fix_text("参阅儕貌Е※软件开发”目录"),
             "参阅精华区“软件开发”目录"
         );
+        // `‘’` are `＆＊`.
+        assert_eq!(
+            fix_text(
+                "む淕燴唗蹈靡趼岆＆\\fBESC\\fR＊腔趼睫ㄛ\u{F831}彆郭彸囮啖ㄛ涴跺趼睫衄匐輛秶硉 033"
+            ),
+            "其整理序列名字是‘\\fBESC\\fR’的字符，如果尝试失败，这个字符有八进制值 033"
+        );
         // Not in a line without the misreading.
         assert_eq!(
             fix_text("参阅精华区※软件开发目录"),

@@ -1092,7 +1092,7 @@ pub(crate) fn leftover_swap(run: &[char], read_as: &'static Encoding) -> Option<
         // text's writes, or punctuation.)
         let swapped = decode_char(&bytes, was).filter(|&s| {
             (is_han(s) && !misread_script_only(s))
-                || (!is_han(c) && (is_cjk_punctuation(s) || matches!(s, '“' | '”')))
+                || (!is_han(c) && (is_cjk_punctuation(s) || matches!(s, '“' | '”' | '‘' | '’')))
         })?;
         text.push(swapped);
     }
@@ -1136,11 +1136,11 @@ pub(crate) fn is_leftover(c: char, read_as: &'static Encoding) -> bool {
     is_han(c) || is_symbol_marker(c, read_as)
 }
 
-/// What GBK's quotation marks and brackets `“”《》【】` read as Big5 give
-/// (`※§▲◎▽▼`): symbols clean Chinese text writes, but not in a line
-/// the misreading left text in. `leftover_swap` swaps one alone.
+/// What GBK's quotation marks and brackets `“”‘’《》【】` read as Big5
+/// give (`※§＆＊▲◎▽▼`): symbols clean Chinese text writes, but not in a
+/// line the misreading left text in. `leftover_swap` swaps one alone.
 pub(crate) fn is_quotation_read_as_big5(c: char, read_as: &Encoding) -> bool {
-    read_as == BIG5 && matches!(c, '※' | '§' | '▲' | '◎' | '▽' | '▼')
+    read_as == BIG5 && matches!(c, '※' | '§' | '＆' | '＊' | '▲' | '◎' | '▽' | '▼')
 }
 
 /// What `leftover_swap` asks: the least gain, and for a single character,
