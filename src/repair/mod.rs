@@ -33,7 +33,7 @@ use crate::normalize::{
     NormalizeOptions,
 };
 use crate::report::{Damage, Flag, Report, Rule, Step};
-use crate::score::{char_cost, is_han};
+use crate::score::{char_cost, is_han, is_known_pair};
 use encoding_rs::{GB18030, WINDOWS_1252};
 
 /// Options for repairing text; [`Fixer::default`] is what [`fix_text`] uses.
@@ -139,10 +139,12 @@ impl Fixer {
             // As the text is repaired with ruby leftovers removed, and
             // kept (which differs only where annotations read their
             // characters).
-            let removed = self.repair(text, false, Some(true)).0;
+            let removed = self.repair(text, false, Some(true), Round::First).0;
             evidence.conversion[1] = conversion::Evidence::of(&removed);
             evidence.conversion[0] = match evidence.ruby.any_matching() {
-                true => conversion::Evidence::of(&self.repair(text, false, Some(false)).0),
+                true => {
+                    conversion::Evidence::of(&self.repair(text, false, Some(false), Round::First).0)
+                }
                 false => evidence.conversion[1].clone(),
             };
         }
@@ -206,7 +208,8 @@ impl Fixer {
             return (fixed, report);
         }
         let mut ruby = self.evidence.as_ref().map(|e| e.ruby_pattern());
-        let (mut fixed, mut report) = self.fix_once(text, explain, ruby, self.fix_conversion);
+        let (mut fixed, mut report) =
+            self.fix_once(text, explain, ruby, self.fix_conversion, Round::First);
         // What the last round started from (`text` for the first).
         let mut before: Option<String> = None;
         for _ in 1..MAX_ROUNDS {
@@ -234,7 +237,8 @@ impl Fixer {
             // document's annotations) and leave naive conversion, a
             // judgement of the whole document, to the first.
             let ruby = *ruby.get_or_insert_with(|| ruby::Counts::of_text(text).is_pattern());
-            let (again, more) = self.fix_once(&changed.work, explain, Some(ruby), false);
+            let (again, more) =
+                self.fix_once(&changed.work, explain, Some(ruby), false, Round::Again);
             // A round's flags count even when it changes nothing, so that a
             // line's report does not depend on whether other lines (in
             // other pieces of a chunked input) changed in the same round.
@@ -259,8 +263,9 @@ impl Fixer {
         explain: bool,
         ruby: Option<bool>,
         conversion: bool,
+        round: Round,
     ) -> (String, Report) {
-        let (fixed, report, normalization) = self.repair(text, explain, ruby);
+        let (fixed, report, normalization) = self.repair(text, explain, ruby, round);
         // Conversion damage is judged on text whose other damage is
         // repaired (ruby leftovers split phrases apart).
         let (fixed, report) = match conversion {
@@ -303,12 +308,18 @@ impl Fixer {
     /// The third answer is whether the normalization's profile may act on
     /// the repaired text (false only where a scan proves it may not: see
     /// [`profile_may_act_on`]).
-    fn repair(&self, text: &str, explain: bool, ruby: Option<bool>) -> (String, Report, bool) {
+    fn repair(
+        &self,
+        text: &str,
+        explain: bool,
+        ruby: Option<bool>,
+        round: Round,
+    ) -> (String, Report, bool) {
         // Every repair and flag lies within a line, and a line without
         // anything to act on is left as it is: only the lines that need
         // work are searched (joined, so that a document's ruby pattern is
         // still judged as a whole), unless they are most of the text.
-        let (lines, normalization) = WorkLines::of(text, explain);
+        let (lines, normalization) = WorkLines::of(text, explain, round);
         if lines.lines.is_empty() {
             return (text.to_string(), Report::default(), normalization);
         }
@@ -586,7 +597,7 @@ impl WorkLines {
     ///
     /// The lines' offsets in characters are counted only where a report
     /// needs them (`explain`: see `WorkLines::to_original`).
-    fn of(text: &str, explain: bool) -> (WorkLines, bool) {
+    fn of(text: &str, explain: bool, round: Round) -> (WorkLines, bool) {
         // Escapes are looked for in the whole text at once (a search per
         // line would cost more than the rest of the test).
         let mut escapes = escape::candidates(text.as_bytes()).peekable();
@@ -595,7 +606,7 @@ impl WorkLines {
         let lines = std::iter::from_fn(|| {
             while start < text.len() {
                 let line_start = start;
-                let (needs, stop) = scan_line(text, start);
+                let (needs, stop) = scan_line(text, start, round);
                 start = match needs {
                     // (The rest of the line is not looked at.)
                     Needs::Repair => line_end(text, stop),
@@ -736,7 +747,7 @@ impl WorkLines {
 /// repairs ask it line by line (`WorkLines::of`).
 #[cfg(test)]
 fn needs_work(text: &str) -> bool {
-    !WorkLines::of(text, false).0.lines.is_empty()
+    !WorkLines::of(text, false, Round::First).0.lines.is_empty()
 }
 
 /// What a line needs, as far as `scan_line` can tell: a repair may act on
@@ -749,12 +760,23 @@ enum Needs {
     Repair,
 }
 
+/// Which round of [`Fixer::fix`] a scan is for. The first passes over rare
+/// Han characters that a known pair vouches for (see `is_vouched_for`);
+/// later rounds look again, whole, at lines an earlier one changed, whose
+/// damage is proven (a repair of part of a span can leave such a pair, as
+/// `浜洪潤` for `人静` leaves `洪潤`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Round {
+    First,
+    Again,
+}
+
 /// What the line of `text` that starts at byte `start` needs (see
 /// [`Needs`]), and where the scan stopped: after the line's line break (or
 /// at the text's end), or, where a repair may act, at the character it may
 /// act on. The scan all clean text goes through, for the repairs and the
 /// normalization's profile at once.
-fn scan_line(text: &str, start: usize) -> (Needs, usize) {
+fn scan_line(text: &str, start: usize, round: Round) -> (Needs, usize) {
     // It skips what it can: printable ASCII eight bytes at a time, runs of
     // three-byte characters (all of the Basic Multilingual Plane's Han
     // characters) in a loop of their own, each asked of a bit table of the
@@ -810,7 +832,11 @@ fn scan_line(text: &str, start: usize) -> (Needs, usize) {
                     let code = (block as u32) << 6 | u32::from(bit);
                     if PLAIN.contains_in_block(block, bit) {
                         needs = Needs::Normalization;
-                    } else if !is_annotation_opener(code) || opens_after(at) {
+                    } else if is_annotation_opener(code) {
+                        if opens_after(at) {
+                            return (Needs::Repair, at);
+                        }
+                    } else if round == Round::Again || !is_vouched_for(text, at) {
                         return (Needs::Repair, at);
                     }
                 }
@@ -821,7 +847,7 @@ fn scan_line(text: &str, start: usize) -> (Needs, usize) {
         let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
             break;
         };
-        if is_suspect(c) {
+        if is_suspect(c) && (round == Round::Again || !is_vouched_for(text, at)) {
             return (Needs::Repair, at);
         }
         if profile_may_act_on(c) {
@@ -830,6 +856,25 @@ fn scan_line(text: &str, start: usize) -> (Needs, usize) {
         at += c.len_utf8();
     }
     (needs, at)
+}
+
+/// Whether the character at byte `at` of `text` is a rare Han character
+/// (suspect only for its rarity) that a known pair with the character
+/// before or after it vouches for: `串` in `字符串`, `删` in `删除`. The
+/// frequencies that make a character rare come from literary text, where
+/// the words of technical writing are rare; mojibake makes such a pair
+/// with clean text by chance alone, and hardly ever without other suspect
+/// characters beside it (which the scan stops at).
+fn is_vouched_for(text: &str, at: usize) -> bool {
+    let Some(c) = text[at..].chars().next() else {
+        return false;
+    };
+    if !is_han(c) || matches!(c, '烫' | '屯') {
+        return false;
+    }
+    let before = text[..at].chars().next_back();
+    let after = text[at + c.len_utf8()..].chars().next();
+    before.is_some_and(|b| is_known_pair(b, c)) || after.is_some_and(|a| is_known_pair(c, a))
 }
 
 /// Whether what starts at `at` in `text` (after a Han character) is what a
@@ -958,8 +1003,9 @@ fn classify_suspect(c: char) -> bool {
         // its commonest characters.
         '\u{3105}'..='\u{3129}' | '\u{FE5C}'..='\u{FE5E}' | '\u{301E}' => true,
         // What GBK's symbol rows give Big5 read as GBK (vertical forms,
-        // squared units), which clean text hardly writes.
-        '\u{FE30}'..='\u{FE4F}' | '\u{3300}'..='\u{33FF}' => true,
+        // squared units, the diagonal arrows that are Big5's `沉沅沛汪`),
+        // which clean text hardly writes.
+        '\u{FE30}'..='\u{FE4F}' | '\u{3300}'..='\u{33FF}' | '\u{2196}'..='\u{2199}' => true,
         '烫' | '屯' => true,
         _ if is_han(c) => char_cost(c) >= RARE_HAN_COST,
         _ => false,
@@ -1588,7 +1634,7 @@ fn is_clean_word(word: &[char], swapped: &[char]) -> bool {
     let pairs = |chars: &[char]| {
         chars
             .windows(2)
-            .filter(|pair| crate::score::is_known_pair(pair[0], pair[1]))
+            .filter(|pair| is_known_pair(pair[0], pair[1]))
             .count()
     };
     word.len() >= 2 && word.iter().all(|&c| is_han(c)) && pairs(word) >= pairs(swapped).max(1)
@@ -2254,6 +2300,37 @@ mod tests {
     }
 
     #[test]
+    fn rare_characters_in_known_pairs_need_no_search_until_a_repair_is_proven() {
+        // `串` and `删` are rare in the model's literary frequencies; a
+        // known pair with a neighbour vouches for each in the first round.
+        for clean in ["把字符串删除", "串联", "删除"] {
+            assert!(!needs_work(clean), "{clean}");
+        }
+        // Alone, or next to no known partner, they are suspect.
+        assert!(needs_work("串"));
+        assert!(needs_work("「串」"));
+        // A later round looks again at a line an earlier one changed.
+        let again = |text: &str| !WorkLines::of(text, false, Round::Again).0.lines.is_empty();
+        assert!(again("把字符串删除"));
+        // As in the first round's `浜洪潤` (for `人静`) left by a repair of
+        // the rest of its span.
+        assert_eq!(
+            fix_text("秋鍗冨贩闄岋紝浜洪潤鐨庢湀初斜。"),
+            "秋千巷陌，人静皎月初斜。"
+        );
+    }
+
+    #[test]
+    fn the_diagonal_arrows_are_big5_read_as_gbk() {
+        // `沅` is Big5's A84A, GBK's `↗`.
+        assert_eq!(
+            fix_text("（見《↗答耆舊集》卷十三。"),
+            "（見《沅湘耆舊集》卷十三。"
+        );
+        assert_eq!(fix_text("方向：↗ 东北"), "方向：↗ 东北");
+    }
+
+    #[test]
     fn delimiters_are_whitespace_but_what_latin_1_decodes_bytes_to() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let expected = c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}');
@@ -2285,7 +2362,7 @@ mod tests {
     }
 
     /// What `scan_line` says of `text`, a character at a time.
-    fn scan_line_slowly(text: &str) -> Needs {
+    fn scan_line_slowly(text: &str, round: Round) -> Needs {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let annotation = |k: usize| {
             let (at, c) = chars[k];
@@ -2294,7 +2371,22 @@ mod tests {
                 && is_han(chars[k - 1].1)
                 && annotation_after(text, at)
         };
-        if (0..chars.len()).any(|k| is_suspect(chars[k].1) || annotation(k)) {
+        let suspect = |k: usize| {
+            let c = chars[k].1;
+            let vouched = match round {
+                Round::First => {
+                    let before = k.checked_sub(1).map(|j| chars[j].1);
+                    let after = chars.get(k + 1).map(|&(_, a)| a);
+                    is_han(c)
+                        && !matches!(c, '烫' | '屯')
+                        && (before.is_some_and(|b| is_known_pair(b, c))
+                            || after.is_some_and(|a| is_known_pair(c, a)))
+                }
+                Round::Again => false,
+            };
+            is_suspect(c) && !vouched
+        };
+        if (0..chars.len()).any(|k| suspect(k) || annotation(k)) {
             Needs::Repair
         } else if chars.iter().any(|&(_, c)| profile_may_act_on(c)) {
             Needs::Normalization
@@ -2315,6 +2407,11 @@ mod tests {
             "中文",
             "鍙戝竷",
             "龘",
+            // (Rare characters that a known pair vouches for, and one
+            // alone.)
+            "字符",
+            "串",
+            "删除",
             "abcdefgh",
             "x",
             " ",
@@ -2500,11 +2597,13 @@ mod tests {
             let (line, before) = (line.replace('\n', " "), before.replace('\n', " "));
             let text = format!("{before}\n{line}\n{before}");
             let start = before.len() + 1;
-            let (needs, stop) = scan_line(&text, start);
-            prop_assert_eq!(needs, scan_line_slowly(&line));
-            match needs {
-                Needs::Repair => prop_assert!(stop < start + line.len()),
-                _ => prop_assert_eq!(stop, start + line.len() + 1),
+            for round in [Round::First, Round::Again] {
+                let (needs, stop) = scan_line(&text, start, round);
+                prop_assert_eq!(needs, scan_line_slowly(&line, round));
+                match needs {
+                    Needs::Repair => prop_assert!(stop < start + line.len()),
+                    _ => prop_assert_eq!(stop, start + line.len() + 1),
+                }
             }
         }
 
@@ -2516,7 +2615,7 @@ mod tests {
             // and some lines stay out of them.
             let text = lines.join("\n我们一起去公园散步。\n");
             let fixer = Fixer::default();
-            let (repaired, _, normalization) = fixer.repair(&text, false, None);
+            let (repaired, _, normalization) = fixer.repair(&text, false, None, Round::First);
             if !normalization {
                 prop_assert!(!profile_may_act(&repaired));
                 prop_assert_eq!(normalize(&repaired, &fixer.normalize), repaired.clone());
