@@ -122,10 +122,11 @@ fn best_candidate(span: &str) -> Option<(String, Vec<(&'static Encoding, &'stati
 /// what the first layer of `best_candidate_searched` needs, without which
 /// it finds nothing. Windows-1252 must encode every character; a
 /// double-byte encoding read for UTF-8 must give bytes that are UTF-8 from
-/// the first, so the first character other than ASCII must give a lead
-/// byte of UTF-8 and continuation bytes after it (unless Shift_JIS has two
-/// codes for it, see `shift_jis_second_code`, which the search chooses
-/// between).
+/// the first, so the span's first characters (up to `UNDO_PREFIX` of them
+/// other than ASCII) must give bytes that UTF-8 could start with (unless
+/// Shift_JIS has two codes for one of them, see `shift_jis_second_code`,
+/// which the search chooses between). One character alone passes by
+/// chance: `一` is GBK's `D2 BB`, which UTF-8 reads as `һ`.
 fn may_undo_whole(span: &str) -> bool {
     let Some(first) = span.chars().find(|c| !c.is_ascii()) else {
         return true;
@@ -136,8 +137,21 @@ fn may_undo_whole(span: &str) -> bool {
             return true;
         }
         bytes.clear();
-        Encoder::new(read_as).push(first, &mut bytes)
-            && matches!(bytes[..], [0xC2..=0xF4, ref rest @ ..] if rest.iter().all(|b| (0x80..=0xBF).contains(b)))
+        if !(Encoder::new(read_as).push(first, &mut bytes)
+            && matches!(bytes[..], [0xC2..=0xF4, ref rest @ ..] if rest.iter().all(|b| (0x80..=0xBF).contains(b))))
+        {
+            return false;
+        }
+        // (The first character alone passes by chance, one in a few: the
+        // next ones mostly break UTF-8.)
+        let prefix_end = span
+            .char_indices()
+            .filter(|(_, c)| !c.is_ascii())
+            .nth(UNDO_PREFIX)
+            .map_or(span.len(), |(at, _)| at);
+        let prefix = &span[..prefix_end];
+        (read_as == SHIFT_JIS && prefix.chars().any(|c| shift_jis_second_code(c).is_some()))
+            || may_start_utf8(prefix, read_as, &mut bytes)
     };
     PAIRS
         .iter()
@@ -150,6 +164,10 @@ fn may_undo_whole(span: &str) -> bool {
             }
         })
 }
+
+/// How many characters other than ASCII `may_undo_whole` encodes: enough
+/// for clean text to break UTF-8 nearly always.
+const UNDO_PREFIX: usize = 3;
 
 /// [`best_candidate`], searched.
 fn best_candidate_searched(
@@ -2143,6 +2161,20 @@ fn encode_into(text: &str, encoding: &'static Encoding, bytes: &mut Vec<u8>) -> 
     text.chars().all(|c| encoder.push(c, bytes))
 }
 
+/// Whether `text` encodes with `read_as` to bytes that UTF-8 could start
+/// with: every character encodes, and no byte breaks UTF-8 (the last
+/// character may be cut short). A prefix of a text that
+/// `encode_if_utf8_into` accepts passes.
+fn may_start_utf8(text: &str, read_as: &'static Encoding, bytes: &mut Vec<u8>) -> bool {
+    bytes.clear();
+    let encoder = Encoder::new(read_as);
+    text.chars().all(|c| encoder.push(c, bytes))
+        && match std::str::from_utf8(bytes) {
+            Ok(_) => true,
+            Err(error) => error.error_len().is_none(),
+        }
+}
+
 /// [`encode_into`], if the bytes are UTF-8: stopped at the first byte
 /// UTF-8 could not have there, which in clean text comes within a character
 /// or two (this is asked of every span with a suspect character).
@@ -2789,14 +2821,17 @@ mod tests {
             ("資料", UTF_8, BIG5),
         ] {
             let damaged = damage(clean, was, read_as);
-            assert!(may_undo_whole(&damaged), "{damaged}");
-            // (Where the misreading lost no byte.)
+            // (Where the misreading lost no byte: U+FFFD encodes in none.)
             if !damaged.contains('\u{FFFD}') {
+                assert!(may_undo_whole(&damaged), "{damaged}");
                 assert!(best_candidate(&damaged).is_some(), "{damaged}");
             }
         }
-        // Clean text: no pair's first layer reads it.
+        // Clean text: no pair's first layer reads it, not even where the
+        // first character alone would pass (`一` is GBK's `D2 BB`, UTF-8's
+        // `һ`).
         assert!(!may_undo_whole("字符串的長度"));
+        assert!(!may_undo_whole("一个未被引用的反斜杠"));
     }
 
     #[test]
