@@ -295,12 +295,14 @@ fn letter_costs(out: &Path) {
 }
 
 /// Compiles dictionaries/pinyin/readings.tsv into a sorted table of each
-/// character's readings in canonical form (`wang3`), comma-separated.
+/// character's readings in canonical form (`wang3`), comma-separated, and
+/// the sorted list of the syllables they read (`wang`).
 fn pinyin_readings(out: &Path) {
     println!("cargo:rerun-if-changed=dictionaries/pinyin/readings.tsv");
     println!("cargo:rerun-if-changed=src/repair/syllable.rs");
     let text = fs::read_to_string("dictionaries/pinyin/readings.tsv").unwrap();
     let mut code = String::from("pub(crate) static READINGS: &[(u32, &str)] = &[\n");
+    let mut syllables = std::collections::BTreeSet::new();
     for line in text.lines() {
         let Some((c, readings)) = line.split_once('\t') else {
             continue;
@@ -313,6 +315,19 @@ fn pinyin_readings(out: &Path) {
         if !canonical.is_empty() {
             writeln!(code, "    ({}, {:?}),", c as u32, canonical.join(",")).unwrap();
         }
+        for reading in &canonical {
+            syllables.insert(
+                reading
+                    .trim_end_matches(|d: char| d.is_ascii_digit())
+                    .to_string(),
+            );
+        }
+    }
+    code.push_str("];\n");
+    // Every syllable some character reads as, without its tone, sorted.
+    code.push_str("pub(crate) static SYLLABLES: &[&str] = &[\n");
+    for syllable in &syllables {
+        writeln!(code, "    {syllable:?},").unwrap();
     }
     code.push_str("];\n");
     fs::write(out.join("pinyin_readings.rs"), code).unwrap();

@@ -2286,6 +2286,8 @@ mod tests {
         // leftover; a `?` only before the rest of a broken annotation.
         assert!(!needs_work("关于连接时间(以小时为单位)的报告(见下)。"));
         assert!(!needs_work("重新引导(reboot records)记录"));
+        // (Nor a word that no character reads as: a gloss.)
+        assert!(!needs_work("使用一个 http 头(HEAD) 来替换 GET"));
         assert!(needs_work("中新網(wǎng)山東"));
         assert!(needs_work("監（jiān）督"));
         assert!(!needs_work("是吗?好的？"));

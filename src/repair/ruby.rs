@@ -69,7 +69,9 @@ pub(crate) fn syllable_in_parentheses(
     for c in after.take(12) {
         if c == close {
             let len = inner.chars().count();
-            return canonical(&inner).map(|syllable| (len, syllable));
+            return canonical(&inner)
+                .filter(|syllable| is_syllable(syllable))
+                .map(|syllable| (len, syllable));
         }
         inner.push(c);
     }
@@ -146,6 +148,14 @@ impl Counts {
     }
 }
 
+/// Whether `syllable` (canonical) is one that Mandarin has: some character
+/// reads as its letters. (Not `head` or `apm`: a word in parentheses,
+/// `头(HEAD)`, is a gloss, no annotation, and no evidence either way.)
+fn is_syllable(syllable: &str) -> bool {
+    let letters = syllable.trim_end_matches(|d: char| d.is_ascii_digit());
+    SYLLABLES.binary_search(&letters).is_ok()
+}
+
 /// Whether `syllable` (canonical) is a reading of `c`, or, written without
 /// a tone, of any of its readings' letters.
 fn reads(c: char, syllable: &str) -> bool {
@@ -165,7 +175,9 @@ mod tests {
 
     #[test]
     fn annotations_that_read_their_character_are_found() {
-        let chars: Vec<char> = "中新網(wǎng)山東監(jiān)督設(shè)立(abc)".chars().collect();
+        let chars: Vec<char> = "中新網(wǎng)山東監(jiān)督設(shè)立(ma)头(HEAD)"
+            .chars()
+            .collect();
         let found = annotations(&chars);
         let matching: Vec<String> = found
             .iter()
@@ -173,13 +185,14 @@ mod tests {
             .map(|a| chars[a.start..a.end].iter().collect())
             .collect();
         assert_eq!(matching, ["(wǎng)", "(jiān)", "(shè)"]);
-        // `(abc)` is shaped like a syllable but reads nothing here.
+        // `(ma)` is a syllable but reads nothing here; `(HEAD)`, shaped
+        // like one, is none that Mandarin has: a gloss, no annotation.
         assert_eq!(found.len(), 4);
         assert!(!found[3].matches);
         assert!(Counts::of(&found[..3]).is_pattern());
         assert!(!Counts::of(&found[..2]).is_pattern());
         assert_eq!(
-            Counts::of_text("中新網(wǎng)山東\n監(jiān)督設(shè)立(abc)"),
+            Counts::of_text("中新網(wǎng)山東\n監(jiān)督設(shè)立(ma)头(HEAD)"),
             Counts::of(&found)
         );
         // A parenthesis after no Han character is passed over, not the
