@@ -64,9 +64,15 @@ pub(crate) fn syllable_in_parentheses(
         '（' => '）',
         _ => return None,
     };
-    // A syllable is at most 7 letters, plus marks and a tone.
+    // A syllable is at most 7 letters, plus marks and a tone; it starts
+    // with a letter (most parentheses after Han characters hold none, and
+    // are passed over without a string made).
+    let mut after = after.take(12).peekable();
+    if !after.peek().is_some_and(|c| c.is_alphabetic()) {
+        return None;
+    }
     let mut inner = String::new();
-    for c in after.take(12) {
+    for c in after {
         if c == close {
             let len = inner.chars().count();
             return canonical(&inner)
@@ -96,16 +102,11 @@ impl Counts {
         }
     }
 
-    /// The counts of the annotations in `text`: line by line, as an
-    /// annotation never crosses a line break, and only in the lines with
-    /// an opening parenthesis after a Han character (found by a byte
-    /// search: most text has few).
+    /// The counts of the annotations in `text` (the openings found by a
+    /// byte search: most text has few).
     pub fn of_text(text: &str) -> Counts {
         let bytes = text.as_bytes();
         let mut counts = Counts::default();
-        let mut chars = Vec::new();
-        // Where the lines already counted end.
-        let mut done = 0;
         // (Both kinds of parenthesis, in order: two searches merged.)
         let mut ascii = memchr::memchr_iter(b'(', bytes).peekable();
         let mut fullwidth = memchr::memmem::find_iter(bytes, "（".as_bytes()).peekable();
@@ -115,18 +116,24 @@ impl Counts {
             (None, _) => fullwidth.next(),
         });
         for at in openings {
-            // (Only a parenthesis after a Han character opens an
-            // annotation: text with code or manual pages has many others,
-            // whose lines need no look.)
-            if at < done || !text[..at].chars().next_back().is_some_and(is_han) {
+            // Each opening is judged as `annotations` judges it: after a
+            // Han character, a syllable and its closing parenthesis. (An
+            // annotation holds no parenthesis, so no opening found inside
+            // one is judged twice; nor does one cross a line break. Text
+            // with code or manual pages has many other parentheses.)
+            let Some(before) = text[..at].chars().next_back().filter(|&c| is_han(c)) else {
                 continue;
+            };
+            let mut after = text[at..].chars();
+            let Some(open) = after.next() else {
+                continue;
+            };
+            if let Some((_, syllable)) = syllable_in_parentheses(open, after) {
+                match reads(before, &syllable) {
+                    true => counts.matching = counts.matching.saturating_add(1),
+                    false => counts.other = counts.other.saturating_add(1),
+                }
             }
-            let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
-            chars.clear();
-            chars.extend(text[start..end].chars());
-            counts.add(&Counts::of(&annotations(&chars)));
-            done = end;
         }
         counts
     }
@@ -201,6 +208,23 @@ mod tests {
             Counts::of_text("printf(3)\nf(x) 中新網(wǎng)山東"),
             Counts::of(&found[..1])
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_counts_of_a_text_are_those_of_its_annotations(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "中", "網", "立", "(", "（", ")", "）", "wǎng", "wang3", "ma", "HEAD",
+                    "jiān", "e\u{301}", "\u{304}a", "\n", " ", "1", "?", "(shè)",
+                ]),
+                0..24,
+            )
+        ) {
+            let text = pieces.concat();
+            let chars: Vec<char> = text.chars().collect();
+            proptest::prop_assert_eq!(Counts::of_text(&text), Counts::of(&annotations(&chars)));
+        }
     }
 
     #[test]
