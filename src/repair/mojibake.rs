@@ -1303,12 +1303,13 @@ fn context_swaps(
         // (A doubled character is one piece of evidence. A kana alone in
         // its line counts twice: Chinese text writes none, and Japanese
         // text, many: Big5's commonest characters, `中` and `不`, read as
-        // GBK are kana.)
+        // GBK are kana. So does a kana Japanese never writes where it
+        // stands: see `is_small_kana_after_han`.)
         let evidence = (start..end)
             .filter(|&i| i == start || chars[i] != chars[i - 1])
             .map(|i| {
                 let c = chars[i];
-                if is_kana(c) && kana <= MAX_MARKER_KANA {
+                if (is_kana(c) && kana <= MAX_MARKER_KANA) || is_small_kana_after_han(chars, i) {
                     2
                 } else {
                     usize::from(
@@ -1654,6 +1655,37 @@ const SIMPLIFIED_RATIO: u32 = 10;
 const RUN_STAY_PRIVATE_USE: i64 = 4;
 const RUN_STAY_GBK_READ_AS_BIG5: i64 = 2;
 const RUN_STAY_BIG5_READ_AS_GBK: i64 = 1;
+
+/// Whether `chars[i]` is a small kana that Japanese never writes after a
+/// Han character, and follows one: the small vowels and `ゃゅょゎ`, which
+/// only ever extend the kana before them (`きゅ`, `ティ`). (Not `っ`, which
+/// follows a kanji's okurigana stem, `取った`, nor `ヶ`, `一ヶ月`.) Big5's
+/// common characters read as GBK give such kana anywhere (`跂ぉ辨び守` is
+/// `跂予望太守`): a marker however many kana the line holds.
+fn is_small_kana_after_han(chars: &[char], i: usize) -> bool {
+    i > 0
+        && is_han(chars[i - 1])
+        && matches!(
+            chars[i],
+            'ぁ' | 'ぃ'
+                | 'ぅ'
+                | 'ぇ'
+                | 'ぉ'
+                | 'ゃ'
+                | 'ゅ'
+                | 'ょ'
+                | 'ゎ'
+                | 'ァ'
+                | 'ィ'
+                | 'ゥ'
+                | 'ェ'
+                | 'ォ'
+                | 'ャ'
+                | 'ュ'
+                | 'ョ'
+                | 'ヮ'
+        )
+}
 
 /// The most kana a window and its context may hold for kana to count as
 /// markers of Big5 read as GBK.
@@ -2832,6 +2864,26 @@ mod tests {
         // `һ`).
         assert!(!may_undo_whole("字符串的長度"));
         assert!(!may_undo_whole("一个未被引用的反斜杠"));
+    }
+
+    #[test]
+    fn small_kana_after_a_han_character_mark_big5_read_as_gbk() {
+        // Two kana in the line: too many to count as markers, but `ぉ` and
+        // `ぃ` right after a Han character are no Japanese.
+        assert_eq!(
+            crate::fix_text("跂ぉ辨び守，流潤及京師。"),
+            "跂予望太守，流潤及京師。"
+        );
+        assert_eq!(
+            crate::fix_text("娼產ぶ包ぃ須顰，東園桃李片時春。"),
+            "娼家少婦不須顰，東園桃李片時春。"
+        );
+        // Japanese writes them after kana, and `っ` after a kanji's stem.
+        let chars: Vec<char> = "東京でジュースを取った".chars().collect();
+        assert!((0..chars.len()).all(|i| !is_small_kana_after_han(&chars, i)));
+        for japanese in ["東京でジュースを取った。", "一ヶ月のティー会議。"] {
+            assert_eq!(crate::fix_text(japanese), japanese);
+        }
     }
 
     #[test]
